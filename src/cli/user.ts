@@ -1,0 +1,52 @@
+import type { Command } from "commander";
+import { Value } from "@sinclair/typebox/value";
+import { CreateUserBody } from "../contract/index.js";
+import { openConfiguredDb } from "../server/server.js";
+import { migrateToLatest } from "../server/platform/db/migrate.js";
+import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
+import { createUser } from "../server/modules/users/index.js";
+import { AppError } from "../server/platform/errors.js";
+import { configFrom, withDatabaseOptions } from "./options.js";
+import { promptSecret } from "./prompt.js";
+
+/** `opsdesk user create`: adds a user from the command line (prompts for the password). */
+export function userCommand(program: Command): void {
+  const user = program.command("user").description("manage users");
+  withDatabaseOptions(
+    user
+      .command("create")
+      .description("create a user; prompts for the password when --password is not given")
+      .requiredOption("--email <email>", "email address (used to sign in)")
+      .requiredOption("--name <name>", "display name")
+      .requiredOption("--role <role>", "admin, agent, requester or viewer")
+      .option("--password <password>", "password (avoid on shared machines: it stays in shell history)")
+      .option("--no-password-prompt", "create the user without a password (token or SSO only)"),
+  ).action(async (opts) => {
+    let password: string | undefined = opts.password;
+    if (password === undefined && opts.passwordPrompt !== false) {
+      password = await promptSecret("Password: ");
+      if (process.stdin.isTTY && (await promptSecret("Repeat password: ")) !== password) {
+        throw new CliError("passwords do not match");
+      }
+    }
+    const input = { email: opts.email, name: opts.name, role: opts.role, ...(password ? { password } : {}) };
+    if (!Value.Check(CreateUserBody, input)) {
+      const first = [...Value.Errors(CreateUserBody, input)][0];
+      throw new CliError(`invalid ${first.path.replace(/^\//, "") || "input"}: ${first.message}`);
+    }
+    const db = openConfiguredDb(configFrom(opts));
+    try {
+      await migrateToLatest(db);
+      const created = await createUser(db, SYSTEM_ACTOR, input);
+      console.log(`created ${created.role} ${created.email} (id ${created.id})`);
+    } catch (err) {
+      if (err instanceof AppError) throw new CliError(err.message);
+      throw err;
+    } finally {
+      await db.destroy();
+    }
+  });
+}
+
+/** An error the CLI prints as one line and exits with status 1. */
+export class CliError extends Error {}

@@ -1,0 +1,7 @@
+/** The API contract shared by server, web and CLI. */
+export * from "./common.js";
+export * from "./users.js";
+export * from "./groups.js";
+export * from "./tokens.js";
+export * from "./audit.js";
+export * from "./auth.js";

@@ -1,0 +1,54 @@
+/** The audit trail: who changed what, when, from which values to which. */
+import type { DbOrTrx } from "./db/schema.js";
+import type { Actor } from "./auth/permissions.js";
+import { nowIso } from "./time.js";
+
+export type AuditAction = "create" | "update" | "delete" | string;
+
+export interface AuditInput {
+  action: AuditAction;
+  entity: string;
+  entityId: string;
+  before?: object | null;
+  after?: object | null;
+}
+
+/** Keys that never reach the audit trail, whatever a caller passes. */
+const SECRET_KEYS = new Set(["password", "passwordHash", "password_hash", "tokenHash", "token_hash", "secret", "csrfToken"]);
+
+function redact(value: object | null | undefined): string | null {
+  if (!value) return null;
+  return JSON.stringify(value, (k, v) => (SECRET_KEYS.has(k) ? undefined : v));
+}
+
+/** Only the fields that differ, so an update's entry shows what changed. */
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (key === "updatedAt") continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) {
+      b[key] = before[key];
+      a[key] = after[key];
+    }
+  }
+  return { before: b, after: a };
+}
+
+/** Writes one audit entry; call it inside the transaction that makes the change. */
+export async function recordAudit(db: DbOrTrx, actor: Actor, input: AuditInput): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      at: nowIso(),
+      actor_id: actor.id,
+      actor_name: actor.kind === "system" ? "system" : actor.email ?? actor.name,
+      action: input.action,
+      entity: input.entity,
+      entity_id: input.entityId,
+      before: redact(input.before),
+      after: redact(input.after),
+      ip: actor.ip ?? null,
+    })
+    .execute();
+}

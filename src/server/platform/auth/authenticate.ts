@@ -1,0 +1,93 @@
+/**
+ * Resolves the caller of a request: an API token (Bearer, or Basic with the token as the
+ * password, as Prometheus and amtool send it) or a session cookie.
+ */
+import type { Db } from "../db/schema.js";
+import { toBool } from "../db/dialect.js";
+import { isRole, permissionsOf, type Actor } from "./permissions.js";
+import { sha256 } from "./secrets.js";
+import { isoIn, nowIso } from "../time.js";
+
+// Touching last_used_at / last_seen_at on every request would turn reads into writes;
+// once a minute is precise enough for people and cheap for the database.
+const TOUCH_EVERY_MS = 60_000;
+const lastTouch = new Map<string, number>();
+
+function due(key: string): boolean {
+  const now = Date.now();
+  const prev = lastTouch.get(key) ?? 0;
+  if (now - prev < TOUCH_EVERY_MS) return false;
+  lastTouch.set(key, now);
+  if (lastTouch.size > 50_000) lastTouch.clear();
+  return true;
+}
+
+/** Extracts a token from an Authorization header (Bearer, or Basic with the token as password). */
+export function tokenFromHeader(header: string | undefined): string | null {
+  if (!header) return null;
+  const [scheme, value] = header.split(" ", 2);
+  if (!value) return null;
+  if (/^bearer$/i.test(scheme)) return value.trim();
+  if (/^basic$/i.test(scheme)) {
+    const decoded = Buffer.from(value, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    return colon >= 0 ? decoded.slice(colon + 1) : null;
+  }
+  return null;
+}
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active: unknown;
+}
+
+function actorFrom(row: UserRow, via: Actor["via"], ip: string | null): Actor | null {
+  if (!toBool(row.active) || !isRole(row.role)) return null;
+  return { kind: "user", id: row.id, name: row.name, email: row.email, role: row.role, permissions: permissionsOf(row.role), via, ip };
+}
+
+/** The actor behind an API token, or null when the token is unknown, revoked or expired. */
+export async function actorFromToken(db: Db, token: string, ip: string | null): Promise<Actor | null> {
+  const now = nowIso();
+  const row = await db
+    .selectFrom("api_tokens as t")
+    .innerJoin("users as u", "u.id", "t.user_id")
+    .select(["t.id as token_id", "u.id", "u.email", "u.name", "u.role", "u.active"])
+    .where("t.token_hash", "=", sha256(token))
+    .where("t.revoked_at", "is", null)
+    .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)]))
+    .executeTakeFirst();
+  if (!row) return null;
+  const actor = actorFrom(row, "token", ip);
+  if (!actor) return null;
+  actor.tokenId = row.token_id;
+  if (due(`t:${row.token_id}`)) {
+    await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.token_id).execute();
+  }
+  return actor;
+}
+
+/** The actor behind a session cookie, sliding its expiry forward while it is used. */
+export async function actorFromSession(db: Db, cookieValue: string, ttlMs: number, ip: string | null): Promise<Actor | null> {
+  const sessionId = sha256(cookieValue);
+  const now = nowIso();
+  const row = await db
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", "u.id", "s.user_id")
+    .select(["s.id as session_id", "s.csrf_token", "u.id", "u.email", "u.name", "u.role", "u.active"])
+    .where("s.id", "=", sessionId)
+    .where("s.expires_at", ">", now)
+    .executeTakeFirst();
+  if (!row) return null;
+  const actor = actorFrom(row, "session", ip);
+  if (!actor) return null;
+  actor.sessionId = row.session_id;
+  actor.csrfToken = row.csrf_token;
+  if (due(`s:${sessionId}`)) {
+    await db.updateTable("sessions").set({ last_seen_at: now, expires_at: isoIn(ttlMs) }).where("id", "=", sessionId).execute();
+  }
+  return actor;
+}

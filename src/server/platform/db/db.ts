@@ -1,0 +1,67 @@
+import fs from "node:fs";
+import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import type { Database, Db } from "./schema.js";
+import { registerDialect, SqliteBooleanPlugin } from "./dialect.js";
+
+/** Where the database lives. */
+export interface DbOptions {
+  /** PostgreSQL connection string; when absent SQLite is used. */
+  databaseUrl?: string | null;
+  /** SQLite file path, or ":memory:". */
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (search_path); tests use one schema per run. */
+  pgSchema?: string;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+const PG_TIMESTAMPTZ = 1184;
+const PG_TIMESTAMP = 1114;
+const PG_INT8 = 20;
+
+/** Timestamps come back as ISO strings, exactly like SQLite stores them. */
+function pgTypeParser(oid: number, format?: string): (value: string) => unknown {
+  if (oid === PG_TIMESTAMPTZ || oid === PG_TIMESTAMP) {
+    return (v: string) => new Date(oid === PG_TIMESTAMP ? `${v}Z` : v).toISOString();
+  }
+  if (oid === PG_INT8) return (v: string) => Number(v);
+  return pg.types.getTypeParser(oid, (format ?? "text") as "text");
+}
+
+/** Opens the configured database: PostgreSQL when a URL is given, SQLite (WAL) otherwise. */
+export function openDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    // An idle client losing its connection must not crash the process.
+    pool.on("error", () => {});
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    registerDialect(db, "postgres");
+    return db;
+  }
+  const file = options.sqliteFile ?? ":memory:";
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: sqlite }),
+    plugins: [new SqliteBooleanPlugin()],
+  });
+  registerDialect(db, "sqlite");
+  return db;
+}
+
+/** The SQLite file inside a data directory. */
+export function sqliteFileIn(dataDir: string): string {
+  return path.join(dataDir, "opsdesk.sqlite");
+}

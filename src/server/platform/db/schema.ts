@@ -1,0 +1,141 @@
+import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
+
+/** Timestamps travel as ISO-8601 strings (UTC, millisecond precision) on both dialects. */
+export type Timestamp = string;
+/** Auto-increment keys: numbers on SQLite, bigint strings on PostgreSQL; normalise with Number(). */
+export type AutoId = ColumnType<number | string, never, never>;
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  active: boolean;
+  password_hash: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_login_at: Timestamp | null;
+  password_changed_at: Timestamp | null;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  description: string;
+  email: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string; // sha256 of the cookie value
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginFailuresTable {
+  id: Generated<AutoId>;
+  key: string;
+  at: Timestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<AutoId>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: string | null;
+  after: string | null;
+  ip: string | null;
+}
+
+export interface OutboxTable {
+  id: Generated<AutoId>;
+  type: string;
+  payload: string;
+  created_at: Timestamp;
+  available_at: Timestamp;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  dispatched_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface JobsTable {
+  id: string;
+  type: string;
+  payload: string;
+  state: "queued" | "running" | "done" | "failed";
+  run_at: Timestamp;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** Counter table used by tests and demos of exactly-once job execution. */
+export interface JobRunsTable {
+  id: Generated<AutoId>;
+  job_id: string;
+  worker: string;
+  at: Timestamp;
+}
+
+/** Small key/value facts about the installation (e.g. first-run setup done). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: Timestamp;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Database {
+  users: UsersTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+  jobs: JobsTable;
+  job_runs: JobRunsTable;
+  settings: SettingsTable;
+}
+
+/** A database handle or an open transaction: services accept either. */
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+export type DbOrTrx = Db | Trx;

@@ -1,0 +1,58 @@
+/**
+ * Request validation: bodies are validated strictly (no type coercion, unknown fields
+ * refused); query strings and path parameters are coerced because they arrive as text.
+ */
+import { Ajv, type Options } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { FastifySchemaCompiler } from "fastify";
+
+// ajv-formats ships CommonJS; its default export is the function under ESM interop.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+
+function makeAjv(options: Options): Ajv {
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, allErrors: false, strict: false, ...options });
+  (addFormats as unknown as (a: Ajv) => void)(ajv);
+  return ajv;
+}
+
+const strict = makeAjv({ coerceTypes: false });
+const coercing = makeAjv({ coerceTypes: "array" });
+
+/** The validator compiler installed on the Fastify app. */
+export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
+  const ajv = httpPart === "body" ? strict : coercing;
+  return ajv.compile(schema as object) as ReturnType<FastifySchemaCompiler<any>>;
+};
+
+interface AjvIssue {
+  instancePath?: string;
+  keyword?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Turns ajv's first error into a field name and a sentence a person can act on. */
+export function describeValidation(issues: AjvIssue[], context: string | undefined): { field: string; message: string; problems: object[] } {
+  const first = issues[0] ?? {};
+  const path = (first.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".");
+  const params = first.params ?? {};
+  let field = path;
+  let message: string;
+  switch (first.keyword) {
+    case "required":
+      field = [path, params.missingProperty].filter(Boolean).join(".");
+      message = `${field} is required`;
+      break;
+    case "additionalProperties":
+      field = [path, params.additionalProperty].filter(Boolean).join(".");
+      message = `${field} is not a known field`;
+      break;
+    case "minProperties":
+      message = `${context ?? "body"} must contain at least one field`;
+      break;
+    default:
+      message = `${field || context || "body"} ${first.message ?? "is invalid"}`;
+  }
+  const problems = issues.map((i) => ({ path: i.instancePath, keyword: i.keyword, message: i.message, params: i.params }));
+  return { field: field || (context ?? "body"), message, problems };
+}

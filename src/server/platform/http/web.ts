@@ -1,0 +1,63 @@
+/** Serves the built web UI (dist/web) with a single-page-app fallback and security headers. */
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyStatic from "@fastify/static";
+import type { FastifyInstance } from "fastify";
+
+/** The package root (the folder holding package.json), from this file's location. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, "package.json"))) {
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return dir;
+}
+
+/** Where the built UI is, or null when it has not been built. */
+export function findWebDir(configured: string | null): string | null {
+  const dir = configured ?? path.join(packageRoot(), "dist", "web");
+  return fs.existsSync(path.join(dir, "index.html")) ? dir : null;
+}
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "font-src 'self' data:",
+  "frame-ancestors 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join("; ");
+
+/** Mounts the UI; unknown GET paths outside /api answer with index.html so deep links work. */
+export async function installWeb(app: FastifyInstance, webDir: string | null): Promise<void> {
+  app.addHook("onSend", async (request, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "same-origin");
+    if (!request.url.startsWith("/api/docs")) {
+      reply.header("x-frame-options", "DENY");
+      const type = String(reply.getHeader("content-type") ?? "");
+      if (type.startsWith("text/html")) reply.header("content-security-policy", CSP);
+    }
+    return payload;
+  });
+  if (!webDir) {
+    app.get("/", { schema: { hide: true }, config: { auth: "public" } }, async (_req, reply) =>
+      reply
+        .type("text/html")
+        .send("<!doctype html><title>OpsDesk</title><p>The web UI is not built. Run <code>npm run build</code>, then reload. The API is at <a href=\"/api/docs\">/api/docs</a>.</p>"),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ["index.html"], maxAge: "1h", decorateReply: true });
+}
+
+/** True when a not-found GET should get the UI's index.html (deep link into the SPA). */
+export function wantsSpa(method: string, url: string): boolean {
+  return (method === "GET" || method === "HEAD") && !url.startsWith("/api") && !/\.[a-z0-9]+($|\?)/i.test(url);
+}

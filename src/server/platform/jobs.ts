@@ -1,0 +1,226 @@
+/**
+ * Background work: jobs claimed with leases and the outbox dispatcher. Any number of
+ * processes may run a Worker against one database; each job and each event is handled by
+ * exactly one of them.
+ */
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Db, DbOrTrx } from "./db/schema.js";
+import { claimJobs, claimOutbox, newWorkerId } from "./leases.js";
+import type { EventBus } from "./outbox.js";
+import { isoIn, nowIso } from "./time.js";
+import { isUniqueViolation } from "./errors.js";
+
+/** What a job handler receives. */
+export interface JobContext {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  attempt: number;
+  worker: string;
+  db: Db;
+}
+export type JobHandler = (job: JobContext) => Promise<void>;
+
+export interface EnqueueInput {
+  type: string;
+  payload?: Record<string, unknown>;
+  runAt?: Date | string;
+  maxAttempts?: number;
+  /** A job with the same key is enqueued only once. */
+  dedupeKey?: string;
+}
+
+/** Registry of job handlers by type. */
+export class JobRegistry {
+  readonly #handlers = new Map<string, JobHandler>();
+  /** Registers the handler of a job type. */
+  register(type: string, handler: JobHandler): void {
+    this.#handlers.set(type, handler);
+  }
+  /** The handler of a type, if any. */
+  get(type: string): JobHandler | undefined {
+    return this.#handlers.get(type);
+  }
+}
+
+/** Adds a job; returns its id (or null when a job with the same dedupe key exists). */
+export async function enqueueJob(db: DbOrTrx, input: EnqueueInput): Promise<string | null> {
+  const id = randomUUID();
+  const now = nowIso();
+  const runAt = input.runAt ? new Date(input.runAt).toISOString() : now;
+  try {
+    await db
+      .insertInto("jobs")
+      .values({
+        id,
+        type: input.type,
+        payload: JSON.stringify(input.payload ?? {}),
+        state: "queued",
+        run_at: runAt,
+        attempts: 0,
+        max_attempts: input.maxAttempts ?? 5,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        dedupe_key: input.dedupeKey ?? null,
+        created_at: now,
+        updated_at: now,
+        finished_at: null,
+      })
+      .execute();
+    return id;
+  } catch (err) {
+    if (input.dedupeKey && isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+export interface WorkerOptions {
+  db: Db;
+  jobs: JobRegistry;
+  events: EventBus;
+  logger?: Logger;
+  workerId?: string;
+  pollMs?: number;
+  batchSize?: number;
+  leaseMs?: number;
+}
+
+/** Retry delay after the n-th failed attempt: 1 s, 4 s, 9 s ... capped at 10 minutes. */
+function backoffMs(attempt: number): number {
+  return Math.min(600_000, 1000 * attempt * attempt);
+}
+
+/** Polls for due jobs and outbox events and runs them; stop() waits for in-flight work. */
+export class Worker {
+  readonly id: string;
+  readonly #o: Required<Omit<WorkerOptions, "logger" | "workerId">> & { logger?: Logger };
+  #running = false;
+  #timer: NodeJS.Timeout | null = null;
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> | null = null;
+  #inFlight = new Set<string>();
+
+  constructor(options: WorkerOptions) {
+    this.id = options.workerId ?? newWorkerId();
+    this.#o = { pollMs: 250, batchSize: 20, leaseMs: 60_000, ...options };
+  }
+
+  /** Starts polling. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Asks the loop to look for work now (called after enqueueing in this process). */
+  poke(): void {
+    this.#wake?.();
+  }
+
+  /** Stops taking work and resolves once in-flight jobs and events are finished. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.poke();
+    await this.#loop;
+  }
+
+  /** Runs one polling round; returns how many items were handled. Exposed for tests. */
+  async tick(): Promise<number> {
+    const events = await this.#dispatchOutbox();
+    const jobs = await this.#runJobs();
+    return events + jobs;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let handled = 0;
+      try {
+        handled = await this.tick();
+      } catch (err) {
+        this.#o.logger?.error({ err }, "worker round failed");
+      }
+      if (!this.#running) break;
+      if (handled === 0) await this.#sleep(this.#o.pollMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.#wake = () => {
+        if (this.#timer) clearTimeout(this.#timer);
+        this.#wake = null;
+        resolve();
+      };
+      this.#timer = setTimeout(() => this.#wake?.(), ms);
+    });
+  }
+
+  async #runJobs(): Promise<number> {
+    const { db, jobs, batchSize, leaseMs, logger } = this.#o;
+    const claimed = await claimJobs(db, this.id, batchSize, leaseMs);
+    for (const row of claimed) {
+      this.#inFlight.add(row.id);
+      const handler = jobs.get(row.type);
+      try {
+        if (!handler) throw new Error(`no handler registered for job type "${row.type}"`);
+        await handler({ id: row.id, type: row.type, payload: JSON.parse(row.payload), attempt: row.attempts, worker: this.id, db });
+        await db
+          .updateTable("jobs")
+          .set({ state: "done", locked_by: null, locked_until: null, finished_at: nowIso(), updated_at: nowIso(), last_error: null })
+          .where("id", "=", row.id)
+          .where("locked_by", "=", this.id)
+          .execute();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        const final = row.attempts >= row.max_attempts;
+        logger?.warn({ job: row.id, type: row.type, attempt: row.attempts, err: message }, final ? "job failed for good" : "job failed, will retry");
+        await db
+          .updateTable("jobs")
+          .set({
+            state: final ? "failed" : "queued",
+            run_at: final ? row.run_at : isoIn(backoffMs(row.attempts)),
+            locked_by: null,
+            locked_until: null,
+            last_error: message.slice(0, 2000),
+            updated_at: nowIso(),
+            finished_at: final ? nowIso() : null,
+          })
+          .where("id", "=", row.id)
+          .where("locked_by", "=", this.id)
+          .execute();
+      } finally {
+        this.#inFlight.delete(row.id);
+      }
+    }
+    return claimed.length;
+  }
+
+  async #dispatchOutbox(): Promise<number> {
+    const { db, events, batchSize, leaseMs, logger } = this.#o;
+    const claimed = await claimOutbox(db, this.id, batchSize, leaseMs);
+    for (const row of claimed) {
+      const event = { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at };
+      try {
+        for (const handler of events.handlersFor(row.type)) await handler(event);
+        await db
+          .updateTable("outbox")
+          .set({ dispatched_at: nowIso(), locked_by: null, locked_until: null, last_error: null })
+          .where("id", "=", row.id)
+          .where("locked_by", "=", this.id)
+          .execute();
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        logger?.warn({ event: row.id, type: row.type, err: message }, "event handler failed, will retry");
+        await db
+          .updateTable("outbox")
+          .set({ locked_by: null, locked_until: null, available_at: isoIn(backoffMs(row.attempts)), last_error: message.slice(0, 2000) })
+          .where("id", "=", row.id)
+          .where("locked_by", "=", this.id)
+          .execute();
+      }
+    }
+    return claimed.length;
+  }
+}

@@ -1,0 +1,57 @@
+/** Prometheus metrics of OpsDesk itself: HTTP traffic and the job queue. */
+import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import type { FastifyInstance } from "fastify";
+import type { Db } from "./db/schema.js";
+
+/** One registry per app, so tests can build many apps in one process. */
+export function createMetrics(db: Db) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "opsdesk_" });
+  const requests = new Counter({
+    name: "opsdesk_http_requests_total",
+    help: "HTTP requests by method, route and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "opsdesk_http_request_duration_seconds",
+    help: "HTTP request latency by method and route",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: "opsdesk_jobs",
+    help: "Jobs by state (queued, running, failed)",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const rows = await db.selectFrom("jobs").select(["state", db.fn.countAll<number>().as("n")]).where("state", "!=", "done").groupBy("state").execute();
+      for (const state of ["queued", "running", "failed"]) {
+        this.set({ state }, Number(rows.find((r) => r.state === state)?.n ?? 0));
+      }
+    },
+  });
+  new Gauge({
+    name: "opsdesk_outbox_pending",
+    help: "Domain events not yet dispatched",
+    registers: [registry],
+    async collect() {
+      const row = await db.selectFrom("outbox").select(db.fn.countAll<number>().as("n")).where("dispatched_at", "is", null).executeTakeFirst();
+      this.set(Number(row?.n ?? 0));
+    },
+  });
+
+  /** Times every request; the route label is the route pattern, never the raw URL. */
+  function install(app: FastifyInstance): void {
+    app.addHook("onResponse", async (request, reply) => {
+      const route = request.routeOptions.url ?? "unmatched";
+      const seconds = reply.elapsedTime / 1000;
+      requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+      duration.observe({ method: request.method, route }, seconds);
+    });
+  }
+  return { registry, install };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
