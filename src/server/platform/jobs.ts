@@ -100,7 +100,6 @@ export class Worker {
   #timer: NodeJS.Timeout | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
-  #inFlight = new Set<string>();
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? newWorkerId();
@@ -161,7 +160,6 @@ export class Worker {
     const { db, jobs, batchSize, leaseMs, logger } = this.#o;
     const claimed = await claimJobs(db, this.id, batchSize, leaseMs);
     for (const row of claimed) {
-      this.#inFlight.add(row.id);
       const handler = jobs.get(row.type);
       try {
         if (!handler) throw new Error(`no handler registered for job type "${row.type}"`);
@@ -190,8 +188,6 @@ export class Worker {
           .where("id", "=", row.id)
           .where("locked_by", "=", this.id)
           .execute();
-      } finally {
-        this.#inFlight.delete(row.id);
       }
     }
     return claimed.length;

@@ -105,14 +105,6 @@ export interface JobsTable {
   finished_at: Timestamp | null;
 }
 
-/** Counter table used by tests and demos of exactly-once job execution. */
-export interface JobRunsTable {
-  id: Generated<AutoId>;
-  job_id: string;
-  worker: string;
-  at: Timestamp;
-}
-
 /** Small key/value facts about the installation (e.g. first-run setup done). */
 export interface SettingsTable {
   key: string;
@@ -131,7 +123,6 @@ export interface Database {
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   jobs: JobsTable;
-  job_runs: JobRunsTable;
   settings: SettingsTable;
 }
 

@@ -136,19 +136,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("updated_at", ts, (c) => c.notNull())
     .execute();
 
-  await db.schema
-    .createTable("job_runs")
-    .addColumn("id", autoIdType(db), autoId)
-    .addColumn("job_id", "text", (c) => c.notNull())
-    .addColumn("worker", "text", (c) => c.notNull())
-    .addColumn("at", ts, (c) => c.notNull())
-    .execute();
-
 
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ["job_runs", "jobs", "outbox", "audit_log", "settings", "login_failures", "api_tokens", "sessions", "group_members", "groups", "users"]) {
+  for (const t of ["jobs", "outbox", "audit_log", "settings", "login_failures", "api_tokens", "sessions", "group_members", "groups", "users"]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

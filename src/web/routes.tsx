@@ -1,0 +1,76 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from "react";
+import type { Permission } from "./api/types";
+
+export interface RouteDef {
+  path: string;
+  /** Document title while no page-specific one is set. */
+  title: string;
+  component: LazyExoticComponent<ComponentType>;
+  /** Any of these permissions opens the page; others see "no access". */
+  requires?: Permission[];
+}
+
+// each route is its own chunk, loaded on first visit
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(() => load().then((module) => ({ default: module[name] })));
+
+/** Every page of the signed-in app. */
+export const ROUTES: RouteDef[] = [
+  { path: "/", title: "Home", component: page(() => import("./features/home/HomePage"), "HomePage") },
+  {
+    path: "/service-desk",
+    title: "Service desk",
+    component: page(() => import("./features/servicedesk/ServiceDeskPage"), "ServiceDeskPage"),
+  },
+  {
+    path: "/operations",
+    title: "Operations",
+    component: page(() => import("./features/operations/OperationsPage"), "OperationsPage"),
+  },
+  { path: "/cmdb", title: "CMDB", component: page(() => import("./features/cmdb/CmdbPage"), "CmdbPage") },
+  { path: "/assets", title: "Assets", component: page(() => import("./features/assets/AssetsPage"), "AssetsPage") },
+  { path: "/knowledge", title: "Knowledge", component: page(() => import("./features/knowledge/KnowledgePage"), "KnowledgePage") },
+  { path: "/reports", title: "Reports", component: page(() => import("./features/reports/ReportsPage"), "ReportsPage") },
+  {
+    path: "/admin",
+    title: "Admin",
+    component: page(() => import("./features/admin/AdminIndex"), "AdminIndex"),
+    requires: ["users.read", "groups.read", "tokens.own", "tokens.admin", "audit.read"],
+  },
+  {
+    path: "/admin/users",
+    title: "Users",
+    component: page(() => import("./features/admin/users/UsersPage"), "UsersPage"),
+    requires: ["users.read"],
+  },
+  {
+    path: "/admin/users/:id",
+    title: "User",
+    component: page(() => import("./features/admin/users/UserDetailPage"), "UserDetailPage"),
+    requires: ["users.read"],
+  },
+  {
+    path: "/admin/groups",
+    title: "Groups",
+    component: page(() => import("./features/admin/groups/GroupsPage"), "GroupsPage"),
+    requires: ["groups.read"],
+  },
+  {
+    path: "/admin/groups/:id",
+    title: "Group",
+    component: page(() => import("./features/admin/groups/GroupDetailPage"), "GroupDetailPage"),
+    requires: ["groups.read"],
+  },
+  {
+    path: "/admin/tokens",
+    title: "API tokens",
+    component: page(() => import("./features/admin/tokens/TokensPage"), "TokensPage"),
+    requires: ["tokens.own", "tokens.admin"],
+  },
+  {
+    path: "/admin/audit",
+    title: "Audit log",
+    component: page(() => import("./features/admin/audit/AuditPage"), "AuditPage"),
+    requires: ["audit.read"],
+  },
+];

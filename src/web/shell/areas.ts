@@ -1,0 +1,68 @@
+import type { IconName } from "../components/Icon";
+import type { Permission } from "../api/types";
+
+export interface Area {
+  path: string;
+  label: string;
+  icon: IconName;
+  /** One sentence for the home page card. */
+  summary: string;
+  /** "planned" areas show what will come; "ready" ones work today. */
+  status: "ready" | "planned";
+  /** Shown only to users holding any of these permissions. */
+  requires?: Permission[];
+}
+
+/** The product's areas, in navigation order; the sidebar and the home page both read this. */
+export const AREAS: Area[] = [
+  {
+    path: "/service-desk",
+    label: "Service desk",
+    icon: "lifebuoy",
+    summary: "Incidents, problems, changes and service requests, organised in queues per assignment group.",
+    status: "planned",
+  },
+  {
+    path: "/operations",
+    label: "Operations",
+    icon: "pulse",
+    summary: "Alerts from monitoring and integrations, deduplicated and correlated into actionable groups.",
+    status: "planned",
+  },
+  {
+    path: "/cmdb",
+    label: "CMDB",
+    icon: "graph",
+    summary: "Configuration items and their relationships, service maps and impact analysis.",
+    status: "planned",
+  },
+  {
+    path: "/assets",
+    label: "Assets",
+    icon: "cube",
+    summary: "Hardware and software through their lifecycle, with contracts, warranties and licences.",
+    status: "planned",
+  },
+  {
+    path: "/knowledge",
+    label: "Knowledge",
+    icon: "book",
+    summary: "Articles that help agents resolve faster and let requesters help themselves.",
+    status: "planned",
+  },
+  {
+    path: "/reports",
+    label: "Reports",
+    icon: "chart",
+    summary: "MTTA, MTTR, SLA compliance, backlog and change success rate dashboards.",
+    status: "planned",
+  },
+  {
+    path: "/admin",
+    label: "Admin",
+    icon: "shield",
+    summary: "Users, groups, API tokens and the audit log of every change.",
+    status: "ready",
+    requires: ["users.write", "audit.read"],
+  },
+];
