@@ -55,13 +55,72 @@ export function machineBusySeconds() {
   }
 }
 
-/** A resident-set figure from /proc/<pid>/status (VmRSS, VmHWM) in MB; null when unavailable. */
+/**
+ * CPU seconds used so far by every process named `name` (e.g. all PostgreSQL backends), keyed by
+ * pid so a caller can subtract two readings even when backends come and go.
+ */
+export function cpuSecondsByName(name) {
+  const out = new Map();
+  let pids;
+  try {
+    pids = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    try {
+      if (fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== name) continue;
+    } catch {
+      continue; // the process ended while we looked
+    }
+    const s = processCpuSeconds(pid);
+    if (s !== null) out.set(pid, s);
+  }
+  return out;
+}
+
+/** CPU seconds the processes of `end` used since `start` (both from cpuSecondsByName). */
+export function cpuSecondsBetween(start, end) {
+  if (!start || !end) return null;
+  let total = 0;
+  for (const [pid, s] of end) total += s - (start.get(pid) ?? 0);
+  return total;
+}
+
+/** A resident-set figure from /proc/<pid>/status (VmRSS, VmHWM) in MB (10^6 bytes); null when unavailable. */
 export function residentMB(pid, field = "VmRSS") {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
-    return m ? Number(m[1]) / 1024 : null;
+    // The kernel's "kB" are KiB.
+    return m ? (Number(m[1]) * 1024) / 1e6 : null;
   } catch {
     return null;
   }
+}
+
+/**
+ * Waits until processes other than this one keep fewer than `maxCores` cores busy over a
+ * one-second sample, for at most `maxWaitMs`: on a shared machine someone's test run would
+ * otherwise land in the measurement. Resolves with what it saw; `quiet` is false if it gave up.
+ */
+export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 120_000, sampleMs = 1000 } = {}) {
+  const started = performance.now();
+  for (;;) {
+    const busy0 = machineBusySeconds();
+    const own0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, sampleMs));
+    if (busy0 === null) return { quiet: true, otherCores: null, waitedMs: 0 };
+    const own = process.cpuUsage(own0);
+    const otherCores = (machineBusySeconds() - busy0 - (own.user + own.system) / 1e6) / (sampleMs / 1000);
+    const waitedMs = performance.now() - started;
+    if (otherCores < maxCores) return { quiet: true, otherCores, waitedMs };
+    if (waitedMs >= maxWaitMs) return { quiet: false, otherCores, waitedMs };
+  }
+}
+
+/** One line about waiting for a quiet machine, or nothing when no wait was needed. */
+export function quietLines(q) {
+  if (!q.quiet) return [`WARNING: the machine stayed busy (${q.otherCores.toFixed(2)} cores used by other processes) for ${Math.round(q.waitedMs / 1000)} s; measuring anyway`];
+  return q.waitedMs > 1500 ? [`(waited ${Math.round(q.waitedMs / 1000)} s for other processes on the machine to go quiet)`] : [];
 }

@@ -32,7 +32,7 @@ export function tokenCommand(program: Command): void {
       .option("--expires <when>", "expiry: ISO date/time or a duration (30d, 12h); default never"),
   ).action(async (opts) => {
     const expiresAt = parseExpiry(opts.expires);
-    const db = openConfiguredDb(configFrom(opts));
+    const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
     try {
       await migrateToLatest(db);
       const user = await findUserByEmail(db, opts.user);

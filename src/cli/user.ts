@@ -1,11 +1,11 @@
 import type { Command } from "commander";
-import { Value } from "@sinclair/typebox/value";
 import { CreateUserBody } from "../contract/index.js";
 import { openConfiguredDb } from "../server/server.js";
 import { migrateToLatest } from "../server/platform/db/migrate.js";
 import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
 import { createUser } from "../server/modules/users/index.js";
 import { AppError } from "../server/platform/errors.js";
+import { checkBody } from "../server/platform/http/validation.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 import { promptSecret } from "./prompt.js";
 
@@ -30,11 +30,9 @@ export function userCommand(program: Command): void {
       }
     }
     const input = { email: opts.email, name: opts.name, role: opts.role, ...(password ? { password } : {}) };
-    if (!Value.Check(CreateUserBody, input)) {
-      const first = [...Value.Errors(CreateUserBody, input)][0];
-      throw new CliError(`invalid ${first.path.replace(/^\//, "") || "input"}: ${first.message}`);
-    }
-    const db = openConfiguredDb(configFrom(opts));
+    const problem = checkBody(CreateUserBody, input);
+    if (problem) throw new CliError(`invalid ${problem.field}: ${problem.message}`);
+    const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
     try {
       await migrateToLatest(db);
       const created = await createUser(db, SYSTEM_ACTOR, input);

@@ -13,7 +13,7 @@ import { JobRegistry, Worker } from "./platform/jobs.js";
 import { installAuth } from "./platform/http/auth.plugin.js";
 import { installErrorHandling } from "./platform/http/errors.plugin.js";
 import { validatorCompiler } from "./platform/http/validation.js";
-import { findWebDir, installWeb, packageRoot, wantsSpa } from "./platform/http/web.js";
+import { findWebDir, installWeb, packageRoot } from "./platform/http/web.js";
 import { createMetrics } from "./platform/metrics.js";
 import { healthRoutes } from "./platform/health.routes.js";
 import { auditRoutes } from "./platform/audit.routes.js";
@@ -75,7 +75,8 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
 
   const metrics = createMetrics(db);
   metrics.install(app);
-  installErrorHandling(app);
+  const webDir = findWebDir(config.webDir);
+  installErrorHandling(app, { spa: webDir !== null });
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -109,13 +110,6 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   auditRoutes(app, ctx);
   registerUsersModule(app, ctx);
 
-  const webDir = findWebDir(config.webDir);
   await installWeb(app, webDir);
-  if (webDir) {
-    app.setNotFoundHandler((request, reply) => {
-      if (wantsSpa(request.method, request.url)) return reply.type("text/html").sendFile("index.html");
-      return reply.status(404).send({ error: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}`, details: {} });
-    });
-  }
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };
 }

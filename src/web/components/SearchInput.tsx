@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Icon } from "./Icon";
 import "./SearchInput.css";
 
@@ -11,11 +11,14 @@ export interface SearchInputProps {
   /** Milliseconds to wait after typing before onChange fires. */
   debounce?: number;
   className?: string;
+  /** Values offered while typing (a datalist). */
+  suggestions?: string[];
 }
 
 /** A search box that reports its value after the user pauses typing, with a clear button. */
-export function SearchInput({ value, onChange, label, placeholder, debounce = 250, className }: SearchInputProps) {
+export function SearchInput({ value, onChange, label, placeholder, debounce = 250, className, suggestions }: SearchInputProps) {
   const [text, setText] = useState(value);
+  const listId = useId();
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const inputRef = useRef<HTMLInputElement>(null);
@@ -40,6 +43,7 @@ export function SearchInput({ value, onChange, label, placeholder, debounce = 25
         aria-label={label}
         placeholder={placeholder ?? label}
         value={text}
+        list={suggestions && suggestions.length > 0 ? listId : undefined}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Enter") onChangeRef.current(text);
@@ -50,6 +54,13 @@ export function SearchInput({ value, onChange, label, placeholder, debounce = 25
           }
         }}
       />
+      {suggestions && suggestions.length > 0 ? (
+        <datalist id={listId}>
+          {suggestions.map((suggestion) => (
+            <option key={suggestion} value={suggestion} />
+          ))}
+        </datalist>
+      ) : null}
       {text ? (
         <button
           type="button"

@@ -1,5 +1,6 @@
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
 import type { Db } from "./schema.js";
+import { isPostgres } from "./dialect.js";
 import * as m0001 from "./migrations/0001-platform.js";
 
 /** Every migration, in order. Names are frozen once released. */
@@ -21,12 +22,26 @@ export class MigrationError extends Error {
 }
 
 /**
- * Applies pending migrations. Kysely's migrator takes a lock row inside a transaction, so
- * two nodes starting at once apply each migration exactly once.
+ * Applies pending migrations, exactly once even when several processes start together.
+ * PostgreSQL: Kysely's migrator locks its lock row inside the migration transaction.
+ * SQLite: Kysely's lock is per connection only, so the whole run happens inside
+ * BEGIN IMMEDIATE, which holds the database's write lock across processes.
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = isPostgres(db)
+    ? await (await pgMigrator(db)).migrateToLatest()
+    : await db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const migrator = new Migrator({ db: conn as Kysely<any>, provider: new StaticProvider(), disableTransactions: true });
+          const outcome = await migrator.migrateToLatest();
+          await sql.raw(outcome.error ? "rollback" : "commit").execute(conn);
+          return outcome;
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => {});
+          throw err;
+        }
+      });
   if (error) {
     const failed = results?.find((r) => r.status === "Error");
     const reason = error instanceof Error ? error.message : String(error);
@@ -35,9 +50,18 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
 }
 
+/**
+ * Kysely looks for its bookkeeping tables in every schema unless told which one; pin it to
+ * the connection's current schema so databases shared by several OpsDesk schemas work.
+ */
+async function pgMigrator(db: Db): Promise<Migrator> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db, provider: new StaticProvider(), migrationTableSchema: rows[0].schema });
+}
+
 /** True when every known migration has been applied. */
 export async function migrationsDone(db: Db): Promise<boolean> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const migrator = isPostgres(db) ? await pgMigrator(db) : new Migrator({ db, provider: new StaticProvider() });
   const all = await migrator.getMigrations();
   return all.length === Object.keys(MIGRATIONS).length && all.every((m) => m.executedAt !== undefined);
 }

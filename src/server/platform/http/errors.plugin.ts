@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import { AppError, ThrottledError } from "../errors.js";
 import { describeValidation } from "./validation.js";
+import { wantsSpa } from "./web.js";
 
 interface Mapped {
   status: number;
@@ -30,7 +31,7 @@ function map(err: FastifyError & { validation?: unknown[]; validationContext?: s
   }
   const known = err.code ? FASTIFY_CODES[err.code] : undefined;
   if (known) {
-    const details: Record<string, unknown> = { field: known.status === 413 ? "body" : "body" };
+    const details: Record<string, unknown> = { field: "body" };
     if (err.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") details.field = "content-type";
     return { status: known.status, body: { error: known.error, message: known.message, details } };
   }
@@ -40,8 +41,11 @@ function map(err: FastifyError & { validation?: unknown[]; validationContext?: s
   return { status: 500, body: { error: "internal", message: "Something went wrong on our side; it has been logged", details: {} } };
 }
 
-/** Installs the error and not-found handlers. */
-export function installErrorHandling(app: FastifyInstance): void {
+/**
+ * Installs the error and not-found handlers. With `spa`, unknown GET paths outside /api get
+ * the web UI's index.html so that deep links into the single-page app work.
+ */
+export function installErrorHandling(app: FastifyInstance, options: { spa?: boolean } = {}): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const { status, body } = map(err);
     if (status >= 500) request.log.error({ err }, "request failed");
@@ -50,6 +54,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     return reply.status(status).type("application/json").send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    if (options.spa && wantsSpa(request.method, request.url)) return reply.type("text/html").sendFile("index.html");
     return reply.status(404).send({ error: "route.not_found", message: `No route ${request.method} ${request.url.split("?")[0]}`, details: {} });
   });
 }

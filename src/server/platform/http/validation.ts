@@ -56,3 +56,10 @@ export function describeValidation(issues: AjvIssue[], context: string | undefin
   const problems = issues.map((i) => ({ path: i.instancePath, keyword: i.keyword, message: i.message, params: i.params }));
   return { field: field || (context ?? "body"), message, problems };
 }
+
+/** Validates a value against a body schema outside HTTP (the CLI); null when valid. */
+export function checkBody(schema: object, value: unknown): { field: string; message: string } | null {
+  const validate = strict.compile(schema);
+  if (validate(value)) return null;
+  return describeValidation((validate.errors ?? []) as AjvIssue[], "input");
+}

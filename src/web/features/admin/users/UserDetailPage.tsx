@@ -129,7 +129,7 @@ export function UserDetailPage() {
               ) : (
                 <p className="subtle">No recorded changes.</p>
               )}
-              <p style={{ marginTop: 12 }}>
+              <p className="card-footer-link">
                 <Link to={`/admin/audit?entity=user&entityId=${encodeURIComponent(data.id)}`}>Open in audit log</Link>
               </p>
             </Card>
