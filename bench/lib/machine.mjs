@@ -100,12 +100,14 @@ export function residentMB(pid, field = "VmRSS") {
 }
 
 /**
- * Waits until processes other than this one keep fewer than `maxCores` cores busy over a
- * one-second sample, for at most `maxWaitMs`: on a shared machine someone's test run would
- * otherwise land in the measurement. Resolves with what it saw; `quiet` is false if it gave up.
+ * Waits until processes other than this one keep fewer than `maxCores` cores busy for
+ * `quietSamples` one-second samples in a row, for at most `maxWaitMs`: on a shared machine
+ * someone's test run would otherwise land in the measurement. Work there comes in bursts with
+ * short pauses, hence several samples. Resolves with what it saw; `quiet` is false if it gave up.
  */
-export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 120_000, sampleMs = 1000 } = {}) {
+export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 120_000, sampleMs = 1000, quietSamples = 3 } = {}) {
   const started = performance.now();
+  let streak = 0;
   for (;;) {
     const busy0 = machineBusySeconds();
     const own0 = process.cpuUsage();
@@ -114,7 +116,8 @@ export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 120_000, sampl
     const own = process.cpuUsage(own0);
     const otherCores = (machineBusySeconds() - busy0 - (own.user + own.system) / 1e6) / (sampleMs / 1000);
     const waitedMs = performance.now() - started;
-    if (otherCores < maxCores) return { quiet: true, otherCores, waitedMs };
+    streak = otherCores < maxCores ? streak + 1 : 0;
+    if (streak >= quietSamples) return { quiet: true, otherCores, waitedMs };
     if (waitedMs >= maxWaitMs) return { quiet: false, otherCores, waitedMs };
   }
 }
@@ -122,5 +125,5 @@ export async function waitForQuiet({ maxCores = 0.15, maxWaitMs = 120_000, sampl
 /** One line about waiting for a quiet machine, or nothing when no wait was needed. */
 export function quietLines(q) {
   if (!q.quiet) return [`WARNING: the machine stayed busy (${q.otherCores.toFixed(2)} cores used by other processes) for ${Math.round(q.waitedMs / 1000)} s; measuring anyway`];
-  return q.waitedMs > 1500 ? [`(waited ${Math.round(q.waitedMs / 1000)} s for other processes on the machine to go quiet)`] : [];
+  return q.waitedMs > 4000 ? [`(waited ${Math.round(q.waitedMs / 1000)} s for other processes on the machine to go quiet)`] : [];
 }
