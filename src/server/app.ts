@@ -58,9 +58,10 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
   app.removeContentTypeParser("text/plain");
-  // The Swagger UI's own routes are public documentation pages.
+  // Credentials guard the API. The web UI's static files and the API documentation are
+  // public pages; health and metrics routes declare their own policy.
   app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), auth: "public" };
+    if (!route.url.startsWith("/api/") || route.url.startsWith("/api/docs")) route.config = { ...(route.config ?? {}), auth: "public" };
   });
 
   const events = new EventBus();
