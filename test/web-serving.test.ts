@@ -41,3 +41,21 @@ describe("serving the web UI", () => {
     expect(api.json().error).toBe("route.not_found");
   });
 });
+
+describe("caching of the web UI", () => {
+  it("revalidates the page and caches hashed bundles for good", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-web-"));
+    fs.writeFileSync(path.join(dir, "index.html"), "<!doctype html>");
+    fs.mkdirSync(path.join(dir, "assets"));
+    fs.writeFileSync(path.join(dir, "assets", "app-1.js"), "1");
+    const t = await createTestApp({ webDir: dir });
+    try {
+      expect((await t.app.inject({ url: "/" })).headers["cache-control"]).toBe("no-cache");
+      expect((await t.app.inject({ url: "/admin/users" })).headers["cache-control"]).toBe("no-cache");
+      expect((await t.app.inject({ url: "/assets/app-1.js" })).headers["cache-control"]).toContain("immutable");
+    } finally {
+      await t.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

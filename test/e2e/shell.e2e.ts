@@ -34,6 +34,9 @@ async function theme(): Promise<string | undefined> {
 }
 
 async function screenshot(name: string): Promise<void> {
+  // notifications from earlier steps would cover the picture
+  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
   await page.mouse.move(0, 0);
   await page.evaluate("document.fonts.ready.then(() => true)");
   // let entrance animations finish
@@ -78,6 +81,7 @@ describe("OpsDesk web UI", () => {
       ],
     });
     context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+    context.setDefaultTimeout(15_000);
     page = await context.newPage();
   });
 
@@ -173,6 +177,16 @@ describe("OpsDesk web UI", () => {
     await page.keyboard.press("Escape");
     await hidden(again);
 
+    // keyboard only: Tab stays inside the dialog, Esc closes it and focus returns to the opener
+    await page.getByRole("button", { name: "New user" }).focus();
+    await page.keyboard.press("Enter");
+    await visible(page.getByRole("dialog", { name: "New user" }));
+    for (let i = 0; i < 12; i++) await page.keyboard.press("Tab");
+    expect(await page.evaluate<boolean>("Boolean(document.activeElement?.closest('[role=dialog]'))")).toBe(true);
+    await page.keyboard.press("Escape");
+    await hidden(page.getByRole("dialog"));
+    expect(await page.evaluate<string>("document.activeElement?.textContent ?? ''")).toContain("New user");
+
     // search narrows the list
     await page.getByRole("searchbox", { name: "Search users" }).fill("grace");
     await hidden(page.getByRole("cell", { name: ADMIN.email }));
@@ -238,14 +252,15 @@ describe("OpsDesk web UI", () => {
   it("lists the changes in the audit log and shows before/after", async () => {
     await openAdminTab("Audit log", "Audit log");
     const table = page.getByRole("table", { name: "Audit log entries" });
-    const entityCells = table.locator("tbody tr td:nth-child(4)");
+    const entityCells = table.locator("tbody tr:not([aria-hidden]) td:nth-child(4)");
     await visible(entityCells);
     const entities = await entityCells.allInnerTexts();
     const groupEntity = entities.find((entity) => /group/i.test(entity));
     expect(groupEntity, `entities in the audit log: ${entities.join(", ")}`).toBeDefined();
     expect(entities.some((entity) => /user/i.test(entity))).toBe(true);
 
-    await page.getByRole("searchbox", { name: "Entity" }).fill(groupEntity!);
+    // a search box with suggestions is a combobox, so find it by its label
+    await page.getByLabel("Entity", { exact: true }).fill(groupEntity!);
     await expect.poll(async () => new Set(await entityCells.allInnerTexts()), { timeout: 10_000 }).toEqual(new Set([groupEntity]));
 
     await table.locator("tbody tr").first().click();
@@ -266,6 +281,36 @@ describe("OpsDesk web UI", () => {
     await page.keyboard.press("Escape");
     await hidden(nav.getByRole("link", { name: "Operations" }));
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("changes the password from the account menu", async () => {
+    await page.getByRole("button", { name: "Account menu" }).click();
+    await page.getByRole("menuitem", { name: "Change password" }).click();
+    const dialog = await visible(page.getByRole("dialog", { name: "Change password" }));
+    await dialog.getByLabel("Current password").fill("not-my-password");
+    await dialog.getByLabel("New password", { exact: true }).fill("difference-engine-1822");
+    await dialog.getByLabel("Confirm new password").fill("difference-engine-1822");
+    await dialog.getByRole("button", { name: "Change password" }).click();
+    // the server's wrong-password answer lands on the field it is about
+    await visible(dialog.locator(".field-error"));
+    expect(await dialog.getByLabel("Current password").getAttribute("aria-invalid")).toBe("true");
+
+    await dialog.getByLabel("Current password").fill(ADMIN.password);
+    await dialog.getByRole("button", { name: "Change password" }).click();
+    await hidden(dialog);
+    ADMIN.password = "difference-engine-1822";
+  });
+
+  it("hides Admin from an agent", async () => {
+    await signOut();
+    await signIn(AGENT.email, AGENT.password);
+    await visible(page.getByRole("heading", { level: 1, name: /^Good (morning|afternoon|evening), Grace$/ }));
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await visible(nav.getByRole("link", { name: "Service desk" }));
+    expect(await nav.getByRole("link", { name: "Admin" }).count()).toBe(0);
+    await signOut();
+    await signIn(ADMIN.email, ADMIN.password);
+    await visible(homeHeading());
   });
 
   it("signs out at the end", async () => {

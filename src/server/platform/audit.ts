@@ -42,7 +42,7 @@ export async function recordAudit(db: DbOrTrx, actor: Actor, input: AuditInput):
     .values({
       at: nowIso(),
       actor_id: actor.id,
-      actor_name: actor.kind === "system" ? "system" : actor.email ?? actor.name,
+      actor_name: actor.kind === "system" ? "system" : actor.name,
       action: input.action,
       entity: input.entity,
       entity_id: input.entityId,

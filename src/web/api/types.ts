@@ -68,7 +68,8 @@ export interface CreatedToken {
 }
 
 export interface AuditEntry {
-  id: string;
+  /** A sequence number on the server; treated as opaque. */
+  id: string | number;
   at: string;
   actorId: string | null;
   actorName: string | null;

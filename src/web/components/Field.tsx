@@ -29,6 +29,8 @@ export interface FieldProps {
   /** Text shown next to the label, e.g. "Optional". */
   aside?: ReactNode;
   className?: string;
+  /** The control's id, when something else needs to refer to it; generated otherwise. */
+  id?: string;
   children: ReactNode;
 }
 
@@ -36,8 +38,9 @@ export interface FieldProps {
  * A label, a control, a hint and an error, wired together: the control inside (Input,
  * Select, Textarea) picks up its id, aria-describedby and aria-invalid from here.
  */
-export function Field({ label, error, hint, required = false, aside, className, children }: FieldProps) {
-  const id = useId();
+export function Field({ label, error, hint, required = false, aside, className, id: givenId, children }: FieldProps) {
+  const generatedId = useId();
+  const id = givenId ?? generatedId;
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
@@ -73,7 +76,8 @@ export function Field({ label, error, hint, required = false, aside, className, 
 function useFieldControl(props: { id?: string; required?: boolean; "aria-describedby"?: string; "aria-invalid"?: unknown }) {
   const field = useContext(FieldContext);
   return {
-    id: props.id ?? field?.id,
+    // inside a Field the label points at the Field's id, so that one wins
+    id: field?.id ?? props.id,
     required: props.required ?? field?.required ?? undefined,
     "aria-describedby": props["aria-describedby"] ?? field?.describedBy,
     "aria-invalid": (props["aria-invalid"] as boolean | undefined) ?? (field?.invalid ? true : undefined),

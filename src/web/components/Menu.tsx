@@ -114,7 +114,8 @@ export function Menu({ trigger, label, items, header, align = "end", triggerClas
                 tabIndex={-1}
                 className={["menu-item", item.tone === "danger" ? "menu-item-danger" : ""].filter(Boolean).join(" ")}
                 onClick={() => {
-                  close(false);
+                  // focus goes back to the menu button first, so a dialog opened by the item returns it there
+                  close(true);
                   item.onSelect();
                 }}
               >

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { Link } from "../router";
 import { Icon } from "./Icon";
 import "./PageHeader.css";
@@ -15,10 +15,15 @@ export interface PageHeaderProps {
   breadcrumbs?: Crumb[];
   /** Something shown before the title, e.g. an avatar. */
   leading?: ReactNode;
+  /** Browser tab title for pages about one record, e.g. a user's name. */
+  documentTitle?: string;
 }
 
 /** The page's h1 with breadcrumbs, a description and the page-level actions. */
-export function PageHeader({ title, description, actions, breadcrumbs, leading }: PageHeaderProps) {
+export function PageHeader({ title, description, actions, breadcrumbs, leading, documentTitle }: PageHeaderProps) {
+  useEffect(() => {
+    if (documentTitle) document.title = `${documentTitle} · OpsDesk`;
+  }, [documentTitle]);
   return (
     <header className="page-header">
       {breadcrumbs && breadcrumbs.length > 0 ? (

@@ -29,6 +29,7 @@ export function SideNav({ open, onClose }: SideNavProps) {
   return (
     <>
       {open ? <div className="nav-scrim" onClick={onClose} aria-hidden="true" /> : null}
+      <div className="sidenav-rail">
       <nav id="app-nav" className={open ? "sidenav sidenav-open" : "sidenav"} aria-label="Main">
         <ul className="sidenav-list">
           <li>
@@ -67,6 +68,7 @@ export function SideNav({ open, onClose }: SideNavProps) {
           </>
         ) : null}
       </nav>
+      </div>
     </>
   );
 }

@@ -89,3 +89,15 @@ describe("users", () => {
     expect(res.json().groups).toEqual([{ id: g.id, name: "Service Desk" }]);
   });
 });
+
+describe("validation messages", () => {
+  it("lists the allowed values of an enumerated field", async () => {
+    const t = await createTestApp();
+    try {
+      const res = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: t.admin.auth, payload: { email: "a@b.io", name: "A", role: "boss" } });
+      expect(res.json().message).toBe("role must be one of: admin, agent, requester, viewer");
+    } finally {
+      await t.close();
+    }
+  });
+});

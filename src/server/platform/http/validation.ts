@@ -47,6 +47,16 @@ export function describeValidation(issues: AjvIssue[], context: string | undefin
       field = [path, params.additionalProperty].filter(Boolean).join(".");
       message = `${field} is not a known field`;
       break;
+    case "const":
+    case "enum":
+    case "anyOf": {
+      // A union of literals: list every allowed value instead of ajv's "equal to constant".
+      const allowed = issues
+        .filter((i) => i.instancePath === first.instancePath && (i.keyword === "const" || i.keyword === "enum"))
+        .flatMap((i) => (i.keyword === "const" ? [i.params?.allowedValue] : ((i.params?.allowedValues as unknown[]) ?? [])));
+      message = allowed.length ? `${field || context || "body"} must be one of: ${allowed.join(", ")}` : `${field || context || "body"} ${first.message ?? "is invalid"}`;
+      break;
+    }
     case "minProperties":
       message = `${context ?? "body"} must contain at least one field`;
       break;

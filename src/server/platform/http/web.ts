@@ -54,7 +54,19 @@ export async function installWeb(app: FastifyInstance, webDir: string | null): P
     );
     return;
   }
-  await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ["index.html"], maxAge: "1h", decorateReply: true });
+  await app.register(fastifyStatic, {
+    root: webDir,
+    wildcard: false,
+    index: ["index.html"],
+    decorateReply: true,
+    cacheControl: false,
+    // Bundles under /assets carry a content hash: cache them for good. The page itself must be
+    // revalidated, or a browser would keep an old page pointing at bundles an upgrade removed.
+    setHeaders(res, filePath) {
+      const immutable = filePath.includes(`${path.sep}assets${path.sep}`);
+      res.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+    },
+  });
 }
 
 /** True when a not-found GET should get the UI's index.html (deep link into the SPA). */

@@ -1,4 +1,4 @@
-import { useCallback } from "react";
+import { useCallback, useEffect } from "react";
 import { useSearchParams } from "../../router";
 
 export interface ListParams {
@@ -33,4 +33,16 @@ export function useListParams(defaults: { sort: string; limit: number }): ListPa
     setSort: (sort) => update({ sort: sort === defaults.sort ? null : sort, offset: null }),
     setOffset: (next) => update({ offset: next > 0 ? next : null }, { replace: false }),
   };
+}
+
+/** After the last row of the last page is deleted, steps back to the page before. */
+export function useClampPage(list: ListParams, page: { items: unknown[]; total: number } | undefined): void {
+  const { offset, limit, setOffset } = list;
+  useEffect(() => {
+    if (page && page.items.length === 0 && offset > 0 && page.total > 0) {
+      setOffset(Math.max(0, Math.floor((page.total - 1) / limit) * limit));
+    }
+    // setOffset changes with every render; page is what matters
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [page, offset, limit]);
 }

@@ -8,6 +8,13 @@ import { looksLikeEmail } from "../../components/useApiForm";
 import { AuthLayout } from "./AuthLayout";
 import { useAuth } from "./session";
 
+function throttledMessage(retryAfter: unknown): string {
+  if (typeof retryAfter !== "number" || retryAfter <= 0) return "Too many attempts. Wait a while, then try again.";
+  const minutes = Math.ceil(retryAfter / 60);
+  const wait = retryAfter < 60 ? "a minute" : minutes === 1 ? "1 minute" : `${minutes} minutes`;
+  return `Too many attempts. Try again in ${wait}.`;
+}
+
 /** Email and password sign-in; shows the server's (deliberately generic) reason on failure. */
 export function LoginPage({ notice }: { notice?: string }) {
   const { signedIn } = useAuth();
@@ -34,7 +41,7 @@ export function LoginPage({ notice }: { notice?: string }) {
       const error = toApiError(caught);
       setBusy(false);
       setPassword("");
-      if (error.status === 429) setFailure("Too many attempts. Wait a minute, then try again.");
+      if (error.status === 429) setFailure(throttledMessage(error.details.retryAfterSeconds));
       else setFailure(error.message);
       document.getElementById("login-password")?.focus();
     }
@@ -52,9 +59,8 @@ export function LoginPage({ notice }: { notice?: string }) {
       >
         {notice && !failure ? <Alert tone="info">{notice}</Alert> : null}
         {failure ? <Alert tone="danger">{failure}</Alert> : null}
-        <Field label="Email" error={errors.email}>
+        <Field label="Email" error={errors.email} id="login-email">
           <Input
-            id="login-email"
             type="email"
             autoComplete="username"
             autoFocus
@@ -62,9 +68,8 @@ export function LoginPage({ notice }: { notice?: string }) {
             onChange={(event) => setEmail(event.target.value)}
           />
         </Field>
-        <Field label="Password" error={errors.password}>
+        <Field label="Password" error={errors.password} id="login-password">
           <Input
-            id="login-password"
             type="password"
             autoComplete="current-password"
             value={password}

@@ -14,11 +14,12 @@ import { Table, type Column } from "../../../components/Table";
 import { formatDateTime, Time } from "../../../components/Time";
 import { useSession } from "../../auth/session";
 import { AdminLayout } from "../AdminLayout";
-import { useListParams } from "../useListParams";
+import { useClampPage, useListParams } from "../useListParams";
 import { AuditDetailDialog } from "./AuditDetailDialog";
 
 const PAGE_SIZE = 30;
-const KNOWN_ENTITIES = ["user", "group", "token", "session", "setup"];
+// offered as suggestions before the first page has loaded; more come from the entries themselves
+const KNOWN_ENTITIES = ["user", "group", "api_token"];
 
 /** Admin → Audit log: every change with actor and before/after, filterable and paged. */
 export function AuditPage() {
@@ -45,6 +46,7 @@ export function AuditPage() {
       ),
     [entity, action, actorId, entityId, list.offset],
   );
+  useClampPage(list, audit.data);
   const canListUsers = can("users.read");
   const actors = useApi((signal) => (canListUsers ? listUsers({ sort: "name", limit: 100 }, signal) : Promise.resolve(null)), [canListUsers]);
 
@@ -81,7 +83,7 @@ export function AuditPage() {
       <PageHeader title="Audit log" description="Who changed what and when, with the record before and after. Select an entry to compare." />
       <div className="toolbar" role="group" aria-label="Filter audit log">
         <SearchInput label="Entity" placeholder="Entity, e.g. user" value={entity} suggestions={entitySuggestions} onChange={(value) => list.setFilters({ entity: value })} />
-        <SearchInput label="Action" placeholder="Action, e.g. user.create" value={action} suggestions={actionSuggestions} onChange={(value) => list.setFilters({ action: value })} />
+        <SearchInput label="Action" placeholder="Action, e.g. update" value={action} suggestions={actionSuggestions} onChange={(value) => list.setFilters({ action: value })} />
         {canListUsers ? (
           <Select
             aria-label="Actor"
@@ -114,7 +116,7 @@ export function AuditPage() {
             caption="Audit log entries"
             columns={columns}
             rows={items}
-            rowKey={(entry) => entry.id}
+            rowKey={(entry) => String(entry.id)}
             onRowClick={setSelected}
             loading={audit.loading}
             empty={

@@ -104,6 +104,7 @@ export function GroupDetailPage() {
     <AdminLayout>
       <PageHeader
         breadcrumbs={[...crumbs, { label: data.name }]}
+        documentTitle={data.name}
         title={data.name}
         description={data.description || undefined}
         actions={
@@ -112,7 +113,7 @@ export function GroupDetailPage() {
               <Button icon="pencil" onClick={() => setEditOpen(true)}>
                 Edit
               </Button>
-              <Button icon="trash" variant="danger" onClick={() => setDeleteOpen(true)}>
+              <Button icon="trash" variant="danger-subtle" onClick={() => setDeleteOpen(true)}>
                 Delete
               </Button>
             </>

@@ -15,7 +15,7 @@ import { useToast } from "../../../components/Toast";
 import { Link, useRouter } from "../../../router";
 import { useSession } from "../../auth/session";
 import { AdminLayout } from "../AdminLayout";
-import { useListParams } from "../useListParams";
+import { useClampPage, useListParams } from "../useListParams";
 import { GroupFormDialog } from "./GroupFormDialog";
 
 const PAGE_SIZE = 25;
@@ -32,6 +32,7 @@ export function GroupsPage() {
     (signal) => listGroups({ q: q || undefined, sort: list.sort, limit: list.limit, offset: list.offset }, signal),
     [q, list.sort, list.offset],
   );
+  useClampPage(list, groups.data);
   const [formOpen, setFormOpen] = useState(false);
   const [editing, setEditing] = useState<Group | null>(null);
   const [deleting, setDeleting] = useState<Group | null>(null);

@@ -73,6 +73,7 @@ export function UserDetailPage() {
     <AdminLayout>
       <PageHeader
         breadcrumbs={[...crumbs, { label: data.name }]}
+        documentTitle={data.name}
         leading={<Avatar name={data.name} seed={data.id} size={48} />}
         title={data.name}
         description={data.email}
@@ -82,7 +83,7 @@ export function UserDetailPage() {
               <Button icon="pencil" onClick={() => setEditOpen(true)}>
                 Edit
               </Button>
-              <Button icon="trash" variant="danger" disabled={isSelf} title={isSelf ? "You cannot delete yourself" : undefined} onClick={() => setDeleteOpen(true)}>
+              <Button icon="trash" variant="danger-subtle" disabled={isSelf} title={isSelf ? "You cannot delete yourself" : undefined} onClick={() => setDeleteOpen(true)}>
                 Delete
               </Button>
             </>
@@ -135,7 +136,7 @@ export function UserDetailPage() {
             </Card>
           ) : null}
         </div>
-        <Card title="Groups" description={groups.length === 1 ? "Member of 1 group" : `Member of ${groups.length} groups`}>
+        <Card title="Groups" description={groups.length === 0 ? "No memberships" : groups.length === 1 ? "Member of 1 group" : `Member of ${groups.length} groups`}>
           {groups.length > 0 ? (
             <ul className="chip-list" aria-label={`Groups of ${data.name}`}>
               {groups.map((group) => (

@@ -18,7 +18,7 @@ import { useToast } from "../../../components/Toast";
 import { Link } from "../../../router";
 import { useSession } from "../../auth/session";
 import { AdminLayout } from "../AdminLayout";
-import { useListParams } from "../useListParams";
+import { useClampPage, useListParams } from "../useListParams";
 import { UserFormDialog } from "./UserFormDialog";
 import { useRoles } from "./useRoles";
 
@@ -50,6 +50,7 @@ export function UsersPage() {
       ),
     [q, role, active, list.sort, list.offset],
   );
+  useClampPage(list, users.data);
 
   const [editing, setEditing] = useState<User | null>(null);
   const [formOpen, setFormOpen] = useState(false);
