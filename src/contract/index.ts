@@ -5,3 +5,4 @@ export * from "./groups.js";
 export * from "./tokens.js";
 export * from "./audit.js";
 export * from "./auth.js";
+export * from "./cmdb.js";

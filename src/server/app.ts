@@ -19,6 +19,7 @@ import { healthRoutes } from "./platform/health.routes.js";
 import { auditRoutes } from "./platform/audit.routes.js";
 import { purgeExpiredSessions } from "./platform/auth/sessions.js";
 import { registerUsersModule } from "./modules/users/index.js";
+import { registerCmdbModule } from "./modules/cmdb/index.js";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -110,6 +111,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   healthRoutes(app, ctx, metrics, () => shuttingDown);
   auditRoutes(app, ctx);
   registerUsersModule(app, ctx);
+  registerCmdbModule(app, ctx);
 
   await installWeb(app, webDir);
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };

@@ -14,6 +14,9 @@ export const PERMISSIONS = [
   "tokens.admin",
   "audit.read",
   "settings.admin",
+  "cmdb.read",
+  "cmdb.write",
+  "cmdb.admin",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,13 +32,13 @@ export const ROLE_META: Record<Role, { label: string; description: string; permi
   },
   agent: {
     label: "Agent",
-    description: "Works tickets and operations; reads the directory of users and groups.",
-    permissions: ["users.read", "groups.read", "roles.read", "tokens.own"],
+    description: "Works tickets and operations; reads the directory of users and groups; edits the CMDB.",
+    permissions: ["users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read", "cmdb.write"],
   },
   viewer: {
     label: "Viewer",
     description: "Read-only access to everything agents can see.",
-    permissions: ["users.read", "groups.read", "roles.read", "tokens.own"],
+    permissions: ["users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read"],
   },
   requester: {
     label: "Requester",

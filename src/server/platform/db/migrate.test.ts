@@ -3,7 +3,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { migrateToLatest, migrationsDone } from "./migrate.js";
+import { MIGRATION_NAMES, migrateToLatest, migrationsDone } from "./migrate.js";
 
 describe("migrations", () => {
   let tdb: TestDb;
@@ -14,7 +14,7 @@ describe("migrations", () => {
 
   it("apply once; a second run changes nothing", async () => {
     expect(await migrationsDone(tdb.db)).toBe(false);
-    expect(await migrateToLatest(tdb.db)).toEqual(["0001-platform"]);
+    expect(await migrateToLatest(tdb.db)).toEqual(MIGRATION_NAMES);
     expect(await migrateToLatest(tdb.db)).toEqual([]);
     expect(await migrationsDone(tdb.db)).toBe(true);
   });
@@ -24,9 +24,9 @@ describe("migrations", () => {
     const env = { ...process.env, DATABASE_URL: tdb.databaseUrl ?? "" };
     const args = ["--import", "tsx", "src/cli/index.ts", "migrate", ...(tdb.sqliteFile ? ["--data", path.dirname(tdb.sqliteFile)] : [])];
     const outputs = await Promise.all([0, 1].map(() => run(process.execPath, args, env)));
-    expect(outputs.map((o) => o.trim()).sort()).toEqual(["applied: 0001-platform", "database is up to date"]);
+    expect(outputs.map((o) => o.trim()).sort()).toEqual([`applied: ${MIGRATION_NAMES.join(", ")}`, "database is up to date"]);
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(tdb.db);
-    expect(rows.rows.map((r) => r.name)).toEqual(["0001-platform"]);
+    expect(rows.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
   }, 30_000);
 });
 

@@ -2,11 +2,16 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, typ
 import type { Db } from "./schema.js";
 import { isPostgres } from "./dialect.js";
 import * as m0001 from "./migrations/0001-platform.js";
+import * as m0002 from "./migrations/0002-cmdb.js";
 
 /** Every migration, in order. Names are frozen once released. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-platform": m0001,
+  "0002-cmdb": m0002,
 };
+
+/** Names of every migration, in order. */
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -112,6 +112,81 @@ export interface SettingsTable {
   updated_at: Timestamp;
 }
 
+/** A CI class; `attributes` and `identification` are JSON text. */
+export interface CiClassesTable {
+  name: string;
+  label: string;
+  parent: string | null;
+  description: string;
+  attributes: string;
+  identification: string | null;
+  builtin: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A configuration item; `attributes` is a JSON object as text. */
+export interface CisTable {
+  id: string;
+  class: string;
+  name: string;
+  attributes: string;
+  lifecycle_status: string;
+  operational_status: string;
+  environment: string | null;
+  criticality: string | null;
+  owner_group_id: string | null;
+  support_group_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One identifier of a CI (normalised value), e.g. ("fqdn", "web01.example.com"). */
+export interface CiIdentifiersTable {
+  ci_id: string;
+  kind: string;
+  value: string;
+}
+
+export interface CiRelationshipTypesTable {
+  name: string;
+  label: string;
+  reverse_label: string;
+  impact: string;
+  builtin: boolean;
+  created_at: Timestamp;
+}
+
+export interface CiRelationshipsTable {
+  id: string;
+  source_id: string;
+  type: string;
+  target_id: string;
+  data_source: string;
+  created_at: Timestamp;
+}
+
+/** Which source last set (or confirmed) one field of a CI, and when. */
+export interface CiAttributeSourcesTable {
+  ci_id: string;
+  field: string;
+  source: string;
+  confirmed_at: Timestamp;
+}
+
+/** One changed field of a CI; values are JSON text. */
+export interface CiHistoryTable {
+  id: Generated<AutoId>;
+  ci_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  source: string;
+  field: string;
+  old_value: string | null;
+  new_value: string | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Database {
   users: UsersTable;
@@ -124,6 +199,13 @@ export interface Database {
   outbox: OutboxTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  ci_classes: CiClassesTable;
+  cis: CisTable;
+  ci_identifiers: CiIdentifiersTable;
+  ci_relationship_types: CiRelationshipTypesTable;
+  ci_relationships: CiRelationshipsTable;
+  ci_attribute_sources: CiAttributeSourcesTable;
+  ci_history: CiHistoryTable;
 }
 
 /** A database handle or an open transaction: services accept either. */

@@ -1,0 +1,277 @@
+/**
+ * The one place CI rows are written. Every write (API edit, identify, bulk) goes through
+ * `createCiRecord` / `updateCiRecord`, which keep the identifiers, per-field sources, history,
+ * audit trail and outbox in step. Changes travel as flat field maps:
+ * `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Selectable } from "kysely";
+import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
+import type { CisTable, DbOrTrx } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { diffFields, recordAudit } from "../../platform/audit.js";
+import { emit } from "../../platform/outbox.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
+import { nowIso } from "../../platform/time.js";
+import { requireClass, validateAttributes, type ClassCatalog } from "./classes.service.js";
+import { identifierRows, identifiersFromRows, IDENTIFIERS, normaliseIdentifiers, UNIQUE_KINDS, fieldOfKind } from "./cmdb.identifiers.js";
+
+/** Field name -> value; `null` clears an attribute or identifier. */
+export type FlatFields = Record<string, unknown>;
+
+const SCALARS = ["class", "name", "lifecycleStatus", "operationalStatus", "environment", "criticality", "ownerGroupId", "supportGroupId"] as const;
+const COLUMN: Record<(typeof SCALARS)[number], keyof CisTable> = {
+  class: "class",
+  name: "name",
+  lifecycleStatus: "lifecycle_status",
+  operationalStatus: "operational_status",
+  environment: "environment",
+  criticality: "criticality",
+  ownerGroupId: "owner_group_id",
+  supportGroupId: "support_group_id",
+};
+
+function toCi(row: Selectable<CisTable>, ids: CiIdentifiers): Ci {
+  return {
+    id: row.id,
+    class: row.class,
+    name: row.name,
+    attributes: JSON.parse(row.attributes),
+    lifecycleStatus: row.lifecycle_status as Ci["lifecycleStatus"],
+    operationalStatus: row.operational_status as Ci["operationalStatus"],
+    environment: row.environment,
+    criticality: row.criticality as Ci["criticality"],
+    ownerGroupId: row.owner_group_id,
+    supportGroupId: row.support_group_id,
+    identifiers: ids,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Turns rows into CIs, fetching their identifiers in one query. */
+export async function hydrateCis(db: DbOrTrx, rows: Selectable<CisTable>[]): Promise<Ci[]> {
+  if (!rows.length) return [];
+  const idRows = await db.selectFrom("ci_identifiers").select(["ci_id", "kind", "value"]).where("ci_id", "in", rows.map((r) => r.id)).execute();
+  const byCi = new Map<string, Array<{ kind: string; value: string }>>();
+  for (const r of idRows) byCi.set(r.ci_id, [...(byCi.get(r.ci_id) ?? []), r]);
+  return rows.map((r) => toCi(r, identifiersFromRows(byCi.get(r.id) ?? [])));
+}
+
+/** One CI or null. */
+export async function findCi(db: DbOrTrx, id: string): Promise<Ci | null> {
+  const row = await db.selectFrom("cis").selectAll().where("id", "=", id).executeTakeFirst();
+  return row ? (await hydrateCis(db, [row]))[0] : null;
+}
+
+/** One CI or a 404. */
+export async function loadCi(db: DbOrTrx, id: string): Promise<Ci> {
+  const ci = await findCi(db, id);
+  if (!ci) throw new NotFoundError("ci.not_found", `No configuration item ${id}`, { id });
+  return ci;
+}
+
+/** The fields a create/update/identify body sets, flattened; identifiers are normalised. */
+export function flattenInput(input: Partial<CreateCiBody>): FlatFields {
+  const out: FlatFields = {};
+  for (const f of SCALARS) if (input[f] !== undefined) out[f] = typeof input[f] === "string" && f === "name" ? (input[f] as string).trim() : input[f];
+  for (const [k, v] of Object.entries(input.attributes ?? {})) out[`attributes.${k}`] = v;
+  const ids = normaliseIdentifiers(input.identifiers) as Record<string, unknown>;
+  // A key sent but emptied by normalisation (e.g. `ipAddresses: []`) clears it.
+  for (const k of Object.keys(input.identifiers ?? {})) out[`identifiers.${k}`] = ids[k] ?? null;
+  return out;
+}
+
+/** A CI as a flat map (the shape history and sources are kept in). */
+export function flattenCi(ci: Ci): FlatFields {
+  const out: FlatFields = {};
+  for (const f of SCALARS) out[f] = ci[f];
+  for (const [k, v] of Object.entries(ci.attributes)) out[`attributes.${k}`] = v;
+  for (const [k, v] of Object.entries(ci.identifiers)) out[`identifiers.${k}`] = v;
+  return out;
+}
+
+/** True when a change would not alter the value. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function applyFields(before: Ci, changes: FlatFields): Ci {
+  const next: Ci = { ...before, attributes: { ...before.attributes }, identifiers: { ...before.identifiers } };
+  for (const [field, value] of Object.entries(changes)) {
+    const [head, rest] = field.includes(".") ? [field.slice(0, field.indexOf(".")), field.slice(field.indexOf(".") + 1)] : [field, ""];
+    if (head === "attributes") {
+      if (value === null) delete next.attributes[rest];
+      else next.attributes[rest] = value;
+    } else if (head === "identifiers") {
+      const ids = next.identifiers as Record<string, unknown>;
+      if (value === null) delete ids[rest];
+      else ids[rest] = value;
+    } else {
+      (next as Record<string, unknown>)[head] = value;
+    }
+  }
+  return next;
+}
+
+/** Checks the fields a write would leave behind: class, attributes, groups, unique identifiers. */
+async function checkWrite(db: DbOrTrx, catalog: ClassCatalog, before: Ci | null, after: Ci, changes: FlatFields): Promise<void> {
+  requireClass(catalog, after.class);
+  if (!after.name) throw new ValidationError("request.invalid", "name must not be empty", { field: "name" });
+  const classChanged = before !== null && before.class !== after.class;
+  const written = classChanged
+    ? after.attributes
+    : Object.fromEntries(Object.entries(changes).filter(([f]) => f.startsWith("attributes.")).map(([f, v]) => [f.slice(11), v]));
+  validateAttributes(catalog, after.class, written, after.attributes);
+  for (const field of ["ownerGroupId", "supportGroupId"] as const) {
+    const id = changes[field];
+    if (typeof id !== "string") continue;
+    const group = await db.selectFrom("groups").select("id").where("id", "=", id).executeTakeFirst();
+    if (!group) throw new ValidationError("cmdb.unknown_group", `No group ${id}`, { field });
+  }
+  for (const row of identifierRows(after.id, after.identifiers)) {
+    if (!UNIQUE_KINDS.has(row.kind) || !(`identifiers.${keyOfKind(row.kind)}` in changes)) continue;
+    const owner = await db.selectFrom("ci_identifiers").select("ci_id").where("kind", "=", row.kind).where("value", "=", row.value).where("ci_id", "!=", after.id).executeTakeFirst();
+    if (owner) {
+      throw new ConflictError("cmdb.identifier_taken", `${fieldOfKind(row.kind)} "${row.value}" already belongs to another CI`, { field: fieldOfKind(row.kind), ciId: owner.ci_id });
+    }
+  }
+}
+
+function keyOfKind(kind: string): string {
+  return Object.entries(IDENTIFIERS).find(([, s]) => s.kind === kind)?.[0] ?? kind;
+}
+
+interface WriteContext {
+  actor: Actor;
+  source: string;
+  catalog: ClassCatalog;
+}
+
+async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string, before: FlatFields, changes: FlatFields, confirmed: string[], at: string): Promise<void> {
+  const fields = Object.keys(changes);
+  if (fields.length) {
+    await db
+      .insertInto("ci_history")
+      .values(
+        fields.map((field) => ({
+          ci_id: ciId,
+          at,
+          actor_id: w.actor.id,
+          actor_name: w.actor.kind === "system" ? "system" : w.actor.email ?? w.actor.name,
+          source: w.source,
+          field,
+          old_value: JSON.stringify(before[field] ?? null),
+          new_value: JSON.stringify(changes[field] ?? null),
+        })),
+      )
+      .execute();
+  }
+  const touched = [...new Set([...fields, ...confirmed])];
+  if (touched.length) {
+    await db
+      .insertInto("ci_attribute_sources")
+      .values(touched.map((field) => ({ ci_id: ciId, field, source: w.source, confirmed_at: at })))
+      .onConflict((oc) => oc.columns(["ci_id", "field"]).doUpdateSet((eb) => ({ source: eb.ref("excluded.source"), confirmed_at: eb.ref("excluded.confirmed_at") })))
+      .execute();
+  }
+}
+
+/** Creates a CI from flat fields (class and name required); call inside a transaction. */
+export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatFields): Promise<Ci> {
+  const now = nowIso();
+  const blank: Ci = {
+    id: randomUUID(),
+    class: "",
+    name: "",
+    attributes: {},
+    lifecycleStatus: "in_service",
+    operationalStatus: "unknown",
+    environment: null,
+    criticality: null,
+    ownerGroupId: null,
+    supportGroupId: null,
+    identifiers: {},
+    createdAt: now,
+    updatedAt: now,
+  };
+  const ci = applyFields(blank, fields);
+  await checkWrite(db, w.catalog, null, ci, fields);
+  await db
+    .insertInto("cis")
+    .values({
+      id: ci.id,
+      class: ci.class,
+      name: ci.name,
+      attributes: JSON.stringify(ci.attributes),
+      lifecycle_status: ci.lifecycleStatus,
+      operational_status: ci.operationalStatus,
+      environment: ci.environment,
+      criticality: ci.criticality,
+      owner_group_id: ci.ownerGroupId,
+      support_group_id: ci.supportGroupId,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const rows = identifierRows(ci.id, ci.identifiers);
+  if (rows.length) await db.insertInto("ci_identifiers").values(rows).execute();
+  const recorded = Object.fromEntries(Object.entries(flattenCi(ci)).filter(([, v]) => v !== null));
+  await writeHistoryAndSources(db, w, ci.id, {}, recorded, [], now);
+  await recordAudit(db, w.actor, { action: "create", entity: "ci", entityId: ci.id, after: ci });
+  await emit(db, { type: "ci.created", payload: { id: ci.id, class: ci.class, source: w.source } });
+  return ci;
+}
+
+/**
+ * Applies changed fields to a CI and refreshes the confirmation time of `confirmed` ones;
+ * call inside a transaction. Fields whose value would not change are ignored.
+ */
+export async function updateCiRecord(db: DbOrTrx, w: WriteContext, before: Ci, fields: FlatFields, confirmed: string[] = []): Promise<{ ci: Ci; changed: string[] }> {
+  const old = flattenCi(before);
+  const changes = Object.fromEntries(Object.entries(fields).filter(([f, v]) => !sameValue(old[f], v)));
+  const changed = Object.keys(changes);
+  const now = nowIso();
+  if (!changed.length) {
+    await writeHistoryAndSources(db, w, before.id, old, {}, [...confirmed, ...Object.keys(fields)], now);
+    return { ci: before, changed };
+  }
+  const after = { ...applyFields(before, changes), updatedAt: now };
+  await checkWrite(db, w.catalog, before, after, changes);
+  const set: Record<string, unknown> = { updated_at: now };
+  for (const f of SCALARS) if (f in changes) set[COLUMN[f]] = after[f];
+  if (changed.some((f) => f.startsWith("attributes."))) set.attributes = JSON.stringify(after.attributes);
+  await db.updateTable("cis").set(set).where("id", "=", before.id).execute();
+  for (const field of changed.filter((f) => f.startsWith("identifiers."))) {
+    const key = field.slice(12) as keyof CiIdentifiers;
+    const kind = IDENTIFIERS[key].kind;
+    await db.deleteFrom("ci_identifiers").where("ci_id", "=", before.id).where("kind", "=", kind).execute();
+    const rows = identifierRows(before.id, { [key]: after.identifiers[key] } as CiIdentifiers).filter((r) => r.kind === kind);
+    if (rows.length) await db.insertInto("ci_identifiers").values(rows).execute();
+  }
+  await writeHistoryAndSources(db, w, before.id, old, changes, [...confirmed, ...Object.keys(fields)], now);
+  await recordAudit(db, w.actor, { action: "update", entity: "ci", entityId: before.id, ...diffFields(before, after) });
+  await emit(db, { type: "ci.updated", payload: { id: before.id, fields: changed, source: w.source } });
+  return { ci: after, changed };
+}
+
+/** Deletes a CI (its identifiers, sources and relationships go with it; its history stays). */
+export async function deleteCiRecord(db: DbOrTrx, w: Omit<WriteContext, "catalog">, before: Ci): Promise<void> {
+  const now = nowIso();
+  await db
+    .insertInto("ci_history")
+    .values({
+      ci_id: before.id,
+      at: now,
+      actor_id: w.actor.id,
+      actor_name: w.actor.kind === "system" ? "system" : w.actor.email ?? w.actor.name,
+      source: w.source,
+      field: "*",
+      old_value: JSON.stringify(before),
+      new_value: null,
+    })
+    .execute();
+  await db.deleteFrom("cis").where("id", "=", before.id).execute();
+  await recordAudit(db, w.actor, { action: "delete", entity: "ci", entityId: before.id, before });
+  await emit(db, { type: "ci.deleted", payload: { id: before.id, class: before.class, source: w.source } });
+}

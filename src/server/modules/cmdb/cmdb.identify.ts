@@ -1,0 +1,129 @@
+/**
+ * Identification and reconciliation: every source (API, import, discovery, events) describes
+ * CIs through `identifyOrCreate`, so one real thing stays one CI. The class's rules say which
+ * identifiers make two records the same CI; the source precedence says who may overwrite a
+ * field another source set.
+ */
+import type { Ci, CreateCiBody, SourcePrecedence } from "../../../contract/index.js";
+import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
+import { recordAudit } from "../../platform/audit.js";
+import { ConflictError } from "../../platform/errors.js";
+import { nowIso } from "../../platform/time.js";
+import { loadCatalog, requireClass, type ClassCatalog } from "./classes.service.js";
+import { DEFAULT_SOURCE_PRECEDENCE, PRECEDENCE_SETTING } from "./cmdb.classes.js";
+import { matchRule, normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { createCiRecord, findCi, flattenInput, updateCiRecord } from "./cis.records.js";
+
+export type Outcome = "created" | "updated" | "unchanged";
+
+/** The classes a record of `className` may be matched against: its whole family, plus unidentified CIs. */
+function candidateClasses(catalog: ClassCatalog, className: string): string[] | null {
+  if (className === "unidentified") return null;
+  const root = catalog.path(className)[0];
+  return [...catalog.descendants(root), "unidentified"];
+}
+
+/**
+ * The existing CI a record describes, by the first rule of its class that the record can
+ * answer and that finds something; null when none does. Two matches is a conflict, not a guess.
+ */
+export async function findExisting(db: DbOrTrx, catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name" | "identifiers">): Promise<string | null> {
+  const classes = candidateClasses(catalog, record.class);
+  const identifiers = normaliseIdentifiers(record.identifiers);
+  for (const rule of catalog.rules(record.class)) {
+    const ids = await matchRule(db, rule, { name: record.name.trim(), identifiers }, classes);
+    if (!ids?.length) continue;
+    if (ids.length > 1) {
+      throw new ConflictError("cmdb.ambiguous_match", `The record matches several CIs by ${rule.join(" + ")}; merge them or send a stronger identifier`, {
+        field: "identifiers",
+        rule,
+        ciIds: ids,
+      });
+    }
+    return ids[0];
+  }
+  return null;
+}
+
+/** Sources in precedence order (highest first). */
+export async function getPrecedence(db: DbOrTrx): Promise<string[]> {
+  const row = await db.selectFrom("settings").select("value").where("key", "=", PRECEDENCE_SETTING).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as string[]) : DEFAULT_SOURCE_PRECEDENCE;
+}
+
+/** Reads the configured precedence. */
+export async function readPrecedence(db: Db, actor: Actor): Promise<SourcePrecedence> {
+  requirePermission(actor, "cmdb.read");
+  return { sources: await getPrecedence(db) };
+}
+
+/** Replaces the precedence list. */
+export async function setPrecedence(db: Db, actor: Actor, input: SourcePrecedence): Promise<SourcePrecedence> {
+  requirePermission(actor, "cmdb.admin");
+  return db.transaction().execute(async (trx) => {
+    const before = await getPrecedence(trx);
+    const value = JSON.stringify(input.sources);
+    await trx
+      .insertInto("settings")
+      .values({ key: PRECEDENCE_SETTING, value, updated_at: nowIso() })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value, updated_at: nowIso() }))
+      .execute();
+    await recordAudit(trx, actor, { action: "update", entity: "setting", entityId: PRECEDENCE_SETTING, before: { sources: before }, after: input });
+    return input;
+  });
+}
+
+/** Rank of a source: lower is stronger; unlisted sources share the weakest rank. */
+function rankOf(precedence: string[], source: string): number {
+  const i = precedence.indexOf(source);
+  return i === -1 ? precedence.length : i;
+}
+
+/** Keeps the more specific class: a linux_server reported as "server" stays a linux_server. */
+function classChange(catalog: ClassCatalog, current: string, reported: string): string | undefined {
+  if (reported === current || reported === "unidentified") return undefined;
+  if (catalog.path(current).includes(reported)) return undefined;
+  return reported;
+}
+
+/** Inputs to identification: the CI as the source sees it. */
+export type IdentifyInput = CreateCiBody;
+
+/**
+ * Finds the CI the input describes and reconciles it, or creates it. Call inside a
+ * transaction (`db` may be one); the caller checks permissions.
+ */
+export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string, input: IdentifyInput, catalog?: ClassCatalog): Promise<{ ci: Ci; outcome: Outcome }> {
+  const cat = catalog ?? (await loadCatalog(db));
+  requireClass(cat, input.class);
+  const fields = flattenInput(input);
+  const w = { actor, source, catalog: cat };
+  const existingId = await findExisting(db, cat, input);
+  const existing = existingId ? await findCi(db, existingId) : null;
+  if (!existing) return { ci: await createCiRecord(db, w, fields), outcome: "created" };
+
+  const reportedClass = classChange(cat, existing.class, input.class);
+  if (reportedClass) fields.class = reportedClass;
+  else delete fields.class;
+  const precedence = await getPrecedence(db);
+  const mine = rankOf(precedence, source);
+  const owners = new Map(
+    (await db.selectFrom("ci_attribute_sources").select(["field", "source"]).where("ci_id", "=", existing.id).execute()).map((r) => [r.field, r.source]),
+  );
+  const allowed: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const owner = owners.get(field);
+    // A stronger source set this field: leave it, and do not claim it as confirmed either.
+    if (owner !== undefined && owner !== source && rankOf(precedence, owner) < mine) continue;
+    allowed[field] = value;
+  }
+  const { ci, changed } = await updateCiRecord(db, w, existing, allowed);
+  return { ci, outcome: changed.length ? "updated" : "unchanged" };
+}
+
+/** POST /cis/identify: one record, in its own transaction. */
+export async function identifyCi(db: Db, actor: Actor, source: string, input: IdentifyInput): Promise<{ ci: Ci; outcome: Outcome }> {
+  requirePermission(actor, "cmdb.write");
+  return db.transaction().execute((trx) => identifyOrCreate(trx, actor, source, input));
+}

@@ -1,0 +1,25 @@
+/** The CMDB module: CI classes, configuration items, relationships, identification and impact. */
+import type { App, AppContext } from "../../platform/context.js";
+import { ensureCmdbDefaults } from "./classes.service.js";
+import { classRoutes } from "./classes.routes.js";
+import { ciRoutes } from "./cis.routes.js";
+import { relationshipRoutes } from "./relationships.routes.js";
+import { impactRoutes } from "./impact.routes.js";
+import { cmdbRoutes } from "./cmdb.routes.js";
+
+export { ensureCmdbDefaults } from "./classes.service.js";
+export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
+export { bulkReconcile } from "./bulk.service.js";
+export { linkCis } from "./relationships.service.js";
+export { traverse } from "./cmdb.impact.js";
+export { getCi, listCis } from "./cis.service.js";
+
+/** Mounts the module's routes and seeds the default classes and relationship types when the app starts. */
+export function registerCmdbModule(app: App, ctx: AppContext): void {
+  app.addHook("onReady", async () => ensureCmdbDefaults(ctx.db));
+  classRoutes(app, ctx);
+  ciRoutes(app, ctx);
+  relationshipRoutes(app, ctx);
+  impactRoutes(app, ctx);
+  cmdbRoutes(app, ctx);
+}
