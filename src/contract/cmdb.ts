@@ -334,10 +334,100 @@ export const ImpactItem = Type.Object({
   relationshipTypes: Type.Array(Type.String(), { description: "Type of each hop along the path" }),
 });
 export type ImpactItem = Static<typeof ImpactItem>;
+export const ImpactEdge = Type.Object({
+  id: Id,
+  sourceId: Id,
+  targetId: Id,
+  type: Type.String({ description: "Relationship type, read from source to target" }),
+});
+export type ImpactEdge = Static<typeof ImpactEdge>;
 export const ImpactResult = Type.Object({
   root: CiRef,
   direction: Type.Union([Type.Literal("downstream"), Type.Literal("upstream")]),
   depth: Type.Integer(),
   items: Type.Array(ImpactItem),
+  edges: Type.Array(ImpactEdge, {
+    description: "Every relationship whose two ends are the root or a reached CI, so a map can draw the whole subgraph (not only the traversal tree)",
+  }),
 });
 export type ImpactResult = Static<typeof ImpactResult>;
+
+// ---------- CSV import and export ----------
+
+export const CsvImportQuery = Type.Object(
+  {
+    dryRun: Type.Optional(Type.Boolean({ default: false, description: "Report what would change (per row: field, old, new) and write nothing" })),
+    class: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "Class for rows whose class column is empty or missing" })),
+    source: Type.Optional(SourceName),
+    match: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description:
+          "Declared match keys, tried in order: comma-separated columns, `+` joins columns that must all match, e.g. `serial_number,hostname+ip_addresses` or `name`. Default: each class's identification rules",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type CsvImportQuery = Static<typeof CsvImportQuery>;
+
+const CsvChange = Type.Object({ field: Type.String({ description: "e.g. name, attributes.os_version, identifiers.ipAddresses" }), old: Type.Unknown(), new: Type.Unknown() });
+
+export const CsvImportResult = Type.Object(
+  {
+    dryRun: Type.Boolean(),
+    source: Type.String(),
+    matchKeys: Type.Union([Type.Array(Type.Array(Type.String())), Type.Null()], { description: "The declared match keys, or null when each class's identification rules apply" }),
+    columns: Type.Record(Type.String(), Type.String(), { description: "How each CSV column was read: column -> OpsDesk field" }),
+    ignoredColumns: Type.Array(Type.String(), { description: "Columns OpsDesk does not know (their values are not imported)" }),
+    counts: Type.Object({
+      rows: Type.Integer(),
+      created: Type.Integer(),
+      updated: Type.Integer(),
+      unchanged: Type.Integer(),
+      errors: Type.Integer(),
+    }),
+    errors: Type.Array(
+      Type.Object({
+        row: Type.Integer({ description: "Data row, 1 = the first row after the header" }),
+        line: Type.Integer({ description: "Line of the file where the row ends (the header is line 1)" }),
+        field: Type.Union([Type.String(), Type.Null()], { description: "The CSV column at fault, when there is one" }),
+        error: Type.String(),
+        message: Type.String(),
+      }),
+      { description: "Rows that were not imported (at most 1,000 listed; counts.errors has them all)" },
+    ),
+    changes: Type.Optional(
+      Type.Array(
+        Type.Object({
+          row: Type.Integer(),
+          outcome: Type.Union([Type.Literal("created"), Type.Literal("updated")]),
+          ciId: Type.Union([Type.String(), Type.Null()], { description: "The CI that would be updated (null for one that would be created)" }),
+          name: Type.String(),
+          class: Type.String(),
+          changes: Type.Array(CsvChange),
+        }),
+        { description: "Dry run only: the rows that would create or change a CI (at most 10,000 listed)" },
+      ),
+    ),
+    truncated: Type.Boolean({ description: "More errors or changes happened than are listed" }),
+    warnings: Type.Array(Type.String(), { description: "Values that were skipped, e.g. a column the row's class has no attribute for" }),
+  },
+  { title: "CsvImportResult", description: "What a CSV import did (or, as a dry run, would do)" },
+);
+export type CsvImportResult = Static<typeof CsvImportResult>;
+
+export const CsvExportQuery = Type.Object(
+  {
+    class: Type.Optional(Type.String({ maxLength: 64, description: "Only this class and its subclasses" })),
+    q: Type.Optional(Type.String({ maxLength: 200, description: "Search in names and identifiers" })),
+    lifecycleStatus: Type.Optional(LifecycleStatus),
+    operationalStatus: Type.Optional(OperationalStatus),
+    environment: Type.Optional(Type.String({ maxLength: 60 })),
+    supportGroupId: Type.Optional(Type.String({ maxLength: 64 })),
+    ownerGroupId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+export type CsvExportQuery = Static<typeof CsvExportQuery>;

@@ -14,6 +14,9 @@ export interface RouteDef {
 const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
   lazy(() => load().then((module) => ({ default: module[name] })));
 
+// the Permission union predates the CMDB; the server sends cmdb.* in the session's permissions
+const CMDB_READ: Permission[] = ["cmdb.read"];
+
 /** Every page of the signed-in app. */
 export const ROUTES: RouteDef[] = [
   { path: "/", title: "Home", component: page(() => import("./features/home/HomePage"), "HomePage") },
@@ -27,7 +30,36 @@ export const ROUTES: RouteDef[] = [
     title: "Operations",
     component: page(() => import("./features/operations/OperationsPage"), "OperationsPage"),
   },
-  { path: "/cmdb", title: "CMDB", component: page(() => import("./features/cmdb/CmdbPage"), "CmdbPage") },
+  {
+    path: "/cmdb",
+    title: "CMDB",
+    component: page(() => import("./features/cmdb/browse/CmdbPage"), "CmdbPage"),
+    requires: CMDB_READ,
+  },
+  {
+    path: "/cmdb/cis/:id",
+    title: "Configuration item",
+    component: page(() => import("./features/cmdb/detail/CiDetailPage"), "CiDetailPage"),
+    requires: CMDB_READ,
+  },
+  {
+    path: "/cmdb/cis/:id/map",
+    title: "Service map",
+    component: page(() => import("./features/cmdb/map/ServiceMapPage"), "ServiceMapPage"),
+    requires: CMDB_READ,
+  },
+  {
+    path: "/cmdb/classes",
+    title: "CI classes",
+    component: page(() => import("./features/cmdb/admin/ClassesPage"), "ClassesPage"),
+    requires: CMDB_READ,
+  },
+  {
+    path: "/cmdb/relationship-types",
+    title: "Relationship types",
+    component: page(() => import("./features/cmdb/admin/RelationshipTypesPage"), "RelationshipTypesPage"),
+    requires: CMDB_READ,
+  },
   { path: "/assets", title: "Assets", component: page(() => import("./features/assets/AssetsPage"), "AssetsPage") },
   { path: "/knowledge", title: "Knowledge", component: page(() => import("./features/knowledge/KnowledgePage"), "KnowledgePage") },
   { path: "/reports", title: "Reports", component: page(() => import("./features/reports/ReportsPage"), "ReportsPage") },

@@ -35,6 +35,11 @@ export function diffFields(before: Record<string, unknown>, after: Record<string
   return { before: b, after: a };
 }
 
+/** How an actor is named in the audit trail and in histories. */
+export function actorLabel(actor: Actor): string {
+  return actor.kind === "system" ? "system" : actor.name;
+}
+
 /** Writes one audit entry; call it inside the transaction that makes the change. */
 export async function recordAudit(db: DbOrTrx, actor: Actor, input: AuditInput): Promise<void> {
   await db
@@ -42,7 +47,7 @@ export async function recordAudit(db: DbOrTrx, actor: Actor, input: AuditInput):
     .values({
       at: nowIso(),
       actor_id: actor.id,
-      actor_name: actor.kind === "system" ? "system" : actor.name,
+      actor_name: actorLabel(actor),
       action: input.action,
       entity: input.entity,
       entity_id: input.entityId,

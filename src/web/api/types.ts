@@ -90,4 +90,149 @@ export type Permission =
   | "tokens.own"
   | "tokens.admin"
   | "audit.read"
-  | "roles.read";
+  | "roles.read"
+  | "settings.admin"
+  | "cmdb.read"
+  | "cmdb.write"
+  | "cmdb.admin";
+
+// ---------- CMDB ----------
+
+/** The CMDB's permissions. */
+export type CmdbPermission = Extract<Permission, `cmdb.${string}`>;
+
+export type CiLifecycleStatus = "planned" | "in_service" | "maintenance" | "retired";
+export type CiOperationalStatus = "up" | "degraded" | "down" | "unknown";
+export type CiCriticality = "low" | "medium" | "high" | "critical";
+export type CiAttributeType = "string" | "number" | "boolean" | "date" | "enum";
+/** How a failure travels along a relationship type. */
+export type ImpactDirection = "target_to_source" | "source_to_target" | "both" | "none";
+
+export interface CiAttributeDef {
+  name: string;
+  label?: string;
+  type: CiAttributeType;
+  required?: boolean;
+  allowedValues?: string[];
+}
+
+export interface CiClass {
+  name: string;
+  label: string;
+  parent: string | null;
+  description: string;
+  builtin: boolean;
+  attributes: CiAttributeDef[];
+  /** Own and inherited attributes; inheritedFrom is null for the class's own. */
+  allAttributes: (CiAttributeDef & { inheritedFrom: string | null })[];
+  identificationRules: string[][];
+  /** Ancestors from the root down to this class. */
+  path: string[];
+}
+
+export interface CiIdentifiers {
+  serialNumber?: string;
+  fqdn?: string;
+  hostname?: string;
+  ipAddresses?: string[];
+  macAddresses?: string[];
+  cloudId?: string;
+  prometheusInstance?: string;
+  prometheusJob?: string;
+  otelServiceName?: string;
+  otelHostName?: string;
+}
+
+export type CiAttributeValue = string | number | boolean | null;
+
+export interface Ci {
+  id: string;
+  class: string;
+  name: string;
+  attributes: Record<string, unknown>;
+  lifecycleStatus: CiLifecycleStatus;
+  operationalStatus: CiOperationalStatus;
+  environment: string | null;
+  criticality: CiCriticality | null;
+  ownerGroupId: string | null;
+  supportGroupId: string | null;
+  identifiers: CiIdentifiers;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The few fields of a CI that graph and relationship answers carry. */
+export interface CiRef {
+  id: string;
+  name: string;
+  class: string;
+  operationalStatus: CiOperationalStatus;
+}
+
+export interface RelationshipType {
+  name: string;
+  /** Read from the source: A <label> B. */
+  label: string;
+  /** Read from the target: B <reverseLabel> A. */
+  reverseLabel: string;
+  impact: ImpactDirection;
+  builtin: boolean;
+}
+
+export interface Relationship {
+  id: string;
+  sourceId: string;
+  type: string;
+  targetId: string;
+  dataSource: string;
+  createdAt: string;
+}
+
+/** A relationship as seen from one CI. */
+export interface CiRelationship {
+  id: string;
+  type: string;
+  /** outgoing: this CI is the source. */
+  direction: "outgoing" | "incoming";
+  /** The type's name as read from this CI, e.g. "runs on" or "runs". */
+  label: string;
+  ci: CiRef;
+}
+
+export interface CiHistoryEntry {
+  id: number;
+  ciId: string;
+  at: string;
+  actorId: string | null;
+  actorName: string | null;
+  source: string;
+  /** e.g. name, attributes.os_version, identifiers.ipAddresses; "*" for a deletion. */
+  field: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface ImpactItem {
+  ci: CiRef;
+  depth: number;
+  /** CI ids from the starting CI to this one. */
+  path: string[];
+  /** Type of each hop along the path. */
+  relationshipTypes: string[];
+}
+
+export interface ImpactEdge {
+  id: string;
+  sourceId: string;
+  targetId: string;
+  type: string;
+}
+
+export interface ImpactResult {
+  root: CiRef;
+  direction: "downstream" | "upstream";
+  depth: number;
+  items: ImpactItem[];
+  /** Every relationship among the root and the reached CIs. */
+  edges: ImpactEdge[];
+}

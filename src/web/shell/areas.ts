@@ -34,7 +34,7 @@ export const AREAS: Area[] = [
     label: "CMDB",
     icon: "graph",
     summary: "Configuration items and their relationships, service maps and impact analysis.",
-    status: "planned",
+    status: "ready",
   },
   {
     path: "/assets",

@@ -9,7 +9,7 @@ import type { Selectable } from "kysely";
 import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
 import type { CisTable, DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
-import { diffFields, recordAudit } from "../../platform/audit.js";
+import { actorLabel, diffFields, recordAudit } from "../../platform/audit.js";
 import { emit } from "../../platform/outbox.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
@@ -158,7 +158,7 @@ async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string
           ci_id: ciId,
           at,
           actor_id: w.actor.id,
-          actor_name: w.actor.kind === "system" ? "system" : w.actor.email ?? w.actor.name,
+          actor_name: actorLabel(w.actor),
           source: w.source,
           field,
           old_value: JSON.stringify(before[field] ?? null),
@@ -264,7 +264,7 @@ export async function deleteCiRecord(db: DbOrTrx, w: Omit<WriteContext, "catalog
       ci_id: before.id,
       at: now,
       actor_id: w.actor.id,
-      actor_name: w.actor.kind === "system" ? "system" : w.actor.email ?? w.actor.name,
+      actor_name: actorLabel(w.actor),
       source: w.source,
       field: "*",
       old_value: JSON.stringify(before),

@@ -41,6 +41,16 @@ describe("impact analysis", () => {
     return { shop, payroll, checkout, db, vm, hv, rack };
   }
 
+  it("returns every relationship among the reached CIs, not only the traversal tree", async () => {
+    const s = await stack();
+    const res = await get(`/api/v1/cis/${s.shop}/dependencies`);
+    const edges = res.edges.map((e: { sourceId: string; type: string; targetId: string }) => `${e.sourceId}>${e.type}>${e.targetId}`).sort();
+    // checkout -> vm and orders-db -> vm both appear although vm is reached once.
+    expect(edges).toEqual(
+      [`${s.shop}>depends_on>${s.checkout}`, `${s.checkout}>depends_on>${s.db}`, `${s.checkout}>runs_on>${s.vm}`, `${s.db}>runs_on>${s.vm}`, `${s.vm}>virtualized_by>${s.hv}`, `${s.rack}>contains>${s.hv}`].sort(),
+    );
+  });
+
   it("walks downstream from a failing host to what runs on it and the services above, with paths", async () => {
     const s = await stack();
     const res = await get(`/api/v1/cis/${s.hv}/impact`);

@@ -3,7 +3,7 @@
  * (`where target_id in (frontier)`), each CI visited once, so cycles end and every reached CI
  * carries the shortest path that connects it.
  */
-import type { CiRef, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
+import type { CiRef, ImpactEdge, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { loadCatalog } from "./classes.service.js";
@@ -64,6 +64,21 @@ async function refs(db: DbOrTrx, ids: string[]): Promise<Map<string, CiRef>> {
   return out;
 }
 
+/** Every relationship with both ends inside `ids` (read by source, filtered by target). */
+async function edgesWithin(db: DbOrTrx, ids: Set<string>): Promise<ImpactEdge[]> {
+  const all = [...ids];
+  const out: ImpactEdge[] = [];
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom("ci_relationships")
+      .select(["id", "source_id", "target_id", "type"])
+      .where("source_id", "in", all.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) if (ids.has(r.target_id)) out.push({ id: r.id, sourceId: r.source_id, targetId: r.target_id, type: r.type });
+  }
+  return out;
+}
+
 /** Every CI reachable from `rootId` within `depth` hops, with depth and path. */
 export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number): Promise<ImpactResult> {
   const root = await loadCi(db, rootId);
@@ -80,6 +95,7 @@ export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDir
     }
     frontier = next;
   }
+  const edges = await edgesWithin(db, new Set(seen.keys()));
   seen.delete(rootId);
   const ciRefs = await refs(db, [...seen.keys()]);
   const items: ImpactItem[] = [];
@@ -98,6 +114,7 @@ export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDir
     direction,
     depth,
     items,
+    edges,
   };
 }
 
@@ -112,7 +129,9 @@ export async function impactedServices(db: Db, actor: Actor, id: string, depth =
   requirePermission(actor, "cmdb.read");
   const result = await traverse(db, id, "downstream", Math.min(Math.max(depth, 1), MAX_DEPTH));
   const services = new Set((await loadCatalog(db)).descendants(BUSINESS_SERVICE_CLASS));
-  return { ...result, items: result.items.filter((i) => services.has(i.ci.class)) };
+  const items = result.items.filter((i) => services.has(i.ci.class));
+  const kept = new Set([id, ...items.map((i) => i.ci.id)]);
+  return { ...result, items, edges: result.edges.filter((e) => kept.has(e.sourceId) && kept.has(e.targetId)) };
 }
 
 /** What a service (or any CI) depends on: upstream traversal. */
