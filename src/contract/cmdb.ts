@@ -431,3 +431,30 @@ export const CsvExportQuery = Type.Object(
   { additionalProperties: false },
 );
 export type CsvExportQuery = Static<typeof CsvExportQuery>;
+
+// ---------- comparing a CI at two points in time ----------
+
+export const CompareCiQuery = Type.Object(
+  {
+    from: Type.String({ format: "date-time", description: "The earlier point in time" }),
+    to: Type.Optional(Type.String({ format: "date-time", description: "The later point in time (default: now)" })),
+  },
+  { additionalProperties: false },
+);
+export type CompareCiQuery = Static<typeof CompareCiQuery>;
+
+export const CiSnapshot = Type.Object({
+  at: Timestamp,
+  exists: Type.Boolean({ description: "False before the CI was created or after it was deleted" }),
+  fields: Type.Record(Type.String(), Type.Unknown(), { description: "Flat fields as history names them: name, attributes.x, identifiers.y" }),
+});
+export const CiComparison = Type.Object(
+  {
+    ciId: Id,
+    from: CiSnapshot,
+    to: CiSnapshot,
+    changes: Type.Array(Type.Object({ field: Type.String(), from: Type.Unknown(), to: Type.Unknown() }), { description: "Fields that differ, by name" }),
+  },
+  { title: "CiComparison", description: "A CI's recorded state at two points in time, rebuilt from its history" },
+);
+export type CiComparison = Static<typeof CiComparison>;

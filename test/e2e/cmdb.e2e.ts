@@ -193,6 +193,15 @@ describe("CMDB web UI", () => {
     await screenshot("cmdb-ci.png");
   });
 
+  it("compares the CI at its first record with now", async () => {
+    await card("History").getByRole("button", { name: "Compare…" }).click();
+    const dialog = page.getByRole("dialog", { name: "Compare two points in time" });
+    await visible(dialog.getByText(/fields? differs?\./));
+    await visible(dialog.getByText("operationalStatus"));
+    await visible(dialog.getByText("attributes.version"));
+    await dialog.getByRole("button", { name: "Close" }).first().click();
+  });
+
   it("creates a CI through the form generated from its class, with a server-side attribute error", async () => {
     await page.getByRole("link", { name: "CMDB", exact: true }).first().click();
     await visible(page.getByRole("heading", { level: 1, name: "Configuration items" }));

@@ -4,6 +4,7 @@ import type {
   CiAttributeDef,
   CiAttributeValue,
   CiClass,
+  CiComparison,
   CiCriticality,
   CiHistoryEntry,
   CiIdentifiers,
@@ -144,4 +145,9 @@ export function createRelationshipType(input: RelationshipTypeInput): Promise<Re
 /** CIs this CI's failure impacts (downstream) or that it depends on (upstream), with paths. */
 export function getImpact(id: string, direction: "upstream" | "downstream", depth: number, signal?: AbortSignal): Promise<ImpactResult> {
   return api.get(`${ci(id)}/impact`, { query: { direction, depth }, signal });
+}
+
+/** A CI's recorded state at two points in time and the fields that differ. */
+export function compareCi(id: string, from: string, to?: string, signal?: AbortSignal): Promise<CiComparison> {
+  return api.get(`${ci(id)}/compare`, { query: { from, ...(to ? { to } : {}) }, signal });
 }

@@ -236,3 +236,17 @@ export interface ImpactResult {
   /** Every relationship among the root and the reached CIs. */
   edges: ImpactEdge[];
 }
+
+export interface CiSnapshot {
+  at: string;
+  /** False before the CI was created or after it was deleted. */
+  exists: boolean;
+  fields: Record<string, unknown>;
+}
+
+export interface CiComparison {
+  ciId: string;
+  from: CiSnapshot;
+  to: CiSnapshot;
+  changes: Array<{ field: string; from: unknown; to: unknown }>;
+}

@@ -5,7 +5,7 @@ import { DetailList } from "../../../components/Card";
 import { Checkbox } from "../../../components/Field";
 import { Modal } from "../../../components/Modal";
 import { formatDateTime } from "../../../components/Time";
-import { JsonDiff } from "./JsonDiff";
+import { JsonDiff } from "../../../components/JsonDiff";
 
 /** One audit entry: who did what when, and the record before and after. */
 export function AuditDetailDialog({ entry, onClose }: { entry: AuditEntry | null; onClose: () => void }) {

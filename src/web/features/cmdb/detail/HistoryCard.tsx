@@ -9,6 +9,7 @@ import { EmptyState } from "../../../components/EmptyState";
 import { LoadingBlock } from "../../../components/Spinner";
 import { Time } from "../../../components/Time";
 import { IDENTIFIER_FIELDS, LIFECYCLE_STATUSES, OPERATIONAL_STATUSES } from "../ciMeta";
+import { CompareDialog } from "./CompareDialog";
 
 const PAGE = 50;
 
@@ -69,6 +70,7 @@ export function HistoryCard({ ciId, cls, version, groupName }: HistoryCardProps)
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
+  const [comparing, setComparing] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -109,7 +111,18 @@ export function HistoryCard({ ciId, cls, version, groupName }: HistoryCardProps)
     field === "ownerGroupId" || field === "supportGroupId" ? (groupName(raw as string | null) ?? display(field, raw)) : display(field, raw);
 
   return (
-    <Card title="History" description={entries ? `${total} ${total === 1 ? "change" : "changes"}` : undefined}>
+    <Card
+      title="History"
+      description={entries ? `${total} ${total === 1 ? "change" : "changes"}` : undefined}
+      actions={
+        entries && entries.length > 0 ? (
+          <Button size="sm" onClick={() => setComparing(true)}>
+            Compare…
+          </Button>
+        ) : null
+      }
+    >
+      <CompareDialog ciId={ciId} open={comparing} onClose={() => setComparing(false)} moments={[...new Set((entries ?? []).map((e) => e.at))]} />
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {!entries && !error ? <LoadingBlock label="Loading history" /> : null}
       {entries && entries.length === 0 ? <EmptyState compact icon="history" title="No changes recorded" /> : null}
