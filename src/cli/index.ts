@@ -5,6 +5,8 @@ import { serveCommand } from "./serve.js";
 import { migrateCommand } from "./migrate.js";
 import { CliError, userCommand } from "./user.js";
 import { tokenCommand } from "./token.js";
+import { cmdbCommand } from "./cmdb.js";
+import { demoCommand } from "./demo.js";
 
 /** Builds the command tree (exported for tests). */
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   migrateCommand(program);
   userCommand(program);
   tokenCommand(program);
+  cmdbCommand(program);
+  demoCommand(program);
   return program;
 }
 

@@ -1,5 +1,8 @@
 import type { Command } from "commander";
-import { startServer } from "../server/server.js";
+import { openConfiguredDb, startServer } from "../server/server.js";
+import { migrateToLatest } from "../server/platform/db/migrate.js";
+import { ensureCmdbDefaults } from "../server/modules/cmdb/index.js";
+import { describeDemo, loadDemoIfEmpty } from "./demo.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 
 /** `opsdesk serve`: runs the API and/or the worker until SIGTERM or SIGINT. */
@@ -11,9 +14,19 @@ export function serveCommand(program: Command): void {
       .option("--host <host>", "address to listen on (env OPSDESK_HOST, default 0.0.0.0)")
       .option("--port <port>", "port to listen on (env OPSDESK_PORT, default 8080)")
       .option("--role <roles>", "comma-separated roles: api, worker (env OPSDESK_ROLE, default api,worker)")
-      .option("--log-level <level>", "trace, debug, info, warn, error (env OPSDESK_LOG_LEVEL, default info)"),
+      .option("--log-level <level>", "trace, debug, info, warn, error (env OPSDESK_LOG_LEVEL, default info)")
+      .option("--demo", "load the demo company at start when the CMDB is empty (see opsdesk demo)"),
   ).action(async (opts) => {
-    const running = await startServer(configFrom(opts));
+    const config = configFrom(opts);
+    const db = openConfiguredDb(config);
+    if (opts.demo) {
+      // Before listening, so the first page a user opens already shows the demo service map.
+      await migrateToLatest(db);
+      await ensureCmdbDefaults(db);
+      const summary = await loadDemoIfEmpty(db);
+      for (const line of summary ? describeDemo(summary) : ["demo data: the CMDB already holds CIs; nothing loaded"]) console.error(line);
+    }
+    const running = await startServer(config, db);
     let signalled = false;
     const shutdown = (signal: string) => {
       if (signalled) return;

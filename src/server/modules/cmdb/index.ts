@@ -6,6 +6,8 @@ import { ciRoutes } from "./cis.routes.js";
 import { relationshipRoutes } from "./relationships.routes.js";
 import { impactRoutes } from "./impact.routes.js";
 import { cmdbRoutes } from "./cmdb.routes.js";
+import { compareRoutes } from "./compare.routes.js";
+import { csvRoutes } from "./csv.routes.js";
 
 export { ensureCmdbDefaults } from "./classes.service.js";
 export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
@@ -13,6 +15,8 @@ export { bulkReconcile } from "./bulk.service.js";
 export { linkCis } from "./relationships.service.js";
 export { traverse } from "./cmdb.impact.js";
 export { getCi, listCis } from "./cis.service.js";
+export { importCisCsv, exportCisCsv, type ImportOptions, type ImportProgress } from "./csv.service.js";
+export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.js";
 
 /** Mounts the module's routes and seeds the default classes and relationship types when the app starts. */
 export function registerCmdbModule(app: App, ctx: AppContext): void {
@@ -22,4 +26,6 @@ export function registerCmdbModule(app: App, ctx: AppContext): void {
   relationshipRoutes(app, ctx);
   impactRoutes(app, ctx);
   cmdbRoutes(app, ctx);
+  compareRoutes(app, ctx);
+  csvRoutes(app, ctx);
 }

@@ -1,0 +1,394 @@
+/**
+ * CSV import and export of CIs. Import streams the body through csv-parse, turns each row into
+ * an identification input (csv.columns.ts) and reconciles it through `identifyOrCreate`, in
+ * batches of rows per transaction (each row in a savepoint, so a bad row leaves nothing behind
+ * and the batch goes on). Between batches other requests get the database, which matters on
+ * SQLite's single connection. A dry run does the same work and rolls every batch back.
+ */
+import { Readable, pipeline } from "node:stream";
+import { parse, CsvError, type Info } from "csv-parse";
+import { stringify } from "csv-stringify";
+import { sql } from "kysely";
+import type { Ci, CreateCiBody, CsvExportQuery, CsvImportResult } from "../../../contract/index.js";
+import { CreateCiBody as CreateCiSchema } from "../../../contract/index.js";
+import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
+import { AppError, isUniqueViolation, ValidationError } from "../../platform/errors.js";
+import { checkBody } from "../../platform/http/validation.js";
+import { containsAny } from "../../platform/list.js";
+import { isPostgres } from "../../platform/db/dialect.js";
+import { ClassCatalog, loadCatalog, requireClass } from "./classes.service.js";
+import { getPrecedence, identifyOrCreate, findExisting, type Outcome } from "./cmdb.identify.js";
+import { findCi, flattenCi, flattenInput, hydrateCis, sameValue, updateCiRecord } from "./cis.records.js";
+import { EXPORT_COLUMNS, fieldOf, IDENTIFIER_COLUMN, parseMatchKeys, resolveHeader, toRecord, type Column, type RowContext, type RowRecord } from "./csv.columns.js";
+
+/** 100,000 rows are 10-20 MB; leave room for wide files. */
+export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
+const BATCH_SIZE = 500;
+const MAX_ERRORS = 1_000;
+const MAX_CHANGES = 10_000;
+const MAX_WARNINGS = 50;
+const SOURCE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
+
+export interface ImportProgress {
+  rows: number;
+  bytes: number;
+  counts: CsvImportResult["counts"];
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** Class for rows without one. */
+  defaultClass?: string;
+  /** Data source the rows are recorded under (default `import`). */
+  source?: string;
+  /** Declared match keys, e.g. `serial_number,hostname+ip_addresses`. */
+  match?: string;
+  batchSize?: number;
+  maxBytes?: number;
+  /** Called after every batch. */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+interface Item {
+  row: number;
+  line: number;
+  record: RowRecord;
+}
+
+const ROLLBACK = Symbol("rollback");
+
+/** Imports CIs from CSV text (any async source of chunks: a request, a file stream). */
+export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buffer | string>, options: ImportOptions = {}): Promise<CsvImportResult> {
+  requirePermission(actor, "cmdb.write");
+  const source = options.source ?? "import";
+  if (!SOURCE_PATTERN.test(source)) throw new ValidationError("request.invalid", "source must be a lower-case name such as import or snipeit", { field: "source" });
+  const dryRun = options.dryRun ?? false;
+  const base = await loadCatalog(db);
+  if (options.defaultClass) requireClass(base, options.defaultClass, "class");
+  const matchKeys = options.match ? parseMatchKeys(options.match) : null;
+  const catalog = matchKeys ? await catalogMatchingOn(db, matchKeys) : base;
+  const warnings = new Set<string>();
+  const ctx: RowContext = {
+    catalog,
+    defaultClass: options.defaultClass ?? null,
+    groups: await groupLookup(db),
+    warn: (m) => void (warnings.size < MAX_WARNINGS && warnings.add(m)),
+  };
+  const result: CsvImportResult = {
+    dryRun,
+    source,
+    matchKeys,
+    columns: {},
+    ignoredColumns: [],
+    counts: { rows: 0, created: 0, updated: 0, unchanged: 0, errors: 0 },
+    errors: [],
+    ...(dryRun ? { changes: [] } : {}),
+    truncated: false,
+    warnings: [],
+  };
+  let columns: Column[] | null = null;
+  let width = 0;
+  const fieldHeaders = new Map<string, string>();
+  const meter = { bytes: 0 };
+  const addError = (row: number, line: number, err: { error: string; message: string; field?: string }) => {
+    result.counts.errors++;
+    if (result.errors.length >= MAX_ERRORS) return void (result.truncated = true);
+    const field = err.field === undefined ? null : (fieldHeaders.get(err.field) ?? err.field);
+    result.errors.push({ row, line, field, error: err.error, message: err.message });
+  };
+  const w = { db, actor, source, catalog, dryRun, result, addError };
+  let batch: Item[] = [];
+  let analysedAt = 0;
+  const flush = async () => {
+    if (batch.length) await runBatch(w, batch);
+    batch = [];
+    if (!dryRun && result.counts.created > Math.max(analysedAt * 4, 400)) {
+      analysedAt = result.counts.created;
+      await refreshStatistics(db);
+    }
+    options.onProgress?.({ rows: result.counts.rows, bytes: meter.bytes, counts: { ...result.counts } });
+  };
+  try {
+    for await (const { record: cells, info } of await openCsv(body, options.maxBytes ?? IMPORT_BODY_LIMIT, meter)) {
+      if (!columns) {
+        const header = resolveHeader(cells, catalog);
+        columns = header.columns;
+        width = cells.length;
+        result.ignoredColumns = header.ignored;
+        for (const c of columns) {
+          result.columns[c.header] = fieldOf(c.target);
+          fieldHeaders.set(fieldOf(c.target), c.header);
+        }
+        if (!columns.some((c) => c.target.kind === "name" || c.target.kind === "identifier")) {
+          throw new ValidationError("cmdb.csv_no_columns", "The header names no name or identifier column OpsDesk knows (e.g. name, serial_number, hostname)", { field: "body", header: cells });
+        }
+        continue;
+      }
+      const row = ++result.counts.rows;
+      const line = info.lines;
+      if (cells.length > width && cells.slice(width).some((c) => c.trim())) {
+        addError(row, line, { error: "cmdb.csv_extra_fields", message: `The row has ${cells.length} fields; the header has ${width}` });
+        continue;
+      }
+      try {
+        const record = toRecord(ctx, columns, cells);
+        const problem = checkBody(CreateCiSchema, record.input);
+        if (problem) throw new ValidationError("request.invalid", problem.message, { field: problem.field });
+        batch.push({ row, line, record });
+      } catch (err) {
+        addError(row, line, describe(err));
+      }
+      if (batch.length >= (options.batchSize ?? BATCH_SIZE)) await flush();
+    }
+    await flush();
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as CsvError & { lines?: number }).lines;
+      throw new ValidationError("cmdb.csv_malformed", `The CSV is malformed${line ? ` at line ${line}` : ""}: ${err.message}`, { field: "body", line, ...result.counts, committedRows: dryRun ? 0 : result.counts.rows });
+    }
+    throw err;
+  }
+  if (!columns) throw new ValidationError("cmdb.csv_empty", "The CSV is empty; the first line must be a header", { field: "body" });
+  result.warnings = [...warnings];
+  // Rows failing conversion are reported at once, rows failing reconciliation with their batch.
+  result.errors.sort((a, b) => a.row - b.row);
+  return result;
+}
+
+/**
+ * Identification looks CIs up by identifier; without fresh statistics SQLite's planner walks
+ * every CI of the class instead (a load of 100,000 rows would take quadratic time). So a large
+ * load refreshes them as the table grows (each time created rows quadruple): a sampled ANALYZE
+ * takes milliseconds. PostgreSQL gets the same refresh.
+ */
+async function refreshStatistics(db: Db): Promise<void> {
+  if (isPostgres(db)) {
+    await sql`analyze cis, ci_identifiers`.execute(db);
+    return;
+  }
+  await sql`pragma analysis_limit = 1000`.execute(db);
+  await sql`analyze cis`.execute(db);
+  await sql`analyze ci_identifiers`.execute(db);
+}
+
+/** A catalog whose every class identifies CIs by the declared match keys instead of its own rules. */
+async function catalogMatchingOn(db: Db, rules: string[][]): Promise<ClassCatalog> {
+  const rows = await db.selectFrom("ci_classes").selectAll().execute();
+  return new ClassCatalog(rows.map((r) => ({ ...r, identification: JSON.stringify(rules) })));
+}
+
+async function groupLookup(db: DbOrTrx): Promise<Map<string, string>> {
+  const rows = await db.selectFrom("groups").select(["id", "name"]).execute();
+  return new Map(rows.flatMap((g) => [[g.name.trim().toLowerCase(), g.id] as const, [g.id.toLowerCase(), g.id] as const]));
+}
+
+interface BatchContext {
+  db: Db;
+  actor: Actor;
+  source: string;
+  catalog: ClassCatalog;
+  dryRun: boolean;
+  result: CsvImportResult;
+  addError(row: number, line: number, err: { error: string; message: string; field?: string }): void;
+}
+
+/** One transaction over a batch; every row in a savepoint. A dry run rolls the batch back. */
+async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
+  try {
+    await w.db.transaction().execute(async (trx) => {
+      for (const item of items) {
+        await sql`savepoint csv_row`.execute(trx);
+        try {
+          const done = await reconcileRow(trx, w, item.record);
+          await sql`release savepoint csv_row`.execute(trx);
+          w.result.counts[done.outcome]++;
+          if (w.dryRun && done.outcome !== "unchanged") recordChange(w.result, item.row, done);
+        } catch (err) {
+          await sql`rollback to savepoint csv_row`.execute(trx);
+          await sql`release savepoint csv_row`.execute(trx);
+          w.addError(item.row, item.line, describe(err));
+        }
+      }
+      if (w.dryRun) throw ROLLBACK;
+    });
+  } catch (err) {
+    if (err !== ROLLBACK) throw err;
+  }
+}
+
+interface Reconciled {
+  outcome: Outcome;
+  before: Ci | null;
+  ci: Ci;
+}
+
+async function reconcileRow(trx: DbOrTrx, w: BatchContext, { id, input }: RowRecord): Promise<Reconciled> {
+  const known = id ? await findCi(trx, id) : null;
+  if (known) return { before: known, ...(await reconcileKnown(trx, w, known, input)) };
+  // A dry run reports old values, so it looks the CI up first (the same lookup identifyOrCreate makes).
+  const existingId = w.dryRun ? await findExisting(trx, w.catalog, input) : null;
+  const before = existingId ? await findCi(trx, existingId) : null;
+  return { before, ...(await identifyOrCreate(trx, w.actor, w.source, input, w.catalog)) };
+}
+
+/**
+ * A row whose `id` names an existing CI (an export coming back): that CI is the match, and the
+ * row is reconciled the way identifyOrCreate reconciles a match, by source precedence.
+ */
+async function reconcileKnown(trx: DbOrTrx, w: BatchContext, existing: Ci, input: CreateCiBody): Promise<{ ci: Ci; outcome: Outcome }> {
+  requireClass(w.catalog, input.class);
+  const fields = flattenInput(input);
+  // Keep the more specific class: a linux_server exported and re-imported as "server" stays one.
+  if (input.class === "unidentified" || w.catalog.path(existing.class).includes(input.class)) delete fields.class;
+  const precedence = await getPrecedence(trx);
+  const rank = (s: string) => (precedence.includes(s) ? precedence.indexOf(s) : precedence.length);
+  const owners = await trx.selectFrom("ci_attribute_sources").select(["field", "source"]).where("ci_id", "=", existing.id).execute();
+  const stronger = new Set(owners.filter((o) => o.source !== w.source && rank(o.source) < rank(w.source)).map((o) => o.field));
+  const allowed = Object.fromEntries(Object.entries(fields).filter(([f]) => !stronger.has(f)));
+  const { ci, changed } = await updateCiRecord(trx, { actor: w.actor, source: w.source, catalog: w.catalog }, existing, allowed);
+  return { ci, outcome: changed.length ? "updated" : "unchanged" };
+}
+
+function recordChange(result: CsvImportResult, row: number, done: Reconciled): void {
+  const changes = result.changes!;
+  if (changes.length >= MAX_CHANGES) return void (result.truncated = true);
+  const before = done.before ? flattenCi(done.before) : {};
+  const after = flattenCi(done.ci);
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  changes.push({
+    row,
+    outcome: done.outcome as "created" | "updated",
+    ciId: done.before?.id ?? null,
+    name: done.ci.name,
+    class: done.ci.class,
+    changes: fields.filter((f) => !sameValue(before[f], after[f])).map((f) => ({ field: f, old: before[f] ?? null, new: after[f] ?? null })),
+  });
+}
+
+function describe(err: unknown): { error: string; message: string; field?: string } {
+  if (err instanceof AppError) {
+    const field = typeof err.details.field === "string" ? err.details.field : undefined;
+    return { error: err.code, message: err.message, ...(field ? { field } : {}) };
+  }
+  if (isUniqueViolation(err)) return { error: "cmdb.conflict", message: "A concurrent write claimed the same identifier; import the row again" };
+  throw err;
+}
+
+/** Picks the delimiter of the header line: comma, semicolon (GLPI, European Excel) or tab. */
+function detectDelimiter(line: string): string {
+  const counts: Record<string, number> = { ",": 0, ";": 0, "\t": 0 };
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch]++;
+  }
+  const [best, count] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
+  return count > 0 ? best : ",";
+}
+
+/** Streams records out of the body, counting bytes against the limit. */
+async function openCsv(body: AsyncIterable<Buffer | string>, maxBytes: number, meter: { bytes: number }): Promise<AsyncIterable<{ record: string[]; info: Info }>> {
+  const it = body[Symbol.asyncIterator]();
+  const next = async (): Promise<Buffer | null> => {
+    const n = await it.next();
+    if (n.done) return null;
+    const chunk = typeof n.value === "string" ? Buffer.from(n.value) : n.value;
+    meter.bytes += chunk.length;
+    if (meter.bytes > maxBytes) throw new AppError(413, "request.too_large", `The CSV is larger than ${Math.round(maxBytes / 1024 / 1024)} MB; split it`, { field: "body" });
+    return chunk;
+  };
+  const head: Buffer[] = [];
+  let text = "";
+  while (!text.includes("\n") && text.length < 1 << 20) {
+    const chunk = await next();
+    if (!chunk) break;
+    head.push(chunk);
+    text += chunk.toString("utf8");
+  }
+  const delimiter = detectDelimiter(text.replace(/^\uFEFF/, "").split(/\r?\n/)[0]);
+  async function* chunks() {
+    yield* head;
+    for (let c = await next(); c; c = await next()) yield c;
+  }
+  const parser = parse({ bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true });
+  const input = Readable.from(chunks());
+  input.on("error", (err) => parser.destroy(err));
+  input.pipe(parser);
+  return parser as AsyncIterable<{ record: string[]; info: Info }>;
+}
+
+// ---------- export ----------
+
+const PAGE = 1_000;
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.join(";");
+  return String(value);
+}
+
+/** Streams the CIs matching the filters as CSV, in the column set import reads. */
+export async function exportCisCsv(db: Db, actor: Actor, query: CsvExportQuery = {}): Promise<Readable> {
+  requirePermission(actor, "cmdb.read");
+  const catalog = await loadCatalog(db);
+  let classes: string[] | null = null;
+  if (query.class) {
+    requireClass(catalog, query.class);
+    classes = catalog.descendants(query.class);
+  }
+  const attributes = [...new Set((classes ?? catalog.names()).flatMap((c) => catalog.attributes(c).map((a) => a.name)))];
+  const groupNames = new Map((await db.selectFrom("groups").select(["id", "name"]).execute()).map((g) => [g.id, g.name]));
+  const header = [...EXPORT_COLUMNS, ...attributes.map((a) => `attr.${a}`)];
+  const toRow = (ci: Ci): string[] => [
+    ci.id,
+    ci.name,
+    ci.class,
+    ci.lifecycleStatus,
+    ci.operationalStatus,
+    cell(ci.environment),
+    cell(ci.criticality),
+    cell(ci.supportGroupId && groupNames.get(ci.supportGroupId)),
+    cell(ci.ownerGroupId && groupNames.get(ci.ownerGroupId)),
+    ...(Object.keys(IDENTIFIER_COLUMN) as Array<keyof Ci["identifiers"]>).map((k) => cell(ci.identifiers[k])),
+    ...attributes.map((a) => cell(ci.attributes[a])),
+  ];
+  async function* rows() {
+    let after: { name: string; id: string } | null = null;
+    for (;;) {
+      let q = filtered(db, query, classes).selectAll("c").orderBy("c.name").orderBy("c.id").limit(PAGE);
+      if (after) {
+        const { name, id } = after;
+        q = q.where((eb) => eb.or([eb("c.name", ">", name), eb.and([eb("c.name", "=", name), eb("c.id", ">", id)])]));
+      }
+      const page = await hydrateCis(db, await q.execute());
+      for (const ci of page) yield toRow(ci);
+      if (page.length < PAGE) return;
+      after = { name: page[page.length - 1].name, id: page[page.length - 1].id };
+    }
+  }
+  const out = stringify({ header: true, columns: header });
+  // Errors travel to `out` (pipeline destroys it), where the consumer sees them.
+  pipeline(Readable.from(rows()), out, () => {});
+  return out;
+}
+
+function filtered(db: Db, query: CsvExportQuery, classes: string[] | null) {
+  let q = db.selectFrom("cis as c");
+  if (classes) q = q.where("c.class", "in", classes);
+  if (query.q) {
+    const text = query.q.trim();
+    q = q.where((eb) =>
+      eb.or([
+        containsAny(["c.name"], text),
+        eb("c.id", "in", eb.selectFrom("ci_identifiers").select("ci_id").where("value", "in", [text, text.toLowerCase()])),
+      ]),
+    );
+  }
+  if (query.lifecycleStatus) q = q.where("c.lifecycle_status", "=", query.lifecycleStatus);
+  if (query.operationalStatus) q = q.where("c.operational_status", "=", query.operationalStatus);
+  if (query.environment) q = q.where("c.environment", "=", query.environment);
+  if (query.supportGroupId) q = q.where("c.support_group_id", "=", query.supportGroupId);
+  if (query.ownerGroupId) q = q.where("c.owner_group_id", "=", query.ownerGroupId);
+  return q;
+}
