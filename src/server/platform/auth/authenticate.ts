@@ -6,6 +6,7 @@ import type { Db } from "../db/schema.js";
 import { toBool } from "../db/dialect.js";
 import { isRole, permissionsOf, type Actor } from "./permissions.js";
 import { sha256 } from "./secrets.js";
+import { param, runPrecompiled } from "../db/precompiled.js";
 import { isoIn, nowIso } from "../time.js";
 
 // Touching last_used_at / last_seen_at on every request would turn reads into writes;
@@ -52,14 +53,19 @@ function actorFrom(row: UserRow, via: Actor["via"], ip: string | null): Actor | 
 /** The actor behind an API token, or null when the token is unknown, revoked or expired. */
 export async function actorFromToken(db: Db, token: string, ip: string | null): Promise<Actor | null> {
   const now = nowIso();
-  const row = await db
-    .selectFrom("api_tokens as t")
-    .innerJoin("users as u", "u.id", "t.user_id")
-    .select(["t.id as token_id", "u.id", "u.email", "u.name", "u.role", "u.active"])
-    .where("t.token_hash", "=", sha256(token))
-    .where("t.revoked_at", "is", null)
-    .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", now)]))
-    .executeTakeFirst();
+  const [row] = await runPrecompiled(
+    db,
+    "auth.token",
+    () =>
+      db
+        .selectFrom("api_tokens as t")
+        .innerJoin("users as u", "u.id", "t.user_id")
+        .select(["t.id as token_id", "u.id", "u.email", "u.name", "u.role", "u.active"])
+        .where("t.token_hash", "=", param("hash"))
+        .where("t.revoked_at", "is", null)
+        .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", param("now"))])),
+    { hash: sha256(token), now },
+  );
   if (!row) return null;
   const actor = actorFrom(row, "token", ip);
   if (!actor) return null;
@@ -74,13 +80,18 @@ export async function actorFromToken(db: Db, token: string, ip: string | null): 
 export async function actorFromSession(db: Db, cookieValue: string, ttlMs: number, ip: string | null): Promise<Actor | null> {
   const sessionId = sha256(cookieValue);
   const now = nowIso();
-  const row = await db
-    .selectFrom("sessions as s")
-    .innerJoin("users as u", "u.id", "s.user_id")
-    .select(["s.id as session_id", "s.csrf_token", "u.id", "u.email", "u.name", "u.role", "u.active"])
-    .where("s.id", "=", sessionId)
-    .where("s.expires_at", ">", now)
-    .executeTakeFirst();
+  const [row] = await runPrecompiled(
+    db,
+    "auth.session",
+    () =>
+      db
+        .selectFrom("sessions as s")
+        .innerJoin("users as u", "u.id", "s.user_id")
+        .select(["s.id as session_id", "s.csrf_token", "u.id", "u.email", "u.name", "u.role", "u.active"])
+        .where("s.id", "=", param("id"))
+        .where("s.expires_at", ">", param("now")),
+    { id: sessionId, now },
+  );
   if (!row) return null;
   const actor = actorFrom(row, "session", ip);
   if (!actor) return null;

@@ -1,0 +1,40 @@
+import BetterSqlite3 from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
+import { withStatementCache } from "./db.js";
+import { param, runPrecompiled } from "./precompiled.js";
+
+describe("SQLite statement cache", () => {
+  it("reuses a prepared statement, but never one that is still iterating", () => {
+    const sqlite = new BetterSqlite3(":memory:");
+    const db = withStatementCache(sqlite);
+    sqlite.exec("create table t (n integer); insert into t values (1), (2), (3)");
+    const a = db.prepare("select n from t");
+    expect(db.prepare("select n from t")).toBe(a);
+    const iter = a.iterate([]);
+    iter.next(); // `a` is now busy
+    const b = db.prepare("select n from t");
+    expect(b).not.toBe(a);
+    expect(b.all([])).toHaveLength(3);
+    iter.return?.();
+    db.close();
+  });
+});
+
+describe("precompiled queries", () => {
+  let tdb: TestDb;
+  beforeEach(async () => {
+    tdb = await createTestDb();
+  });
+  afterEach(async () => tdb.cleanup());
+
+  it("compile once and run with each call's parameters", async () => {
+    const now = new Date().toISOString();
+    for (const key of ["a", "b"]) await tdb.db.insertInto("settings").values({ key, value: `v-${key}`, updated_at: now }).execute();
+    const find = (key: string) =>
+      runPrecompiled(tdb.db, "test.setting", () => tdb.db.selectFrom("settings").select("value").where("key", "=", param("key")), { key });
+    expect(await find("a")).toEqual([{ value: "v-a" }]);
+    expect(await find("b")).toEqual([{ value: "v-b" }]);
+    expect(await find("c")).toEqual([]);
+  });
+});
