@@ -6,3 +6,4 @@ export * from "./tokens.js";
 export * from "./audit.js";
 export * from "./auth.js";
 export * from "./cmdb.js";
+export * from "./sla.js";
