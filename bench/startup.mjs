@@ -1,10 +1,9 @@
 // Cold start of `opsdesk serve` on a fresh SQLite data dir to the first /readyz 200, and the server's idle memory after warm-up.
 import os from "node:os";
-import { parseArgs } from "node:util";
 import { closedLoop } from "./lib/load.mjs";
 import { machineBusySeconds, machineLines, processCpuSeconds, quietLines, residentMB, waitForQuiet } from "./lib/machine.mjs";
-import { ms, print, targetLine } from "./lib/report.mjs";
-import { ensureBuild, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 
 const TARGET_START_MS = 1500;
 const TARGET_IDLE_RSS_MB = 200;
@@ -19,8 +18,8 @@ const USAGE = `usage: npm run bench -- startup [options]
   --no-build        measure the existing dist/ instead of running npm run build:server`;
 
 function options() {
-  const { values } = parseArgs({
-    options: {
+  const values = parseOptions(
+    {
       runs: { type: "string", default: "5" },
       idle: { type: "string", default: "5" },
       "with-admin": { type: "boolean", default: false },
@@ -28,15 +27,12 @@ function options() {
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
-  });
-  if (values.help) {
-    print([USAGE]);
-    process.exit(0);
-  }
+    USAGE,
+  );
   const runs = Number(values.runs);
   const idleS = Number(values.idle);
-  if (!(Number.isInteger(runs) && runs > 0)) throw new Error(`--runs must be a positive integer\n${USAGE}`);
-  if (!(idleS >= 0)) throw new Error(`--idle must be a number of seconds\n${USAGE}`);
+  if (!(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs must be a positive integer\n${USAGE}`);
+  if (!(idleS >= 0)) throw new UsageError(`--idle must be a number of seconds\n${USAGE}`);
   return { runs, idleMs: idleS * 1000, withAdmin: values["with-admin"], maxWaitMs: Number(values["max-wait"]) * 1000 || 0, build: !values["no-build"] };
 }
 
@@ -57,11 +53,11 @@ async function coldStart(withAdmin) {
     const server = await spawnServer(db, { admin: withAdmin });
     try {
       const readyAt = await waitReady(server, { pollMs: 2 });
-      const ms = readyAt - server.startedAt;
+      const elapsedMs = readyAt - server.startedAt;
       const serverCpu = processCpuSeconds(server.pid);
       const busy1 = machineBusySeconds();
-      const other = busy0 === null || serverCpu === null ? null : Math.max(0, busy1 - busy0 - serverCpu - (ownCpuSeconds() - own0)) / (ms / 1000);
-      return { ms, serverCpu, other };
+      const other = busy0 === null || serverCpu === null ? null : Math.max(0, busy1 - busy0 - serverCpu - (ownCpuSeconds() - own0)) / (elapsedMs / 1000);
+      return { ms: elapsedMs, serverCpu, other };
     } finally {
       await stopServer(server);
     }
@@ -107,6 +103,7 @@ async function main() {
   print([
     "bench startup: cold start of opsdesk serve (SQLite, fresh data dir) and idle memory",
     ...machineLines(),
+    `code:    ${codeVersion()}`,
     `note: each start is a new "node dist/cli/index.js serve" process on an empty data dir (all migrations run)${opts.withAdmin ? ", creating the first admin" : ""};`,
     "      timed from spawn to the first /readyz 200, polled every 2 ms. One untimed start first warms the OS file cache.",
   ]);
@@ -136,7 +133,4 @@ async function main() {
   ]);
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench startup failed: ${err.stack ?? err}\n`);
-  process.exit(1);
-});
+main().catch((err) => reportFailure("startup", err));

@@ -61,7 +61,7 @@ export async function closedLoop({ url, headers = {}, connections, warmupMs, dur
   const counters = { sockets: new WeakSet(), connections: 0 };
   const latencies = new Samples();
   const errors = new Map();
-  const warmupErrors = { n: 0 };
+  const outsideErrors = { n: 0 }; // during warm-up or after the window closed
   const t0 = performance.now();
   const measureStart = t0 + warmupMs;
   const measureEnd = measureStart + durationMs;
@@ -86,7 +86,7 @@ export async function closedLoop({ url, headers = {}, connections, warmupMs, dur
       } else if (inWindow) {
         errors.set(failure, (errors.get(failure) ?? 0) + 1);
       } else {
-        warmupErrors.n++;
+        outsideErrors.n++;
       }
       // A refusing server would otherwise be hammered in a hot loop that measures nothing.
       if (failure !== null && res.error) await new Promise((r) => setTimeout(r, 10));
@@ -97,17 +97,16 @@ export async function closedLoop({ url, headers = {}, connections, warmupMs, dur
   await Promise.all(Array.from({ length: connections }, client));
   clearTimeout(startTimer);
   clearTimeout(endTimer);
-  const sorted = latencies.sorted();
-  const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
+  return summarize(latencies.sorted(), errors, { connections, connectionsOpened: counters.connections, durationMs, outsideWindowErrors: outsideErrors.n });
+}
+
+function summarize(sorted, errors, facts) {
   return {
-    connections,
-    connectionsOpened: counters.connections,
-    durationMs,
+    ...facts,
     requests: sorted.length,
-    rps: sorted.length / (durationMs / 1000),
-    errors: errorCount,
+    rps: sorted.length / (facts.durationMs / 1000),
+    errors: [...errors.values()].reduce((a, b) => a + b, 0),
     errorsByKind: Object.fromEntries(errors),
-    warmupErrors: warmupErrors.n,
     latencyMs: {
       mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
       p50: percentile(sorted, 50),

@@ -14,6 +14,28 @@ export const CLI = path.join(ROOT, "dist", "cli", "index.js");
 export const ADMIN = { email: "admin@example.com", password: "benchpass123" };
 const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 
+// What a benchmark has running or created, so an interrupted run (Ctrl-C, a closed pipe, a
+// crash) leaves no server behind and, where it still can, no database either.
+const live = { servers: new Set(), dbs: new Set() };
+
+async function cleanUpAndExit(code) {
+  for (const s of live.servers) s.child.kill("SIGTERM");
+  await Promise.race([Promise.all([...live.servers].map((s) => s.exited)), sleep(5000)]);
+  await Promise.all([...live.dbs].map((db) => db.drop().catch(() => {})));
+  process.exit(code);
+}
+process.once("SIGINT", () => cleanUpAndExit(130));
+process.once("SIGTERM", () => cleanUpAndExit(143));
+// `npm run bench -- x | head` closes stdout early; that is not an error worth a stack trace.
+process.stdout.on("error", (err) => cleanUpAndExit(err.code === "EPIPE" ? 0 : 1));
+process.on("exit", () => {
+  for (const s of live.servers) s.child.kill("SIGKILL");
+  for (const db of live.dbs) {
+    fs.rmSync(db.dataDir, { recursive: true, force: true });
+    if (db.kind === "pg") process.stderr.write(`note: PostgreSQL schema ${db.schema} was left behind; drop it by hand\n`);
+  }
+});
+
 /** Compiles the server (`npm run build:server`) unless told not to; fails when there is nothing to run. */
 export function ensureBuild({ build = true } = {}) {
   if (build) {
@@ -23,6 +45,15 @@ export function ensureBuild({ build = true } = {}) {
     if (res.status !== 0 && fs.existsSync(CLI)) process.stderr.write("warning: the build reported errors; measuring what it emitted\n");
   }
   if (!fs.existsSync(CLI)) throw new Error(`${path.relative(ROOT, CLI)} is missing; run npm run build:server`);
+}
+
+/** The commit measured, and whether src/ differs from it, so a result can be traced to its code. */
+export function codeVersion() {
+  const git = (...args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" });
+  const head = git("rev-parse", "--short", "HEAD");
+  if (head.status !== 0) return "unknown (not a git checkout)";
+  const dirty = git("status", "--porcelain", "--", "src", "package-lock.json").stdout.trim() !== "";
+  return `commit ${head.stdout.trim()}${dirty ? " + uncommitted changes in src/" : ""}`;
 }
 
 /** A TCP port that was free a moment ago. */
@@ -42,10 +73,24 @@ export function freePort() {
  * `bench_<random>` for PostgreSQL (BENCH_DATABASE_URL, default the local `test` database).
  */
 export async function freshDatabase(kind) {
+  const db = await createDatabase(kind);
+  live.dbs.add(db);
+  const drop = db.drop;
+  db.drop = async () => {
+    live.dbs.delete(db);
+    await drop();
+  };
+  return db;
+}
+
+async function createDatabase(kind) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-bench-"));
   const removeDir = () => fs.rmSync(dataDir, { recursive: true, force: true });
   if (kind === "sqlite") return { kind, label: "SQLite (WAL, temp dir)", dataDir, env: {}, drop: async () => removeDir() };
-  if (kind !== "pg") throw new Error(`unknown database "${kind}" (sqlite or pg)`);
+  if (kind !== "pg") {
+    removeDir();
+    throw new Error(`unknown database "${kind}" (sqlite or pg)`);
+  }
 
   const { default: pg } = await import("pg");
   const baseUrl = process.env.BENCH_DATABASE_URL || DEFAULT_PG_URL;
@@ -69,7 +114,7 @@ export async function freshDatabase(kind) {
       removeDir();
     }
   };
-  return { kind, label: `PostgreSQL (schema ${schema}, ${redact(baseUrl)})`, dataDir, env: { DATABASE_URL: databaseUrl }, drop };
+  return { kind, label: `PostgreSQL (schema ${schema}, ${redact(baseUrl)})`, dataDir, schema, env: { DATABASE_URL: databaseUrl }, drop };
 }
 
 function redact(url) {
@@ -97,7 +142,10 @@ export async function spawnServer(db, { admin = false, nodeArgs = [], port } = {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", out, out] });
   fs.closeSync(out);
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, pid: child.pid, port, baseUrl: `http://127.0.0.1:${port}`, startedAt, exited, logFile };
+  const server = { child, pid: child.pid, port, baseUrl: `http://127.0.0.1:${port}`, startedAt, exited, logFile };
+  live.servers.add(server);
+  exited.then(() => live.servers.delete(server));
+  return server;
 }
 
 /** Resolves with the time (performance.now()) of the first /readyz 200; rejects if the server dies. */
@@ -106,12 +154,12 @@ export async function waitReady(server, { timeoutMs = 30_000, pollMs = 5 } = {})
   server.exited.then((how) => (dead = how));
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
-    if (dead) throw new Error(`server exited (${dead.code ?? dead.signal}) before it was ready; log: ${server.logFile}\n${tail(server.logFile)}`);
+    if (dead) throw new Error(`server exited (${dead.code ?? dead.signal}) before it was ready; its log ends:\n${tail(server.logFile)}`);
     const res = await request(`${server.baseUrl}/readyz`).catch(() => null);
     if (res?.status === 200) return performance.now();
     await sleep(pollMs);
   }
-  throw new Error(`server not ready after ${timeoutMs} ms; log: ${server.logFile}\n${tail(server.logFile)}`);
+  throw new Error(`server not ready after ${timeoutMs} ms; its log ends:\n${tail(server.logFile)}`);
 }
 
 /** SIGTERM, then SIGKILL if the graceful stop takes longer than `graceMs`. */
