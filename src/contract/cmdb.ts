@@ -169,7 +169,16 @@ export const ListCisQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ListCisQuery = Static<typeof ListCisQuery>;
-export const CiList = ListOf(Ci, "A page of configuration items");
+export const CiList = Type.Object(
+  {
+    ...ListOf(Ci, "A page of configuration items").properties,
+    total: Type.Integer({
+      description:
+        "CIs matching the filters, counted exactly up to 1,000 (or up to the end of the requested page, if further); one more than that (1,001 on the first pages) means more match. Counting a million CIs on every page would cost more than the page.",
+    }),
+  },
+  { description: "A page of configuration items" },
+);
 
 // ---------- identification ----------
 

@@ -1,5 +1,6 @@
 /** The audit trail: who changed what, when, from which values to which. */
-import type { DbOrTrx } from "./db/schema.js";
+import type { Insertable } from "kysely";
+import type { AuditLogTable, DbOrTrx } from "./db/schema.js";
 import type { Actor } from "./auth/permissions.js";
 import { nowIso } from "./time.js";
 
@@ -40,20 +41,22 @@ export function actorLabel(actor: Actor): string {
   return actor.kind === "system" ? "system" : actor.name;
 }
 
+/** The row one audit entry is stored as; bulk writers insert many of them at once. */
+export function auditRow(actor: Actor, input: AuditInput, at: string = nowIso()): Insertable<AuditLogTable> {
+  return {
+    at,
+    actor_id: actor.id,
+    actor_name: actorLabel(actor),
+    action: input.action,
+    entity: input.entity,
+    entity_id: input.entityId,
+    before: redact(input.before),
+    after: redact(input.after),
+    ip: actor.ip ?? null,
+  };
+}
+
 /** Writes one audit entry; call it inside the transaction that makes the change. */
 export async function recordAudit(db: DbOrTrx, actor: Actor, input: AuditInput): Promise<void> {
-  await db
-    .insertInto("audit_log")
-    .values({
-      at: nowIso(),
-      actor_id: actor.id,
-      actor_name: actorLabel(actor),
-      action: input.action,
-      entity: input.entity,
-      entity_id: input.entityId,
-      before: redact(input.before),
-      after: redact(input.after),
-      ip: actor.ip ?? null,
-    })
-    .execute();
+  await db.insertInto("audit_log").values(auditRow(actor, input)).execute();
 }

@@ -196,10 +196,28 @@ export class Worker {
   async #dispatchOutbox(): Promise<number> {
     const { db, events, batchSize, leaseMs, logger } = this.#o;
     const claimed = await claimOutbox(db, this.id, batchSize, leaseMs);
+    // Events without handlers (most of a bulk load's) are marked together, in one statement.
+    const done: Array<(typeof claimed)[number]["id"]> = [];
+    const markDone = async () => {
+      if (!done.length) return;
+      await db
+        .updateTable("outbox")
+        .set({ dispatched_at: nowIso(), locked_by: null, locked_until: null, last_error: null })
+        .where("id", "in", done.splice(0))
+        .where("locked_by", "=", this.id)
+        .execute();
+    };
     for (const row of claimed) {
       const event = { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at };
+      const handlers = events.handlersFor(row.type);
+      if (!handlers.length) {
+        done.push(row.id);
+        continue;
+      }
+      // Handled events keep their order: whatever was collected before is marked first.
+      await markDone();
       try {
-        for (const handler of events.handlersFor(row.type)) await handler(event);
+        for (const handler of handlers) await handler(event);
         await db
           .updateTable("outbox")
           .set({ dispatched_at: nowIso(), locked_by: null, locked_until: null, last_error: null })
@@ -217,6 +235,7 @@ export class Worker {
           .execute();
       }
     }
+    await markDone();
     return claimed.length;
   }
 }

@@ -2,7 +2,8 @@
  * Transactional outbox: domain events are written in the same transaction as the change and
  * dispatched after commit to explicitly registered handlers.
  */
-import type { DbOrTrx } from "./db/schema.js";
+import type { Insertable } from "kysely";
+import type { DbOrTrx, OutboxTable } from "./db/schema.js";
 import { nowIso } from "./time.js";
 
 /** A domain event as handlers receive it. */
@@ -32,11 +33,12 @@ export class EventBus {
   }
 }
 
+/** The row an event is stored as in the outbox; bulk writers insert many of them at once. */
+export function outboxRow(event: { type: string; payload?: Record<string, unknown> }, now: string = nowIso()): Insertable<OutboxTable> {
+  return { type: event.type, payload: JSON.stringify(event.payload ?? {}), created_at: now, available_at: now, attempts: 0 };
+}
+
 /** Writes an event to the outbox; pass the transaction that makes the change. */
 export async function emit(db: DbOrTrx, event: { type: string; payload?: Record<string, unknown> }): Promise<void> {
-  const now = nowIso();
-  await db
-    .insertInto("outbox")
-    .values({ type: event.type, payload: JSON.stringify(event.payload ?? {}), created_at: now, available_at: now, attempts: 0 })
-    .execute();
+  await db.insertInto("outbox").values(outboxRow(event)).execute();
 }

@@ -5,12 +5,12 @@
  * `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
  */
 import { randomUUID } from "node:crypto";
-import type { Selectable } from "kysely";
+import type { Insertable, Selectable } from "kysely";
 import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
-import type { CisTable, DbOrTrx } from "../../platform/db/schema.js";
+import type { CiHistoryTable, CisTable, DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
-import { actorLabel, diffFields, recordAudit } from "../../platform/audit.js";
-import { emit } from "../../platform/outbox.js";
+import { actorLabel, auditRow, diffFields, recordAudit } from "../../platform/audit.js";
+import { emit, outboxRow } from "../../platform/outbox.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
 import { requireClass, validateAttributes, type ClassCatalog } from "./classes.service.js";
@@ -64,10 +64,15 @@ export async function findCi(db: DbOrTrx, id: string): Promise<Ci | null> {
   return row ? (await hydrateCis(db, [row]))[0] : null;
 }
 
+/** The 404 for a CI id that names no CI. */
+export function ciNotFound(id: string): NotFoundError {
+  return new NotFoundError("ci.not_found", `No configuration item ${id}`, { id });
+}
+
 /** One CI or a 404. */
 export async function loadCi(db: DbOrTrx, id: string): Promise<Ci> {
   const ci = await findCi(db, id);
-  if (!ci) throw new NotFoundError("ci.not_found", `No configuration item ${id}`, { id });
+  if (!ci) throw ciNotFound(id);
   return ci;
 }
 
@@ -114,8 +119,8 @@ function applyFields(before: Ci, changes: FlatFields): Ci {
   return next;
 }
 
-/** Checks the fields a write would leave behind: class, attributes, groups, unique identifiers. */
-async function checkWrite(db: DbOrTrx, catalog: ClassCatalog, before: Ci | null, after: Ci, changes: FlatFields): Promise<void> {
+/** The checks of a write that need no database: class, name and attribute values. */
+export function checkFields(catalog: ClassCatalog, before: Ci | null, after: Ci, changes: FlatFields): void {
   requireClass(catalog, after.class);
   if (!after.name) throw new ValidationError("request.invalid", "name must not be empty", { field: "name" });
   const classChanged = before !== null && before.class !== after.class;
@@ -123,18 +128,34 @@ async function checkWrite(db: DbOrTrx, catalog: ClassCatalog, before: Ci | null,
     ? after.attributes
     : Object.fromEntries(Object.entries(changes).filter(([f]) => f.startsWith("attributes.")).map(([f, v]) => [f.slice(11), v]));
   validateAttributes(catalog, after.class, written, after.attributes);
-  for (const field of ["ownerGroupId", "supportGroupId"] as const) {
+}
+
+/** The group fields a write sets, in the order they are checked. */
+export const GROUP_FIELDS = ["ownerGroupId", "supportGroupId"] as const;
+
+/** The 400 for a group id that names no group. */
+export function unknownGroup(field: (typeof GROUP_FIELDS)[number], id: string): ValidationError {
+  return new ValidationError("cmdb.unknown_group", `No group ${id}`, { field });
+}
+
+/** The 409 for a unique identifier that another CI holds. */
+export function identifierTaken(kind: string, value: string, ciId: string): ConflictError {
+  return new ConflictError("cmdb.identifier_taken", `${fieldOfKind(kind)} "${value}" already belongs to another CI`, { field: fieldOfKind(kind), ciId });
+}
+
+/** Checks the fields a write would leave behind: class, attributes, groups, unique identifiers. */
+async function checkWrite(db: DbOrTrx, catalog: ClassCatalog, before: Ci | null, after: Ci, changes: FlatFields): Promise<void> {
+  checkFields(catalog, before, after, changes);
+  for (const field of GROUP_FIELDS) {
     const id = changes[field];
     if (typeof id !== "string") continue;
     const group = await db.selectFrom("groups").select("id").where("id", "=", id).executeTakeFirst();
-    if (!group) throw new ValidationError("cmdb.unknown_group", `No group ${id}`, { field });
+    if (!group) throw unknownGroup(field, id);
   }
   for (const row of identifierRows(after.id, after.identifiers)) {
     if (!UNIQUE_KINDS.has(row.kind) || !(`identifiers.${keyOfKind(row.kind)}` in changes)) continue;
     const owner = await db.selectFrom("ci_identifiers").select("ci_id").where("kind", "=", row.kind).where("value", "=", row.value).where("ci_id", "!=", after.id).executeTakeFirst();
-    if (owner) {
-      throw new ConflictError("cmdb.identifier_taken", `${fieldOfKind(row.kind)} "${row.value}" already belongs to another CI`, { field: fieldOfKind(row.kind), ciId: owner.ci_id });
-    }
+    if (owner) throw identifierTaken(row.kind, row.value, owner.ci_id);
   }
 }
 
@@ -142,31 +163,30 @@ function keyOfKind(kind: string): string {
   return Object.entries(IDENTIFIERS).find(([, s]) => s.kind === kind)?.[0] ?? kind;
 }
 
-interface WriteContext {
+/** Who writes, as which source, against which class catalog. */
+export interface WriteContext {
   actor: Actor;
   source: string;
   catalog: ClassCatalog;
 }
 
+function historyRows(w: WriteContext, ciId: string, before: FlatFields, changes: FlatFields, at: string): Array<Insertable<CiHistoryTable>> {
+  const actorName = actorLabel(w.actor);
+  return Object.keys(changes).map((field) => ({
+    ci_id: ciId,
+    at,
+    actor_id: w.actor.id,
+    actor_name: actorName,
+    source: w.source,
+    field,
+    old_value: JSON.stringify(before[field] ?? null),
+    new_value: JSON.stringify(changes[field] ?? null),
+  }));
+}
+
 async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string, before: FlatFields, changes: FlatFields, confirmed: string[], at: string): Promise<void> {
   const fields = Object.keys(changes);
-  if (fields.length) {
-    await db
-      .insertInto("ci_history")
-      .values(
-        fields.map((field) => ({
-          ci_id: ciId,
-          at,
-          actor_id: w.actor.id,
-          actor_name: actorLabel(w.actor),
-          source: w.source,
-          field,
-          old_value: JSON.stringify(before[field] ?? null),
-          new_value: JSON.stringify(changes[field] ?? null),
-        })),
-      )
-      .execute();
-  }
+  if (fields.length) await db.insertInto("ci_history").values(historyRows(w, ciId, before, changes, at)).execute();
   const touched = [...new Set([...fields, ...confirmed])];
   if (touched.length) {
     await db
@@ -177,9 +197,8 @@ async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string
   }
 }
 
-/** Creates a CI from flat fields (class and name required); call inside a transaction. */
-export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatFields): Promise<Ci> {
-  const now = nowIso();
+/** A CI that does not exist yet, built from flat fields (class and name required); nothing is checked or written. */
+export function newCi(fields: FlatFields, now: string = nowIso()): Ci {
   const blank: Ci = {
     id: randomUUID(),
     class: "",
@@ -195,11 +214,15 @@ export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatF
     createdAt: now,
     updatedAt: now,
   };
-  const ci = applyFields(blank, fields);
-  await checkWrite(db, w.catalog, null, ci, fields);
-  await db
-    .insertInto("cis")
-    .values({
+  return applyFields(blank, fields);
+}
+
+/** Every row the creation of `ci` writes, table by table: the CI, identifiers, history, sources, audit and outbox. */
+export function creationRows(w: WriteContext, ci: Ci) {
+  const now = ci.createdAt;
+  const recorded = Object.fromEntries(Object.entries(flattenCi(ci)).filter(([, v]) => v !== null));
+  return {
+    ci: {
       id: ci.id,
       class: ci.class,
       name: ci.name,
@@ -212,14 +235,27 @@ export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatF
       support_group_id: ci.supportGroupId,
       created_at: now,
       updated_at: now,
-    })
-    .execute();
-  const rows = identifierRows(ci.id, ci.identifiers);
-  if (rows.length) await db.insertInto("ci_identifiers").values(rows).execute();
-  const recorded = Object.fromEntries(Object.entries(flattenCi(ci)).filter(([, v]) => v !== null));
-  await writeHistoryAndSources(db, w, ci.id, {}, recorded, [], now);
-  await recordAudit(db, w.actor, { action: "create", entity: "ci", entityId: ci.id, after: ci });
-  await emit(db, { type: "ci.created", payload: { id: ci.id, class: ci.class, source: w.source } });
+    } satisfies Insertable<CisTable>,
+    identifiers: identifierRows(ci.id, ci.identifiers),
+    history: historyRows(w, ci.id, {}, recorded, now),
+    // A new CI has no sources yet, so these are plain inserts.
+    sources: Object.keys(recorded).map((field) => ({ ci_id: ci.id, field, source: w.source, confirmed_at: now })),
+    audit: auditRow(w.actor, { action: "create", entity: "ci", entityId: ci.id, after: ci }, now),
+    outbox: outboxRow({ type: "ci.created", payload: { id: ci.id, class: ci.class, source: w.source } }, now),
+  };
+}
+
+/** Creates a CI from flat fields (class and name required); call inside a transaction. */
+export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatFields): Promise<Ci> {
+  const ci = newCi(fields);
+  await checkWrite(db, w.catalog, null, ci, fields);
+  const rows = creationRows(w, ci);
+  await db.insertInto("cis").values(rows.ci).execute();
+  if (rows.identifiers.length) await db.insertInto("ci_identifiers").values(rows.identifiers).execute();
+  if (rows.history.length) await db.insertInto("ci_history").values(rows.history).execute();
+  if (rows.sources.length) await db.insertInto("ci_attribute_sources").values(rows.sources).execute();
+  await db.insertInto("audit_log").values(rows.audit).execute();
+  await db.insertInto("outbox").values(rows.outbox).execute();
   return ci;
 }
 

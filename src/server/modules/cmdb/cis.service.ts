@@ -6,6 +6,7 @@ import { ConflictError } from "../../platform/errors.js";
 import { containsAny, paginate, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { findExisting } from "./cmdb.identify.js";
+import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { createCiRecord, deleteCiRecord, flattenInput, hydrateCis, loadCi, updateCiRecord } from "./cis.records.js";
 
 /** Explicit edits through the API are a person's (or a script's) deliberate word. */
@@ -13,7 +14,7 @@ const MANUAL = "manual";
 
 const SORTS = { name: "c.name", class: "c.class", createdAt: "c.created_at", updatedAt: "c.updated_at" };
 
-/** Lists CIs with filters (class includes subclasses), search, sort and pagination. */
+/** Lists CIs with filters (class includes subclasses), search, sort and pagination; the total is capped (TOTAL_CAP). */
 export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   requirePermission(actor, "cmdb.read");
   let q = db.selectFrom("cis as c").selectAll("c");
@@ -27,8 +28,8 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
     q = q.where((eb) =>
       eb.or([
         containsAny(["c.name"], text),
-        eb("c.id", "in", eb.selectFrom("ci_identifiers").select("ci_id").where("value", "=", text.toLowerCase())),
-        eb("c.id", "in", eb.selectFrom("ci_identifiers").select("ci_id").where("value", "=", text)),
+        // Naming every kind lets the (kind, value) index answer; no index starts with value.
+        eb("c.id", "in", eb.selectFrom("ci_identifiers").select("ci_id").where("kind", "in", IDENTIFIER_KINDS).where("value", "in", [...new Set([text.toLowerCase(), text])])),
       ]),
     );
   }
@@ -37,7 +38,7 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   if (query.environment) q = q.where("c.environment", "=", query.environment);
   if (query.supportGroupId) q = q.where("c.support_group_id", "=", query.supportGroupId);
   if (query.ownerGroupId) q = q.where("c.owner_group_id", "=", query.ownerGroupId);
-  const page = await paginate(q, query, sortSpec(query.sort, SORTS, "name"), "c.id", (row) => row);
+  const page = await paginate(q, query, sortSpec(query.sort, SORTS, "name"), "c.id", (row) => row, { db });
   return { ...page, items: await hydrateCis(db, page.items) };
 }
 

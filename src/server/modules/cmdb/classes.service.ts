@@ -13,6 +13,10 @@ import { DEFAULT_CLASSES, DEFAULT_RELATIONSHIP_TYPES, DEFAULT_SOURCE_PRECEDENCE,
 /** All classes, indexed, with inheritance resolved on demand. Loaded per request: it is small. */
 export class ClassCatalog {
   readonly #rows = new Map<string, Selectable<CiClassesTable>>();
+  // Resolved once per class: a bulk batch asks for the same few classes thousands of times.
+  readonly #attributes = new Map<string, Array<CiAttributeDef & { inheritedFrom: string | null }>>();
+  readonly #attributeDefs = new Map<string, Map<string, CiAttributeDef>>();
+  readonly #rules = new Map<string, IdentifierKind[][]>();
 
   constructor(rows: Selectable<CiClassesTable>[]) {
     for (const r of rows) this.#rows.set(r.name, r);
@@ -38,18 +42,41 @@ export class ClassCatalog {
 
   /** Own and inherited attributes, root first. */
   attributes(name: string): Array<CiAttributeDef & { inheritedFrom: string | null }> {
-    return this.path(name).flatMap((cls) =>
-      (JSON.parse(this.#rows.get(cls)!.attributes) as CiAttributeDef[]).map((a) => ({ ...a, required: a.required ?? false, inheritedFrom: cls === name ? null : cls })),
-    );
+    let out = this.#attributes.get(name);
+    if (!out) {
+      out = this.path(name).flatMap((cls) =>
+        (JSON.parse(this.#rows.get(cls)!.attributes) as CiAttributeDef[]).map((a) => ({ ...a, required: a.required ?? false, inheritedFrom: cls === name ? null : cls })),
+      );
+      this.#attributes.set(name, out);
+    }
+    return out.map((a) => ({ ...a }));
+  }
+
+  /** Own and inherited attributes by name, shared and read-only (for validation on hot paths). */
+  attributeDefs(name: string): ReadonlyMap<string, Readonly<CiAttributeDef>> {
+    let out = this.#attributeDefs.get(name);
+    if (!out) {
+      out = new Map(this.attributes(name).map((a) => [a.name, a]));
+      this.#attributeDefs.set(name, out);
+    }
+    return out;
   }
 
   /** The nearest declared identification rules. */
   rules(name: string): IdentifierKind[][] {
-    for (const cls of this.path(name).reverse()) {
-      const own = this.#rows.get(cls)!.identification;
-      if (own) return JSON.parse(own) as IdentifierKind[][];
+    let out = this.#rules.get(name);
+    if (!out) {
+      out = [];
+      for (const cls of this.path(name).reverse()) {
+        const own = this.#rows.get(cls)!.identification;
+        if (own) {
+          out = JSON.parse(own) as IdentifierKind[][];
+          break;
+        }
+      }
+      this.#rules.set(name, out);
     }
-    return [];
+    return out.map((rule) => [...rule]);
   }
 
   /** The public shape of a class. */
@@ -219,7 +246,7 @@ function invalid(name: string, message: string): ValidationError {
  * (so required ones can be checked); only the keys in `written` are type-checked.
  */
 export function validateAttributes(catalog: ClassCatalog, className: string, written: Record<string, unknown>, merged: Record<string, unknown>): void {
-  const defs = new Map(catalog.attributes(className).map((a) => [a.name, a]));
+  const defs = catalog.attributeDefs(className);
   for (const [name, value] of Object.entries(written)) {
     const def = defs.get(name);
     if (!def) throw invalid(name, `"${name}" is not an attribute of class ${className}`);

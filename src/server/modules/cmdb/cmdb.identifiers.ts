@@ -53,6 +53,9 @@ export const IDENTIFIERS: Record<Key, KindSpec> = {
   otelHostName: { kind: "otel_host_name", multi: false, normalise: host },
 };
 
+/** Every stored identifier kind. */
+export const IDENTIFIER_KINDS: string[] = Object.values(IDENTIFIERS).map((s) => s.kind);
+
 const KEY_OF_KIND = new Map(Object.entries(IDENTIFIERS).map(([key, spec]) => [spec.kind as string, key as Key]));
 
 /** Kinds that name exactly one CI (a unique index guards them). */

@@ -1,14 +1,14 @@
 /**
- * Impact analysis: breadth-first over relationships, one query per depth level and direction
- * (`where target_id in (frontier)`), each CI visited once, so cycles end and every reached CI
- * carries the shortest path that connects it.
+ * Impact analysis: breadth-first over relationships, two queries per depth level
+ * (`where target_id in (frontier)`, `where source_id in (frontier) and type in (...)`), each
+ * CI visited once, so cycles end and every reached CI carries the shortest path that connects it.
  */
 import type { CiRef, ImpactEdge, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { loadCatalog } from "./classes.service.js";
 import { BUSINESS_SERVICE_CLASS } from "./cmdb.classes.js";
-import { loadCi } from "./cis.records.js";
+import { ciNotFound } from "./cis.records.js";
 import { loadTypes } from "./relationships.service.js";
 
 export type ImpactDirection = "downstream" | "upstream";
@@ -41,16 +41,23 @@ function typeSets(types: Map<string, RelationshipType>, direction: ImpactDirecti
   return { toSource, toTarget };
 }
 
-async function neighbours(db: DbOrTrx, frontier: string[], along: "toSource" | "toTarget", types: string[]) {
+type EdgeRow = { id: string; source_id: string; target_id: string; type: string };
+
+/** Every relationship into `ids`, whatever its type: it extends the walk or ends up in `edges`. */
+async function incoming(db: DbOrTrx, ids: string[]): Promise<EdgeRow[]> {
+  const out: EdgeRow[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    out.push(...(await db.selectFrom("ci_relationships").select(["id", "source_id", "target_id", "type"]).where("target_id", "in", ids.slice(i, i + CHUNK)).execute()));
+  }
+  return out;
+}
+
+/** Relationships of the given types out of `ids` (the unique index covers them). */
+async function outgoing(db: DbOrTrx, ids: string[], types: string[]) {
   if (!types.length) return [];
-  const out: Array<{ from: string; to: string; type: string }> = [];
-  for (let i = 0; i < frontier.length; i += CHUNK) {
-    const chunk = frontier.slice(i, i + CHUNK);
-    const rows =
-      along === "toSource"
-        ? await db.selectFrom("ci_relationships").select(["target_id as from", "source_id as to", "type"]).where("target_id", "in", chunk).where("type", "in", types).execute()
-        : await db.selectFrom("ci_relationships").select(["source_id as from", "target_id as to", "type"]).where("source_id", "in", chunk).where("type", "in", types).execute();
-    out.push(...rows);
+  const out: Array<{ source_id: string; target_id: string; type: string }> = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    out.push(...(await db.selectFrom("ci_relationships").select(["source_id", "target_id", "type"]).where("source_id", "in", ids.slice(i, i + CHUNK)).where("type", "in", types).execute()));
   }
   return out;
 }
@@ -64,38 +71,42 @@ async function refs(db: DbOrTrx, ids: string[]): Promise<Map<string, CiRef>> {
   return out;
 }
 
-/** Every relationship with both ends inside `ids` (read by source, filtered by target). */
-async function edgesWithin(db: DbOrTrx, ids: Set<string>): Promise<ImpactEdge[]> {
-  const all = [...ids];
-  const out: ImpactEdge[] = [];
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const rows = await db
-      .selectFrom("ci_relationships")
-      .select(["id", "source_id", "target_id", "type"])
-      .where("source_id", "in", all.slice(i, i + CHUNK))
-      .execute();
-    for (const r of rows) if (ids.has(r.target_id)) out.push({ id: r.id, sourceId: r.source_id, targetId: r.target_id, type: r.type });
-  }
-  return out;
-}
+// The default collation, built once (String#localeCompare compares the same way).
+const byName = new Intl.Collator();
 
-/** Every CI reachable from `rootId` within `depth` hops, with depth and path. */
+/**
+ * Every CI reachable from `rootId` within `depth` hops, with depth and path, and every
+ * relationship among them. Each level reads all relationships into the frontier: those of
+ * impacting types extend the walk, and all of them are kept, so the relationships among the
+ * reached CIs need no query of their own (only those into CIs left at the depth limit).
+ */
 export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number): Promise<ImpactResult> {
-  const root = await loadCi(db, rootId);
-  const { toSource, toTarget } = typeSets(await loadTypes(db), direction);
+  // Only the root's reference is answered, so its identifiers are not read.
+  const root = (await refs(db, [rootId])).get(rootId);
+  if (!root) throw ciNotFound(rootId);
+  const types = typeSets(await loadTypes(db), direction);
+  const toSource = new Set(types.toSource);
   const seen = new Map<string, Reached>([[rootId, { depth: 0, from: null, type: null }]]);
+  const into = new Map<string, EdgeRow>(); // relationships into reached CIs, by id
   let frontier = [rootId];
   for (let level = 1; level <= depth && frontier.length; level++) {
-    const edges = [...(await neighbours(db, frontier, "toSource", toSource)), ...(await neighbours(db, frontier, "toTarget", toTarget))];
     const next: string[] = [];
-    for (const e of edges) {
-      if (seen.has(e.to)) continue;
-      seen.set(e.to, { depth: level, from: e.from, type: e.type });
-      next.push(e.to);
+    const reach = (to: string, from: string, type: string) => {
+      if (seen.has(to)) return;
+      seen.set(to, { depth: level, from, type });
+      next.push(to);
+    };
+    for (const r of await incoming(db, frontier)) {
+      into.set(r.id, r);
+      if (toSource.has(r.type)) reach(r.source_id, r.target_id, r.type);
     }
+    for (const r of await outgoing(db, frontier, types.toTarget)) reach(r.target_id, r.source_id, r.type);
     frontier = next;
   }
-  const edges = await edgesWithin(db, new Set(seen.keys()));
+  // A frontier left by the depth limit was never expanded: read what leads into it too.
+  if (frontier.length) for (const r of await incoming(db, frontier)) into.set(r.id, r);
+  const edges: ImpactEdge[] = [];
+  for (const r of into.values()) if (seen.has(r.source_id)) edges.push({ id: r.id, sourceId: r.source_id, targetId: r.target_id, type: r.type });
   seen.delete(rootId);
   const ciRefs = await refs(db, [...seen.keys()]);
   const items: ImpactItem[] = [];
@@ -108,9 +119,9 @@ export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDir
     }
     items.push({ ci: ciRefs.get(id)!, depth: reached.depth, path, relationshipTypes });
   }
-  items.sort((a, b) => a.depth - b.depth || a.ci.name.localeCompare(b.ci.name));
+  items.sort((a, b) => a.depth - b.depth || byName.compare(a.ci.name, b.ci.name));
   return {
-    root: { id: root.id, name: root.name, class: root.class, operationalStatus: root.operationalStatus },
+    root,
     direction,
     depth,
     items,

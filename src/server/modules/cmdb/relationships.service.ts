@@ -5,8 +5,8 @@ import type { CiRef, CreateRelationshipBody, CreateRelationshipTypeBody, ListRel
 import type { CiRelationshipsTable, CiRelationshipTypesTable, Db, DbOrTrx } from "../../platform/db/schema.js";
 import { toBool } from "../../platform/db/dialect.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
-import { recordAudit } from "../../platform/audit.js";
-import { emit } from "../../platform/outbox.js";
+import { auditRow, recordAudit } from "../../platform/audit.js";
+import { emit, outboxRow } from "../../platform/outbox.js";
 import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { paginate, sortSpec } from "../../platform/list.js";
 import { nowIso } from "../../platform/time.js";
@@ -55,10 +55,8 @@ export async function createRelationshipType(db: Db, actor: Actor, input: Create
  */
 export async function linkCis(db: DbOrTrx, actor: Actor, source: string, input: CreateRelationshipBody): Promise<{ relationship: Relationship; created: boolean }> {
   const type = await db.selectFrom("ci_relationship_types").select("name").where("name", "=", input.type).executeTakeFirst();
-  if (!type) throw new ValidationError("cmdb.unknown_relationship_type", `There is no relationship type "${input.type}"`, { field: "type" });
-  if (input.sourceId === input.targetId) {
-    throw new ValidationError("cmdb.self_relationship", "A CI cannot be related to itself", { field: "targetId" });
-  }
+  if (!type) throw unknownRelationshipType(input.type);
+  if (input.sourceId === input.targetId) throw selfRelationship();
   await loadCi(db, input.sourceId);
   await loadCi(db, input.targetId);
   const existing = await db
@@ -69,12 +67,32 @@ export async function linkCis(db: DbOrTrx, actor: Actor, source: string, input: 
     .where("target_id", "=", input.targetId)
     .executeTakeFirst();
   if (existing) return { relationship: toRelationship(existing), created: false };
-  const row = { id: randomUUID(), source_id: input.sourceId, type: input.type, target_id: input.targetId, data_source: source, created_at: nowIso() };
-  await db.insertInto("ci_relationships").values(row).execute();
-  const relationship = toRelationship(row);
-  await recordAudit(db, actor, { action: "create", entity: "ci_relationship", entityId: row.id, after: relationship });
-  await emit(db, { type: "ci_relationship.created", payload: { id: row.id, sourceId: row.source_id, type: row.type, targetId: row.target_id } });
-  return { relationship, created: true };
+  const rows = linkRows(actor, source, input);
+  await db.insertInto("ci_relationships").values(rows.relationship).execute();
+  await db.insertInto("audit_log").values(rows.audit).execute();
+  await db.insertInto("outbox").values(rows.outbox).execute();
+  return { relationship: toRelationship(rows.relationship), created: true };
+}
+
+/** The 400 for a relationship type that does not exist. */
+export function unknownRelationshipType(type: string): ValidationError {
+  return new ValidationError("cmdb.unknown_relationship_type", `There is no relationship type "${type}"`, { field: "type" });
+}
+
+/** The 400 for a CI related to itself. */
+export function selfRelationship(): ValidationError {
+  return new ValidationError("cmdb.self_relationship", "A CI cannot be related to itself", { field: "targetId" });
+}
+
+/** Every row a new link writes: the relationship, its audit entry and its outbox event. Nothing is checked. */
+export function linkRows(actor: Actor, source: string, input: CreateRelationshipBody) {
+  const now = nowIso();
+  const row = { id: randomUUID(), source_id: input.sourceId, type: input.type, target_id: input.targetId, data_source: source, created_at: now };
+  return {
+    relationship: row,
+    audit: auditRow(actor, { action: "create", entity: "ci_relationship", entityId: row.id, after: toRelationship(row) }, now),
+    outbox: outboxRow({ type: "ci_relationship.created", payload: { id: row.id, sourceId: row.source_id, type: row.type, targetId: row.target_id } }, now),
+  };
 }
 
 /** Creates a relationship; a duplicate is a 409. */

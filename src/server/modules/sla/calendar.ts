@@ -223,6 +223,7 @@ export class ZoneTimeline {
   }
 
   private cover(t: number): void {
+    if (t >= this.lo && t < this.hi) return;
     if (!Number.isFinite(t)) throw new RangeError(`not an instant: ${t}`);
     const year = new Date(t).getUTCFullYear();
     // Known offsets stay one contiguous stretch; a query far away starts a new one instead of

@@ -3,11 +3,13 @@ import type { Db } from "./schema.js";
 import { isPostgres } from "./dialect.js";
 import * as m0001 from "./migrations/0001-platform.js";
 import * as m0002 from "./migrations/0002-cmdb.js";
+import * as m0003 from "./migrations/0003-cmdb-indexes.js";
 
 /** Every migration, in order. Names are frozen once released. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-platform": m0001,
   "0002-cmdb": m0002,
+  "0003-cmdb-indexes": m0003,
 };
 
 /** Names of every migration, in order. */

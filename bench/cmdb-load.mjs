@@ -1,0 +1,528 @@
+// CMDB at scale: bulk-loads a synthetic company graph (1,000,000 CIs, 3,000,000 relationships), then measures downstream impact and filtered CI lists; SQLite and PostgreSQL.
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { percentile } from "./lib/load.mjs";
+import { machineLines } from "./lib/machine.mjs";
+import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, ROOT, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+
+const TARGET_CIS_PER_S = 20_000;
+const TARGET_IMPACT_P50_MS = 10;
+const TARGET_IMPACT_P99_MS = 50;
+const TARGET_LIST_MS = 50;
+// The server's default body limit (OPSDESK_BODY_LIMIT): batches are sized to fit it, as a user's would be.
+const BODY_LIMIT = 1024 * 1024;
+
+const USAGE = `usage: npm run bench -- cmdb-load [options]
+  --cis N              CIs to load, in pods of 1,000 (default 1000000; e.g. 20000 for a quick run);
+                       3 relationships per CI
+  --db sqlite|pg|both  database(s), one after the other (default both)
+  --batch N            CIs per bulk request (default 1000; bodies must fit the 1 MiB default limit)
+  --rel-batch N        relationships per bulk request (default 5000)
+  --concurrency N      bulk requests in flight at once (default 2)
+  --impact-runs N      measured impact requests (default 300, after 30 warm-up)
+  --list-runs N        measured requests per list query (default 30, after 3 warm-up)
+  --cpu-prof           run both servers (load, then reads) under node --cpu-prof; print where their time went
+  --no-build           measure the existing dist/ instead of running npm run build:server
+PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh
+schema bench_<random> is created for the run and dropped afterwards.`;
+
+function options() {
+  const values = parseOptions(
+    {
+      cis: { type: "string", default: "1000000" },
+      db: { type: "string", default: "both" },
+      batch: { type: "string", default: "1000" },
+      "rel-batch": { type: "string", default: "5000" },
+      concurrency: { type: "string", default: "2" },
+      "impact-runs": { type: "string", default: "300" },
+      "list-runs": { type: "string", default: "30" },
+      "cpu-prof": { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
+  const dbs = values.db === "both" ? ["sqlite", "pg"] : [values.db];
+  if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
+  const int = (name, min, max = Infinity) => {
+    const n = Number(values[name].replace(/[_,]/g, ""));
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}\n${USAGE}`);
+    return n;
+  };
+  return {
+    dbs,
+    pods: Math.max(2, Math.round(int("cis", 2000) / POD_CIS)),
+    batch: int("batch", 1, 5000),
+    relBatch: int("rel-batch", 1, 20000),
+    concurrency: int("concurrency", 1, 16),
+    impactRuns: int("impact-runs", 1),
+    listRuns: int("list-runs", 1),
+    cpuProf: values["cpu-prof"],
+    build: !values["no-build"],
+  };
+}
+
+// ---------- the synthetic company ----------
+//
+// The company is made of pods of exactly 1,000 CIs and 3,000 relationships, the way a data
+// centre is made of racks: a storage array and two switches under ten hypervisors, 300 VMs,
+// 600 applications (web servers, app servers, middleware, databases) in 20 application
+// services, two business services, a Kubernetes cluster with its nodes and workloads, a load
+// balancer and some laptops. Business services also depend on an application service of the
+// previous pod, so the graph is one company, not a thousand islands. Everything comes from a
+// seeded generator: the same --cis gives the same data on every run and database.
+
+const POD_CIS = 1000;
+const POD_RELS = 3000;
+const HYPERVISORS = 10;
+const VMS = 300;
+const APPS = 600;
+const APP_SERVICES = 20;
+const BUSINESS_SERVICES = 2;
+const K8S_NODES = 10;
+const WORKLOADS = 40;
+const FIRST_APP_SERVICE = 1 + 2 + 1 + HYPERVISORS + VMS + APPS;
+const LAPTOPS = POD_CIS - (1 + 2 + 1 + HYPERVISORS + VMS + APPS + APP_SERVICES + BUSINESS_SERVICES + 1 + K8S_NODES + WORKLOADS);
+
+/** mulberry32: small, fast and good enough to make data look varied yet reproducible. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = ["billing", "payments", "orders", "catalog", "search", "checkout", "identity", "crm", "erp", "hr", "payroll", "ledger", "shipping", "inventory", "pricing", "reports", "mail", "chat", "wiki", "portal", "claims", "quotes", "loyalty", "fraud"];
+const ENVS = ["production", "production", "production", "staging", "development"];
+const CRIT = ["low", "medium", "medium", "high", "critical"];
+const hex = (n, width) => n.toString(16).padStart(width, "0");
+
+/**
+ * Pod `p`: its CIs (bulk items with a `ref` equal to their global index) and relationships
+ * as [sourceIndex, type, targetIndex] in global CI indices.
+ */
+export function pod(p, groups) {
+  const r = rng(p * 7919 + 17);
+  const pick = (list) => list[Math.floor(r() * list.length)];
+  const base = p * POD_CIS;
+  const cis = [];
+  const rels = [];
+  const dc = `dc${1 + (p % 4)}`;
+  const domain = `${dc}.corp.example`;
+  const net = (i) => {
+    const n = p * 512 + i;
+    return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+  };
+  const mac = (kind, i) => `02:${hex(kind, 2)}:${hex((p >> 8) & 255, 2)}:${hex(p & 255, 2)}:${hex((i >> 8) & 255, 2)}:${hex(i & 255, 2)}`;
+  const serial = (prefix, i) => `${prefix}${hex(p, 5).toUpperCase()}${hex(i, 3).toUpperCase()}`;
+  const status = () => (r() < 0.93 ? "up" : pick(["degraded", "down", "unknown"]));
+  const lifecycle = () => (r() < 0.9 ? "in_service" : pick(["planned", "maintenance", "retired"]));
+  const owner = () => ({ ownerGroupId: pick(groups), supportGroupId: pick(groups) });
+  const add = (ci) => {
+    const index = base + cis.length;
+    cis.push({ ref: String(index), ...ci });
+    return index;
+  };
+  const link = (source, type, target) => rels.push([source, type, target]);
+
+  const storage = add({ class: "storage", name: `san-${dc}-p${p}`, environment: "production", criticality: "critical", lifecycleStatus: "in_service", operationalStatus: "up", ...owner(),
+    attributes: { manufacturer: pick(["NetApp", "Dell EMC", "Pure Storage", "HPE"]), model: pick(["AFF A400", "PowerStore 1200", "FlashArray X50", "Nimble HF40"]), capacity_gb: 50_000 + Math.floor(r() * 200_000), storage_type: "san" },
+    identifiers: { serialNumber: serial("SAN", 0), fqdn: `san-p${p}.${domain}`, ipAddresses: [net(2)] } });
+  const switches = [0, 1].map((i) => add({ class: "switch", name: `tor-${dc}-p${p}-${i + 1}`, environment: "production", criticality: "high", lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+    attributes: { manufacturer: "Arista", model: "7050SX3", firmware_version: `4.${28 + (p % 4)}.1F`, port_count: 48 },
+    identifiers: { serialNumber: serial("SW", i), fqdn: `tor${i + 1}-p${p}.${domain}`, macAddresses: [mac(1, i)], ipAddresses: [net(3 + i)] } }));
+  const lb = add({ class: "load_balancer", name: `lb-${dc}-p${p}`, environment: "production", criticality: "high", lifecycleStatus: "in_service", operationalStatus: "up", ...owner(),
+    attributes: { manufacturer: "F5", model: "BIG-IP i5800", vip: net(10) }, identifiers: { serialNumber: serial("LB", 0), fqdn: `lb-p${p}.${domain}`, ipAddresses: [net(5)] } });
+  link(lb, "depends_on", switches[0]);
+  const hypervisors = [];
+  for (let i = 0; i < HYPERVISORS; i++) {
+    const h = add({ class: "linux_server", name: `esx-${dc}-p${p}-${hex(i, 2)}`, environment: "production", criticality: "high", lifecycleStatus: lifecycle(), operationalStatus: status(), ...owner(),
+      attributes: { os: "VMware ESXi", os_version: pick(["7.0U3", "8.0U1", "8.0U2"]), cpu_count: pick([32, 48, 64]), memory_mb: pick([262144, 524288, 786432]), manufacturer: pick(["Dell", "HPE", "Lenovo"]), model: pick(["R750", "DL380 Gen10", "SR650"]), virtual: false, distribution: "esxi" },
+      identifiers: { serialNumber: serial("HV", i), fqdn: `esx${hex(i, 2)}-p${p}.${domain}`, hostname: `esx${hex(i, 2)}-p${p}`, ipAddresses: [net(20 + i)], macAddresses: [mac(2, i)] } });
+    link(h, "depends_on", storage);
+    link(h, "depends_on", switches[0]);
+    link(h, "depends_on", switches[1]);
+    hypervisors.push(h);
+  }
+  const vms = [];
+  for (let i = 0; i < VMS; i++) {
+    const word = pick(WORDS);
+    const host = `${word}-${pick(["web", "app", "db", "mq", "cache"])}-p${p}-${hex(i, 3)}`;
+    const v = add({ class: "virtual_machine", name: host, environment: pick(ENVS), criticality: pick(CRIT), lifecycleStatus: lifecycle(), operationalStatus: status(), ...owner(),
+      attributes: { os: pick(["Ubuntu", "RHEL", "Debian", "Windows Server"]), os_version: pick(["22.04", "9.3", "12", "2022"]), cpu_count: pick([2, 4, 8, 16]), memory_mb: pick([4096, 8192, 16384, 32768]), hypervisor: "vmware" },
+      identifiers: { cloudId: `vm-${hex(p, 6)}${hex(i, 4)}`, fqdn: `${host}.${domain}`, hostname: host, ipAddresses: [net(40 + i)] } });
+    link(v, "virtualized_by", hypervisors[i % HYPERVISORS]);
+    link(v, "depends_on", storage);
+    vms.push(v);
+  }
+  const apps = [];
+  const APP_KINDS = [
+    ["web_server", (i) => ({ software: pick(["nginx", "apache", "caddy"]), version: `1.${20 + (i % 6)}`, port: 443 })],
+    ["application", (i) => ({ version: `${1 + (i % 5)}.${i % 10}.0`, vendor: "in-house", port: 8080 })],
+    ["middleware", () => ({ product: pick(["RabbitMQ", "Kafka", "Redis", "Tomcat"]), port: 5672 })],
+    ["database", () => ({ engine: pick(["postgresql", "mysql", "oracle", "sqlserver", "mongodb"]), port: 5432 })],
+  ];
+  for (let i = 0; i < APPS; i++) {
+    const [cls, attrs] = APP_KINDS[i % 4];
+    const vm = vms[Math.floor(i / 2)];
+    const vmName = cis[vm - base].name;
+    const a = add({ class: cls, name: `${vmName.split("-")[0]}-${cls.replace("_", "-")}-${hex(i, 3)}`, environment: cis[vm - base].environment, criticality: pick(CRIT), lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+      attributes: attrs(i), identifiers: { prometheusInstance: `${vmName}.${domain}:${9100 + (i % 2)}`, ...(i % 4 === 1 ? { otelServiceName: `p${p}-svc-${hex(i, 3)}` } : {}) } });
+    link(a, "runs_on", vm);
+    apps.push(a);
+  }
+  // Three-tier stacks: each web server depends on the app server next to it, which depends on
+  // the middleware and database of the same stack.
+  for (let i = 0; i + 3 < APPS; i += 4) {
+    link(apps[i], "depends_on", apps[i + 1]);
+    link(apps[i + 1], "depends_on", apps[i + 2]);
+    link(apps[i + 1], "depends_on", apps[i + 3]);
+  }
+  const appServices = [];
+  for (let s = 0; s < APP_SERVICES; s++) {
+    const word = WORDS[(p + s) % WORDS.length];
+    const svc = add({ class: "application_service", name: `${word} ${s < 10 ? "frontend" : "backend"} (pod ${p}, ${s})`, environment: "production", criticality: pick(CRIT), lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+      attributes: { url: `https://${word}-${s}.p${p}.corp.example`, version: `2024.${1 + (s % 12)}` } });
+    for (let i = s * (APPS / APP_SERVICES); i < (s + 1) * (APPS / APP_SERVICES); i++) link(svc, "depends_on", apps[i]);
+    link(svc, "depends_on", lb);
+    appServices.push(svc);
+  }
+  const business = [];
+  for (let b = 0; b < BUSINESS_SERVICES; b++) {
+    const word = WORDS[(p * 2 + b) % WORDS.length];
+    const biz = add({ class: "business_service", name: `${word[0].toUpperCase()}${word.slice(1)} ${b ? "operations" : "customer service"} ${p}`, environment: "production", criticality: "critical", lifecycleStatus: "in_service", operationalStatus: "up", ...owner(),
+      attributes: { service_hours: b ? "24x7" : "Mon-Fri 08-18", service_tier: pick(["gold", "silver", "bronze"]) } });
+    for (let s = b * (APP_SERVICES / 2); s < (b + 1) * (APP_SERVICES / 2); s++) link(biz, "depends_on", appServices[s]);
+    // ... and on one application service of the previous pod.
+    if (p > 0) link(biz, "depends_on", base - POD_CIS + FIRST_APP_SERVICE + b);
+    business.push(biz);
+  }
+  const cluster = add({ class: "kubernetes_cluster", name: `k8s-${dc}-p${p}`, environment: "production", criticality: "high", lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+    attributes: { version: "1.29", api_endpoint: `https://k8s-p${p}.${domain}:6443` }, identifiers: { cloudId: `k8s-${hex(p, 6)}` } });
+  for (let i = 0; i < K8S_NODES; i++) {
+    const host = `k8s-node-p${p}-${hex(i, 2)}`;
+    const n = add({ class: "kubernetes_node", name: host, environment: "production", criticality: "medium", lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+      attributes: { os: "Ubuntu", os_version: "22.04", cpu_count: 16, memory_mb: 65536, kubelet_version: "1.29.4", node_role: i < 3 ? "control_plane" : "worker" },
+      identifiers: { cloudId: `node-${hex(p, 6)}${hex(i, 2)}`, hostname: host, fqdn: `${host}.${domain}`, ipAddresses: [net(200 + i)] } });
+    link(n, "virtualized_by", hypervisors[i % HYPERVISORS]);
+    link(cluster, "cluster_of", n);
+  }
+  for (let i = 0; i < WORKLOADS; i++) {
+    const word = pick(WORDS);
+    const w = add({ class: "kubernetes_workload", name: `${word}-worker-${hex(i, 2)}`, environment: pick(ENVS), criticality: pick(CRIT), lifecycleStatus: "in_service", operationalStatus: status(), ...owner(),
+      attributes: { namespace: `team-${word}`, kind: pick(["Deployment", "StatefulSet", "CronJob"]), replicas: 1 + Math.floor(r() * 6) }, identifiers: { otelServiceName: `p${p}-${word}-worker-${hex(i, 2)}` } });
+    link(w, "runs_on", cluster);
+    link(appServices[i % APP_SERVICES], "depends_on", w);
+  }
+  for (let i = 0; i < LAPTOPS; i++) {
+    const host = `lt-p${p}-${hex(i, 3)}`;
+    const l = add({ class: "laptop", name: host, environment: null, criticality: "low", lifecycleStatus: lifecycle(), operationalStatus: "unknown", ...owner(),
+      attributes: { manufacturer: pick(["Lenovo", "Dell", "Apple"]), model: pick(["T14", "Latitude 7440", "MacBook Pro"]), os: pick(["Windows 11", "macOS 14"]), assigned_to: `user${p}.${i}@corp.example` },
+      identifiers: { serialNumber: serial("LT", i), hostname: host, macAddresses: [mac(3, i)] } });
+    link(l, "depends_on", switches[i % 2]);
+  }
+  // Top up to exactly POD_RELS with cross-stack calls: an app server calling another stack's
+  // database, as happens in real estates.
+  const stacks = APPS / 4;
+  for (let k = 0; rels.length < POD_RELS; k++) {
+    const stack = k % stacks;
+    const other = (stack + 37 * (1 + Math.floor(k / stacks))) % stacks;
+    link(apps[4 * stack + 1], "depends_on", apps[4 * other + 3]);
+  }
+  if (cis.length !== POD_CIS || rels.length !== POD_RELS) throw new Error(`pod ${p}: ${cis.length} CIs, ${rels.length} relationships`);
+  return { cis, rels, storage, switches };
+}
+
+// ---------- HTTP ----------
+
+/** One request on a keep-alive agent; the body is sent as given (a string) or as JSON. */
+function call(agent, base, method, path, headers, body, timeoutMs = 600_000) {
+  const payload = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request(`${base}${path}`, { method, agent, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+      res.on("error", reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+async function createGroups(agent, server, headers) {
+  const ids = [];
+  for (const name of ["Infrastructure", "Network", "Storage", "Platform", "Database admins", "Service desk", "Apps: finance", "Apps: sales"]) {
+    const res = await call(agent, server.baseUrl, "POST", "/api/v1/groups", headers, { name: `CMDB ${name}` });
+    if (res.status !== 201) throw new Error(`create group: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+    ids.push(JSON.parse(res.text).id);
+  }
+  return ids;
+}
+
+/** Runs `jobs` (functions returning promises) with at most `n` in flight, in order of start. */
+async function inFlight(n, jobs) {
+  let next = 0;
+  async function worker() {
+    while (next < jobs.length) await jobs[next++]();
+  }
+  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, worker));
+}
+
+function progress(what, done, total, started) {
+  const s = (performance.now() - started) / 1000;
+  process.stderr.write(`\r  ${what}: ${done.toLocaleString("en")} / ${total.toLocaleString("en")} (${Math.round(done / s).toLocaleString("en")}/s)   `);
+  if (done === total) process.stderr.write("\n");
+}
+
+/**
+ * Phase 1 sends every CI (batches of --batch), phase 2 every relationship by CI id (batches of
+ * --rel-batch), each through POST /api/v1/cmdb/bulk. Any item that does not come back
+ * "created" fails the benchmark: the figures are for a load that worked.
+ */
+async function load(server, headers, groups, opts) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
+  const total = opts.pods * POD_CIS;
+  const ids = new Array(total);
+  const bulk = async (body, label) => {
+    const text = JSON.stringify(body);
+    if (Buffer.byteLength(text) > BODY_LIMIT) throw new Error(`${label}: ${Buffer.byteLength(text)} bytes is over the server's body limit; use a smaller batch`);
+    const res = await call(agent, server.baseUrl, "POST", "/api/v1/cmdb/bulk", headers, text);
+    if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    return { result: JSON.parse(res.text), bytes: Buffer.byteLength(text) };
+  };
+  const maxBytes = { cis: 0, rels: 0 };
+
+  // Batches are cut across pod boundaries so every request carries exactly --batch items.
+  const ciBatches = [];
+  for (let first = 0; first < total; first += opts.batch) ciBatches.push([first, Math.min(total, first + opts.batch)]);
+  const podCache = new Map();
+  const podOf = (p) => {
+    if (!podCache.has(p)) {
+      if (podCache.size > 8) podCache.delete(podCache.keys().next().value);
+      podCache.set(p, pod(p, groups));
+    }
+    return podCache.get(p);
+  };
+  const ciItems = (from, to) => {
+    const out = [];
+    for (let i = from; i < to; i++) out.push(podOf(Math.floor(i / POD_CIS)).cis[i % POD_CIS]);
+    return out;
+  };
+
+  let done = 0;
+  const t0 = performance.now();
+  await inFlight(
+    opts.concurrency,
+    ciBatches.map(([from, to]) => async () => {
+      const { result, bytes } = await bulk({ source: "discovery", cis: ciItems(from, to) }, `CIs ${from}-${to - 1}`);
+      maxBytes.cis = Math.max(maxBytes.cis, bytes);
+      for (const item of result.cis) {
+        if (item.outcome !== "created") throw new Error(`CI ${from + item.index}: ${item.outcome} ${JSON.stringify(item.error ?? {})}`);
+        ids[Number(item.ref)] = item.id;
+      }
+      done += to - from;
+      progress("CIs", done, total, t0);
+    }),
+  );
+  const ciSeconds = (performance.now() - t0) / 1000;
+
+  const relTotal = opts.pods * POD_RELS;
+  const relBatches = [];
+  for (let first = 0; first < relTotal; first += opts.relBatch) relBatches.push([first, Math.min(relTotal, first + opts.relBatch)]);
+  const relItems = (from, to) => {
+    const out = [];
+    for (let i = from; i < to; i++) {
+      const [s, type, t] = podOf(Math.floor(i / POD_RELS)).rels[i % POD_RELS];
+      out.push({ source: { id: ids[s] }, type, target: { id: ids[t] } });
+    }
+    return out;
+  };
+  done = 0;
+  const t1 = performance.now();
+  await inFlight(
+    opts.concurrency,
+    relBatches.map(([from, to]) => async () => {
+      const { result, bytes } = await bulk({ source: "discovery", relationships: relItems(from, to) }, `relationships ${from}-${to - 1}`);
+      maxBytes.rels = Math.max(maxBytes.rels, bytes);
+      for (const item of result.relationships) if (item.outcome !== "created") throw new Error(`relationship ${from + item.index}: ${item.outcome} ${JSON.stringify(item.error ?? {})}`);
+      done += to - from;
+      progress("relationships", done, relTotal, t1);
+    }),
+  );
+  const relSeconds = (performance.now() - t1) / 1000;
+  agent.destroy();
+  return { cis: total, rels: relTotal, ciSeconds, relSeconds, ids, maxBytes };
+}
+
+// ---------- reads ----------
+
+function stats(samples) {
+  const sorted = Float64Array.from(samples).sort();
+  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+/** Sequential GETs (one client, keep-alive): each latency is one request alone on the server. */
+async function timeGets(agent, server, headers, paths, warmup, runs) {
+  const samples = [];
+  const bodies = [];
+  for (let i = 0; i < warmup + runs; i++) {
+    const path = paths[i % paths.length];
+    const res = await call(agent, server.baseUrl, "GET", path, headers, undefined, 60_000);
+    if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    if (i >= warmup) {
+      samples.push(res.ms);
+      if (bodies.length < paths.length) bodies.push(res.text);
+    }
+  }
+  return { ...stats(samples), bodies };
+}
+
+async function measureReads(server, headers, loaded, opts) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // Roots spread over the whole graph: the storage array of every n-th pod.
+  const roots = [];
+  const step = Math.max(1, Math.floor(opts.pods / 100));
+  for (let p = 0; p < opts.pods; p += step) roots.push(loaded.ids[p * POD_CIS]);
+  const impactPaths = roots.map((id) => `/api/v1/cis/${id}/impact?direction=downstream&depth=6`);
+  const impact = await timeGets(agent, server, headers, impactPaths, 30, opts.impactRuns);
+  const reached = impact.bodies.map((b) => JSON.parse(b).items.length).sort((a, b) => a - b);
+  const edges = impact.bodies.map((b) => JSON.parse(b).edges.length).sort((a, b) => a - b);
+  const bytes = impact.bodies.map((b) => Buffer.byteLength(b)).sort((a, b) => a - b);
+
+  const mid = Math.floor(opts.pods / 2);
+  const lists = [
+    { what: "VMs in service", path: "/api/v1/cis?class=virtual_machine&lifecycleStatus=in_service&limit=50" },
+    { what: "servers up, sorted by -updatedAt", path: "/api/v1/cis?class=server&operationalStatus=up&sort=-updatedAt&limit=50" },
+    { what: "applications up, name contains 'billing'", path: "/api/v1/cis?class=application&operationalStatus=up&q=billing&limit=50" },
+    { what: "CIs in production, name contains 'p" + mid + "-0'", path: `/api/v1/cis?environment=production&q=p${mid}-0&limit=50` },
+    { what: "servers in service, q = a hostname", path: `/api/v1/cis?class=server&lifecycleStatus=in_service&q=esx03-p${mid}&limit=50` },
+    { what: "VMs in service, page 100", path: "/api/v1/cis?class=virtual_machine&lifecycleStatus=in_service&limit=50&offset=4950" },
+  ];
+  const listResults = [];
+  for (const l of lists) {
+    const r = await timeGets(agent, server, headers, [l.path], 3, opts.listRuns);
+    const body = JSON.parse(r.bodies[0]);
+    listResults.push({ ...l, ...r, items: body.items.length, total: body.total });
+  }
+  agent.destroy();
+  return { impact: { ...impact, roots: roots.length, reached, edges, bytes }, lists: listResults };
+}
+
+// ---------- one database ----------
+
+/** Node flags that write a CPU profile into a new directory, and a reader for it once the server has exited. */
+function profiler(enabled) {
+  if (!enabled) return { nodeArgs: [], read: () => [] };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-"));
+  return {
+    nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+    read: (what) => {
+      const file = fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+      return file ? [`${what}:`, ...profileLines(summarizeProfile(path.join(dir, file), { root: ROOT, top: 25 }))] : [`${what}: no CPU profile was written in ${dir}`];
+    },
+  };
+}
+
+async function runOne(kind, opts) {
+  const db = await freshDatabase(kind);
+  const profiles = [];
+  try {
+    const loadProf = profiler(opts.cpuProf);
+    let server = await spawnServer(db, { admin: true, nodeArgs: loadProf.nodeArgs });
+    let loaded;
+    let headers;
+    try {
+      await waitReady(server);
+      ({ headers } = await prepareApiClient(server));
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const groups = await createGroups(agent, server, headers);
+      agent.destroy();
+      loaded = await load(server, headers, groups, opts);
+    } finally {
+      await stopServer(server, { graceMs: 60_000 });
+    }
+    profiles.push(...loadProf.read("the server during the load (start-up and setup included)"));
+    // The load left one outbox event per CI and relationship; a worker would spend minutes
+    // dispatching them. The reads are measured on an API-only server (OPSDESK_ROLE=api), as a
+    // deployment of this size would run its workers apart, so that backlog does not compete.
+    db.env = { ...db.env, OPSDESK_ROLE: "api" };
+    const readProf = profiler(opts.cpuProf);
+    server = await spawnServer(db, { nodeArgs: readProf.nodeArgs });
+    let reads;
+    try {
+      await waitReady(server, { timeoutMs: 120_000 });
+      reads = await measureReads(server, headers, loaded, opts);
+    } finally {
+      await stopServer(server);
+    }
+    profiles.push(...readProf.read("the server during the reads (start-up included)"));
+    return { db, loaded, reads, profiles };
+  } finally {
+    await db.drop().catch((err) => process.stderr.write(`warning: could not drop the database: ${err.message}\n`));
+  }
+}
+
+const rate = (n, s) => Math.round(n / s).toLocaleString("en");
+
+function resultLines(r, opts) {
+  const { loaded: l, reads } = r;
+  const i = reads.impact;
+  const ciRate = l.cis / l.ciSeconds;
+  const scope = r.db.kind === "pg" ? " [reference: the targets are set for SQLite]" : "";
+  const mid = (a) => a[Math.floor(a.length / 2)];
+  return [
+    "",
+    `== ${r.db.label} ==`,
+    `bulk load through POST /api/v1/cmdb/bulk, ${opts.concurrency} requests in flight:`,
+    `  CIs:           ${l.cis.toLocaleString("en")} in ${l.ciSeconds.toFixed(1)} s = ${rate(l.cis, l.ciSeconds)} CIs/s (batches of ${opts.batch}, largest body ${(l.maxBytes.cis / 1e6).toFixed(2)} MB)`,
+    `  relationships: ${l.rels.toLocaleString("en")} in ${l.relSeconds.toFixed(1)} s = ${rate(l.rels, l.relSeconds)} relationships/s (batches of ${opts.relBatch}, largest body ${(l.maxBytes.rels / 1e6).toFixed(2)} MB)`,
+    `  whole graph:   ${(l.ciSeconds + l.relSeconds).toFixed(1)} s = ${rate(l.cis, l.ciSeconds + l.relSeconds)} CIs/s with their relationships`,
+    targetLine(`bulk load > ${TARGET_CIS_PER_S.toLocaleString("en")} CIs/s${scope}`, ciRate > TARGET_CIS_PER_S, `${rate(l.cis, l.ciSeconds)} CIs/s`),
+    `downstream impact, depth 6, GET /api/v1/cis/:id/impact, one client, ${i.n} requests over ${i.roots} storage arrays:`,
+    `  CIs reached ${i.reached[0]}..${i.reached[i.reached.length - 1]} (median ${mid(i.reached)}), edges ${mid(i.edges)}, body ${(mid(i.bytes) / 1e3).toFixed(0)} kB`,
+    `  latency p50 ${ms(i.p50)}  p90 ${ms(i.p90)}  p99 ${ms(i.p99)}  max ${ms(i.max)}  (mean ${ms(i.mean)})`,
+    targetLine(`impact p50 < ${TARGET_IMPACT_P50_MS} ms${scope}`, i.p50 < TARGET_IMPACT_P50_MS, ms(i.p50)),
+    targetLine(`impact p99 < ${TARGET_IMPACT_P99_MS} ms${scope}`, i.p99 < TARGET_IMPACT_P99_MS, ms(i.p99)),
+    `CI lists over ${l.cis.toLocaleString("en")} CIs, one client, ${opts.listRuns} requests each (p50 / p99 / max; items, total):`,
+    ...reads.lists.map((q) => `  ${ms(q.p50).padStart(9)} / ${ms(q.p99).padStart(9)} / ${ms(q.max).padStart(9)}  ${String(q.items).padStart(2)} items, total ${q.total.toLocaleString("en").padStart(9)}  ${q.what}: GET ${q.path}`),
+    ...reads.lists.map((q) => targetLine(`list p50 < ${TARGET_LIST_MS} ms: ${q.what}${scope}`, q.p50 < TARGET_LIST_MS, `${ms(q.p50)}, p99 ${ms(q.p99)}`)),
+    ...r.profiles,
+  ];
+}
+
+async function main() {
+  const opts = options();
+  ensureBuild({ build: opts.build });
+  print([
+    "bench cmdb-load: bulk load of a synthetic company graph, then impact analysis and CI lists",
+    ...machineLines(),
+    `code:    ${codeVersion()}`,
+    `data:    ${(opts.pods * POD_CIS).toLocaleString("en")} CIs and ${(opts.pods * POD_RELS).toLocaleString("en")} relationships in ${opts.pods} pods (seeded, identical on every run)`,
+    `note: the benchmark (this process) shares the machine's ${os.cpus().length} cores with the server${opts.dbs.includes("pg") ? " and PostgreSQL" : ""}.`,
+  ]);
+  let failed = 0;
+  for (const kind of opts.dbs) {
+    try {
+      print(resultLines(await runOne(kind, opts), opts));
+    } catch (err) {
+      failed++;
+      print(["", `== ${kind}: FAILED ==`, String(err.stack ?? err)]);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+// Importable (the generator is reused when profiling the service without HTTP); runs when executed.
+if (import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((err) => reportFailure("cmdb-load", err));

@@ -1,0 +1,149 @@
+/**
+ * The CI half of a bulk batch. Identification is per item and in order (an item may match one
+ * sent earlier in the same batch), but most items of a load describe CIs nobody has seen: one
+ * query per identifier kind for the whole batch proves that no rule of theirs can match, and
+ * those items are created with multi-row inserts. Every other item goes through
+ * `identifyOrCreate` in its own savepoint, exactly as when it comes alone, after the items
+ * before it have been written, so the answer is the one item-by-item processing gives.
+ */
+import type { BulkBody, BulkResult, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
+import type { DbOrTrx } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { nowIso } from "../../platform/time.js";
+import { requireClass, type ClassCatalog } from "./classes.service.js";
+import { identifyOrCreate } from "./cmdb.identify.js";
+import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
+import { allOrNothing, describe, insertRows, isolated } from "./bulk.write.js";
+
+type CiItem = NonNullable<BulkBody["cis"]>[number];
+type CiResult = BulkResult["cis"][number];
+
+/** What the CI half hands to the relationship half. */
+export interface CiBatchOutcome {
+  results: CiResult[];
+  /** `ref` -> CI id, for items that succeeded. */
+  byRef: Map<string, string>;
+  /** CIs created by this batch: they can have no relationship that the batch did not make. */
+  created: Set<string>;
+}
+
+// Keys are "<identifier kind>\0<normalised value>" or "name\0<lower-case name>".
+const SEP = "\u0000";
+const CHUNK = 2000;
+
+/** The keys identification could match a record by: every identifier, and the name when a rule uses it. */
+function matchKeys(catalog: ClassCatalog, record: CreateCiBody, identifiers: CiIdentifiers): string[] {
+  const keys = identifierRows("", identifiers).map((r) => `${r.kind}${SEP}${r.value}`);
+  if (catalog.rules(record.class).some((rule) => rule.includes("name"))) keys.push(`name${SEP}${record.name.trim().toLowerCase()}`);
+  return keys;
+}
+
+/** Which of `keys` already exist in the database: one query per identifier kind, plus one for names. */
+async function existingKeys(db: DbOrTrx, keys: Set<string>): Promise<Set<string>> {
+  const byKind = new Map<string, string[]>();
+  for (const key of keys) {
+    const [kind, value] = key.split(SEP);
+    byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+  }
+  const found = new Set<string>();
+  for (const [kind, values] of byKind) {
+    for (let i = 0; i < values.length; i += CHUNK) {
+      const chunk = values.slice(i, i + CHUNK);
+      if (kind === "name") {
+        // The same comparison matchRule makes: lower(name) against the lower-cased name.
+        const rows = await db.selectFrom("cis").select((eb) => eb.fn<string>("lower", ["name"]).as("n")).where((eb) => eb(eb.fn("lower", ["name"]), "in", chunk)).execute();
+        for (const r of rows) found.add(`name${SEP}${r.n}`);
+      } else {
+        const rows = await db.selectFrom("ci_identifiers").select("value").where("kind", "=", kind).where("value", "in", chunk).execute();
+        for (const r of rows) found.add(`${kind}${SEP}${r.value}`);
+      }
+    }
+  }
+  return found;
+}
+
+async function existingGroups(db: DbOrTrx, items: CiItem[]): Promise<Set<string>> {
+  const ids = [...new Set(items.flatMap((i) => GROUP_FIELDS.map((f) => i[f]).filter((v): v is string => typeof v === "string")))];
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await db.selectFrom("groups").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
+  }
+  return found;
+}
+
+/** Identifies or creates every CI of a batch, in order; answers per item. */
+export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, catalog: ClassCatalog, items: CiItem[]): Promise<CiBatchOutcome> {
+  const out: CiBatchOutcome = { results: [], byRef: new Map(), created: new Set() };
+  const w: WriteContext = { actor, source, catalog };
+
+  // What each item could be matched by; an item whose input is bad gets its error in order below.
+  const prepared = items.map((item) => {
+    const { ref, ...record } = item;
+    try {
+      requireClass(catalog, record.class);
+      const fields = flattenInput(record);
+      return { ref, record, fields, keys: matchKeys(catalog, record, normaliseIdentifiers(record.identifiers)) };
+    } catch (err) {
+      return { ref, record, error: err };
+    }
+  });
+  const inDb = await existingKeys(trx, new Set(prepared.flatMap((p) => p.keys ?? [])));
+  const groups = await existingGroups(trx, items);
+  const seen = new Set<string>(); // keys of the items before this one in the batch
+
+  let pending: Array<{ index: number; ref?: string; record: CreateCiBody; rows: ReturnType<typeof creationRows> }> = [];
+  const done = (index: number, ref: string | undefined, result: Omit<CiResult, "index" | "ref">) => {
+    out.results[index] = { index, ...(ref ? { ref } : {}), ...result };
+    if (ref && result.id) out.byRef.set(ref, result.id);
+    if (result.outcome === "created") out.created.add(result.id!);
+  };
+  const careful = async (index: number, ref: string | undefined, record: CreateCiBody) => {
+    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, catalog));
+    done(index, ref, r.ok ? { outcome: r.value.outcome, id: r.value.ci.id } : { outcome: "error", error: r.error });
+  };
+  const flush = async () => {
+    const group = pending;
+    pending = [];
+    if (!group.length) return;
+    const written = await allOrNothing(trx, async () => {
+      await insertRows(trx, "cis", group.map((p) => p.rows.ci));
+      await insertRows(trx, "ci_identifiers", group.flatMap((p) => p.rows.identifiers));
+      await insertRows(trx, "ci_history", group.flatMap((p) => p.rows.history));
+      await insertRows(trx, "ci_attribute_sources", group.flatMap((p) => p.rows.sources));
+      await insertRows(trx, "audit_log", group.map((p) => p.rows.audit));
+      await insertRows(trx, "outbox", group.map((p) => p.rows.outbox));
+    });
+    if (written) for (const p of group) done(p.index, p.ref, { outcome: "created", id: p.rows.ci.id });
+    // Someone else wrote a clashing key meanwhile: redo each item alone, so each gets its own answer.
+    else for (const p of group) await careful(p.index, p.ref, p.record);
+  };
+
+  for (const [index, p] of prepared.entries()) {
+    if (!p.fields) {
+      done(index, p.ref, { outcome: "error", error: describe(p.error) });
+      continue;
+    }
+    const mayMatch = p.keys.some((k) => inDb.has(k) || seen.has(k));
+    for (const k of p.keys) seen.add(k);
+    if (mayMatch) {
+      await flush();
+      await careful(index, p.ref, p.record);
+      continue;
+    }
+    // No rule can match: this is createCiRecord's work, checked here and written with the group.
+    try {
+      const ci = newCi(p.fields, nowIso());
+      checkFields(catalog, null, ci, p.fields);
+      for (const field of GROUP_FIELDS) {
+        const id = p.fields[field];
+        if (typeof id === "string" && !groups.has(id)) throw unknownGroup(field, id);
+      }
+      pending.push({ index, ref: p.ref, record: p.record, rows: creationRows(w, ci) });
+    } catch (err) {
+      done(index, p.ref, { outcome: "error", error: describe(err) });
+    }
+  }
+  await flush();
+  return out;
+}

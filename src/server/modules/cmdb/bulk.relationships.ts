@@ -1,0 +1,127 @@
+/**
+ * The relationship half of a bulk batch: the checks `linkCis` makes one query at a time
+ * (type, self-link, both CIs exist, link already there) are made for the whole batch with a
+ * handful of queries, in the same order per item, and new links are written with multi-row
+ * inserts. If the database refuses the group (a concurrent writer), each item is redone
+ * through `linkCis` in its own savepoint.
+ */
+import { sql } from "kysely";
+import type { BulkBody, BulkResult, RelationshipType } from "../../../contract/index.js";
+import type { DbOrTrx } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { ValidationError } from "../../platform/errors.js";
+import { ciNotFound } from "./cis.records.js";
+import { linkCis, linkRows, selfRelationship, unknownRelationshipType } from "./relationships.service.js";
+import { allOrNothing, describe, insertRows, isolated } from "./bulk.write.js";
+import type { CiBatchOutcome } from "./bulk.cis.js";
+
+type RelItem = NonNullable<BulkBody["relationships"]>[number];
+type RelResult = BulkResult["relationships"][number];
+
+const CHUNK = 2000;
+const key = (sourceId: string, type: string, targetId: string) => `${sourceId}\u0000${type}\u0000${targetId}`;
+
+/** A relationship end: exactly one of a batch `ref` or an existing CI id. */
+function endpoint(end: { ref?: string; id?: string }, byRef: Map<string, string>, field: string): string {
+  if (end.id && !end.ref) return end.id;
+  if (end.ref && !end.id) {
+    const id = byRef.get(end.ref);
+    if (!id) throw new ValidationError("cmdb.unknown_ref", `No CI in this batch has ref "${end.ref}" (or it failed)`, { field: `${field}.ref` });
+    return id;
+  }
+  throw new ValidationError("cmdb.bad_endpoint", `${field} needs exactly one of ref or id`, { field });
+}
+
+async function existingCis(db: DbOrTrx, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await db.selectFrom("cis").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
+  }
+  return found;
+}
+
+/** Links already stored among the given (source, type, target) triples, by key -> id. */
+async function existingLinks(db: DbOrTrx, triples: Array<[string, string, string]>): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < triples.length; i += CHUNK) {
+    const values = sql.join(triples.slice(i, i + CHUNK).map(([s, t, d]) => sql`(${s}, ${t}, ${d})`));
+    const { rows } = await sql<{ id: string; source_id: string; type: string; target_id: string }>`
+      select id, source_id, type, target_id from ci_relationships where (source_id, type, target_id) in (values ${values})`.execute(db);
+    for (const r of rows) found.set(key(r.source_id, r.type, r.target_id), r.id);
+  }
+  return found;
+}
+
+/** Links every relationship of a batch, in order; answers per item. */
+export async function linkBatch(
+  trx: DbOrTrx,
+  actor: Actor,
+  source: string,
+  types: Map<string, RelationshipType>,
+  rels: RelItem[],
+  cis: CiBatchOutcome,
+): Promise<BulkResult["relationships"]> {
+  const results: RelResult[] = [];
+  // Resolve ends first, so the existence checks below can be asked once for the whole batch.
+  const ends = rels.map((rel) => {
+    try {
+      return { sourceId: endpoint(rel.source, cis.byRef, "source"), targetId: endpoint(rel.target, cis.byRef, "target") };
+    } catch (err) {
+      return { error: err };
+    }
+  });
+  const batchIds = new Set(cis.byRef.values());
+  const asked = [...new Set(ends.flatMap((e) => (e.sourceId ? [e.sourceId, e.targetId] : [])))].filter((id) => !batchIds.has(id));
+  const known = await existingCis(trx, asked);
+  const exists = (id: string) => batchIds.has(id) || known.has(id);
+  // A CI created by this batch has no links yet, so only links between older CIs are looked up.
+  const older: Array<[string, string, string]> = [];
+  for (const [i, e] of ends.entries()) {
+    if (e.sourceId && !cis.created.has(e.sourceId) && !cis.created.has(e.targetId!)) older.push([e.sourceId, rels[i].type, e.targetId!]);
+  }
+  const stored = await existingLinks(trx, older);
+
+  const made = new Map<string, string>(); // links this batch created, by key
+  let pending: Array<{ index: number; input: { sourceId: string; type: string; targetId: string }; rows: ReturnType<typeof linkRows> }> = [];
+  for (const [index, rel] of rels.entries()) {
+    const end = ends[index];
+    try {
+      if (!end.sourceId) throw end.error;
+      const input = { sourceId: end.sourceId, type: rel.type, targetId: end.targetId! };
+      if (!types.has(input.type)) throw unknownRelationshipType(input.type);
+      if (input.sourceId === input.targetId) throw selfRelationship();
+      if (!exists(input.sourceId)) throw ciNotFound(input.sourceId);
+      if (!exists(input.targetId)) throw ciNotFound(input.targetId);
+      const k = key(input.sourceId, input.type, input.targetId);
+      const already = made.get(k) ?? stored.get(k);
+      if (already) {
+        results[index] = { index, outcome: "unchanged", id: already };
+        continue;
+      }
+      const rows = linkRows(actor, source, input);
+      made.set(k, rows.relationship.id);
+      pending.push({ index, input, rows });
+      results[index] = { index, outcome: "created", id: rows.relationship.id };
+    } catch (err) {
+      results[index] = { index, outcome: "error", error: describe(err) };
+    }
+  }
+
+  const written = await allOrNothing(trx, async () => {
+    await insertRows(trx, "ci_relationships", pending.map((p) => p.rows.relationship));
+    await insertRows(trx, "audit_log", pending.map((p) => p.rows.audit));
+    await insertRows(trx, "outbox", pending.map((p) => p.rows.outbox));
+  });
+  if (!written) {
+    // Someone else linked or deleted meanwhile: redo from the first new link on, one by one.
+    const first = pending.length ? pending[0].index : rels.length;
+    for (let index = first; index < rels.length; index++) {
+      const end = ends[index];
+      if (!end.sourceId) continue;
+      const input = { sourceId: end.sourceId, type: rels[index].type, targetId: end.targetId! };
+      const r = await isolated(trx, () => linkCis(trx, actor, source, input));
+      results[index] = r.ok ? { index, outcome: r.value.created ? "created" : "unchanged", id: r.value.relationship.id } : { index, outcome: "error", error: r.error };
+    }
+  }
+  return results;
+}

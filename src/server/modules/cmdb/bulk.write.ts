@@ -1,0 +1,86 @@
+/**
+ * How the bulk endpoint writes: per-item savepoints for items that need the careful path,
+ * one savepoint around a group of multi-row inserts for items checked up front, and the
+ * per-item error shape both produce.
+ */
+import { CompiledQuery, sql, type Insertable } from "kysely";
+import { isPostgres } from "../../platform/db/dialect.js";
+import type { Database, DbOrTrx } from "../../platform/db/schema.js";
+import { AppError, isForeignKeyViolation, isUniqueViolation } from "../../platform/errors.js";
+
+/** What the answer says about an item that failed. */
+export type ItemError = { error: string; message: string; field?: string };
+
+/** An item's failure as the answer reports it; errors that are not the item's fault propagate. */
+export function describe(err: unknown): ItemError {
+  if (err instanceof AppError) {
+    const field = typeof err.details.field === "string" ? err.details.field : undefined;
+    return { error: err.code, message: err.message, ...(field ? { field } : {}) };
+  }
+  // Another writer took an identifier or a link between our check and our insert.
+  if (isUniqueViolation(err)) return { error: "cmdb.conflict", message: "A concurrent write claimed the same identifier or relationship; retry the item" };
+  throw err;
+}
+
+/** Runs `work` inside a savepoint: its writes stay only if it succeeds. */
+export async function isolated<T>(trx: DbOrTrx, work: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: ItemError }> {
+  await sql`savepoint bulk_item`.execute(trx);
+  try {
+    const value = await work();
+    await sql`release savepoint bulk_item`.execute(trx);
+    return { ok: true, value };
+  } catch (err) {
+    await sql`rollback to savepoint bulk_item`.execute(trx);
+    await sql`release savepoint bulk_item`.execute(trx);
+    return { ok: false, error: describe(err) };
+  }
+}
+
+/**
+ * Runs `work` (multi-row inserts) inside a savepoint; false, with nothing written, when the
+ * database refuses it (a concurrent writer claimed a key, a CI vanished), so the caller can
+ * redo the items one by one and report each. Other errors propagate.
+ */
+export async function allOrNothing(trx: DbOrTrx, work: () => Promise<void>): Promise<boolean> {
+  await sql`savepoint bulk_group`.execute(trx);
+  try {
+    await work();
+    await sql`release savepoint bulk_group`.execute(trx);
+    return true;
+  } catch (err) {
+    await sql`rollback to savepoint bulk_group`.execute(trx);
+    await sql`release savepoint bulk_group`.execute(trx);
+    if (isUniqueViolation(err) || isForeignKeyViolation(err)) return false;
+    throw err;
+  }
+}
+
+// Both dialects bind at most 32,766 (SQLite) or 65,535 (PostgreSQL) parameters per statement.
+const MAX_PARAMS = 30_000;
+
+/**
+ * Inserts rows with as few multi-row statements as the parameter limit allows. The statement
+ * is written here rather than built by Kysely: building it value by value cost more than the
+ * database's own work for the thousands of rows of a batch. Every row has the same columns.
+ */
+export async function insertRows<T extends keyof Database & string>(db: DbOrTrx, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
+  if (!rows.length) return;
+  const columns = Object.keys(rows[0]) as Array<keyof (typeof rows)[number] & string>;
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const pg = isPostgres(db);
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values `;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement);
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
+    const parameters: unknown[] = [];
+    for (const row of chunk) {
+      for (const c of columns) {
+        const v = row[c] ?? null;
+        // What SqliteBooleanPlugin does for built queries: better-sqlite3 cannot bind booleans.
+        parameters.push(!pg && typeof v === "boolean" ? (v ? 1 : 0) : v);
+      }
+    }
+    await db.executeQuery(CompiledQuery.raw(head + chunk.map(tuple).join(", "), parameters));
+  }
+}
