@@ -36,7 +36,7 @@ export class MigrationError extends Error {
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   const { error, results } = isPostgres(db)
-    ? await (await pgMigrator(db)).migrateToLatest()
+    ? await migratePgWithRetry(db)
     : await db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         try {
@@ -64,6 +64,22 @@ export async function migrateToLatest(db: Db): Promise<string[]> {
 async function pgMigrator(db: Db): Promise<Migrator> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return new Migrator({ db, provider: new StaticProvider(), migrationTableSchema: rows[0].schema });
+}
+
+/**
+ * Kysely checks for its bookkeeping tables by introspecting every schema of the database; when
+ * another schema is dropped at that moment (other installations or test runs sharing the
+ * database), the catalog query fails with "schema ... does not exist". Nothing has been written
+ * then, so the run is simply tried again.
+ */
+async function migratePgWithRetry(db: Db): Promise<MigrationResultSet> {
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await (await pgMigrator(db)).migrateToLatest();
+    const message = outcome.error instanceof Error ? outcome.error.message : "";
+    const applied = (outcome.results ?? []).some((r) => r.status === "Success");
+    if (!outcome.error || applied || attempt >= 5 || !/schema .* does not exist|relation .* does not exist/.test(message)) return outcome;
+    await new Promise((r) => setTimeout(r, 50 * attempt));
+  }
 }
 
 /** True when every known migration has been applied. */
