@@ -11,7 +11,7 @@ import { loadCatalog } from "./classes.service.js";
 import { loadTypes } from "./relationships.service.js";
 import { reconcileCis } from "./bulk.cis.js";
 import { linkBatch } from "./bulk.relationships.js";
-import { refreshCiStatistics } from "./cis.stats.js";
+import { refreshCmdbStatistics } from "./cmdb.stats.js";
 
 /** Identifies or creates every CI, then links the relationships; answers per item. */
 export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Promise<BulkResult> {
@@ -23,7 +23,7 @@ export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Prom
     const relationships = input.relationships?.length ? await linkBatch(trx, actor, source, await loadTypes(trx), input.relationships, cis) : [];
     return { cis: cis.results, relationships };
   });
-  // Bulk loads are what grow the CMDB by orders of magnitude; keep list plans in step.
-  if (result.cis.some((c) => c.outcome === "created")) await refreshCiStatistics(db);
+  // Bulk loads are what grow the CMDB by orders of magnitude; keep query plans in step.
+  if (result.cis.some((c) => c.outcome === "created") || result.relationships.some((r) => r.outcome === "created")) await refreshCmdbStatistics(db);
   return result;
 }

@@ -1,7 +1,7 @@
 /** The CMDB module: CI classes, configuration items, relationships, identification and impact. */
 import type { App, AppContext } from "../../platform/context.js";
 import { ensureCmdbDefaults } from "./classes.service.js";
-import { refreshCiStatistics } from "./cis.stats.js";
+import { refreshCmdbStatistics } from "./cmdb.stats.js";
 import { classRoutes } from "./classes.routes.js";
 import { ciRoutes } from "./cis.routes.js";
 import { relationshipRoutes } from "./relationships.routes.js";
@@ -19,11 +19,11 @@ export { getCi, listCis } from "./cis.service.js";
 export { importCisCsv, exportCisCsv, type ImportOptions, type ImportProgress } from "./csv.service.js";
 export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.js";
 
-/** Mounts the module's routes; at start, seeds the default classes and relationship types and refreshes list statistics. */
+/** Mounts the module's routes; at start, seeds the default classes and relationship types and refreshes planner statistics. */
 export function registerCmdbModule(app: App, ctx: AppContext): void {
   app.addHook("onReady", async () => {
     await ensureCmdbDefaults(ctx.db);
-    await refreshCiStatistics(ctx.db);
+    await refreshCmdbStatistics(ctx.db);
   });
   classRoutes(app, ctx);
   ciRoutes(app, ctx);

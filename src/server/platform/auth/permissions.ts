@@ -17,6 +17,21 @@ export const PERMISSIONS = [
   "cmdb.read",
   "cmdb.write",
   "cmdb.admin",
+  // Tickets (incidents, problems, changes, requests, tasks): read all, work them, administer
+  // their settings; requesters hold only tickets.own (their own records, public entries).
+  "tickets.read",
+  "tickets.write",
+  "tickets.own",
+  "tickets.admin",
+  // Event management: read alerts, act on them (silences, acknowledge), push alerts in
+  // (Prometheus, webhooks), administer rules and mappings.
+  "events.read",
+  "events.write",
+  "events.ingest",
+  "events.admin",
+  // Service levels: read SLA definitions and timers, administer definitions and calendars.
+  "sla.read",
+  "sla.admin",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,17 +48,20 @@ export const ROLE_META: Record<Role, { label: string; description: string; permi
   agent: {
     label: "Agent",
     description: "Works tickets and operations; reads the directory of users and groups; edits the CMDB.",
-    permissions: ["users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read", "cmdb.write"],
+    permissions: [
+      "users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read", "cmdb.write",
+      "tickets.read", "tickets.write", "events.read", "events.write", "events.ingest", "sla.read",
+    ],
   },
   viewer: {
     label: "Viewer",
     description: "Read-only access to everything agents can see.",
-    permissions: ["users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read"],
+    permissions: ["users.read", "groups.read", "roles.read", "tokens.own", "cmdb.read", "tickets.read", "events.read", "sla.read"],
   },
   requester: {
     label: "Requester",
     description: "Reports issues and requests services; sees only their own records.",
-    permissions: ["tokens.own"],
+    permissions: ["tokens.own", "tickets.own"],
   },
 };
 

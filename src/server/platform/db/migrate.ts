@@ -4,12 +4,20 @@ import { isPostgres } from "./dialect.js";
 import * as m0001 from "./migrations/0001-platform.js";
 import * as m0002 from "./migrations/0002-cmdb.js";
 import * as m0003 from "./migrations/0003-cmdb-indexes.js";
+import * as m0004 from "./migrations/0004-tickets.js";
+import * as m0005 from "./migrations/0005-events.js";
+import * as m0006 from "./migrations/0006-sla.js";
+import * as m0007 from "./migrations/0007-changes.js";
 
 /** Every migration, in order. Names are frozen once released. */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-platform": m0001,
   "0002-cmdb": m0002,
   "0003-cmdb-indexes": m0003,
+  "0004-tickets": m0004,
+  "0005-events": m0005,
+  "0006-sla": m0006,
+  "0007-changes": m0007,
 };
 
 /** Names of every migration, in order. */

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, Kysely, Transaction } from "kysely";
+import type { TicketTables } from "./schema.tickets.js";
+import type { EventsTables } from "./schema.events.js";
+import type { SlaTables } from "./schema.sla.js";
+import type { ChangesTables } from "./schema.changes.js";
 
 /** Timestamps travel as ISO-8601 strings (UTC, millisecond precision) on both dialects. */
 export type Timestamp = string;
@@ -187,8 +191,8 @@ export interface CiHistoryTable {
   new_value: string | null;
 }
 
-/** The whole database as Kysely sees it. */
-export interface Database {
+/** The whole database as Kysely sees it; each later module declares its tables in schema.<module>.ts. */
+export interface Database extends TicketTables, EventsTables, SlaTables, ChangesTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;
