@@ -7,3 +7,6 @@ export * from "./audit.js";
 export * from "./auth.js";
 export * from "./cmdb.js";
 export * from "./sla.js";
+export * from "./problems.js";
+export * from "./changes.js";
+export * from "./tickets.js";
