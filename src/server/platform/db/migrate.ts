@@ -8,6 +8,7 @@ import * as m0004 from "./migrations/0004-tickets.js";
 import * as m0005 from "./migrations/0005-events.js";
 import * as m0006 from "./migrations/0006-sla.js";
 import * as m0007 from "./migrations/0007-changes.js";
+import * as m0009 from "./migrations/0009-problems.js";
 
 /** Every migration, in order. Names are frozen once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0005-events": m0005,
   "0006-sla": m0006,
   "0007-changes": m0007,
+  "0009-problems": m0009,
 };
 
 /** Names of every migration, in order. */

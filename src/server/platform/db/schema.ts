@@ -3,6 +3,7 @@ import type { TicketTables } from "./schema.tickets.js";
 import type { EventsTables } from "./schema.events.js";
 import type { SlaTables } from "./schema.sla.js";
 import type { ChangesTables } from "./schema.changes.js";
+import type { ProblemsTables } from "./schema.problems.js";
 
 /** Timestamps travel as ISO-8601 strings (UTC, millisecond precision) on both dialects. */
 export type Timestamp = string;
@@ -192,7 +193,7 @@ export interface CiHistoryTable {
 }
 
 /** The whole database as Kysely sees it; each later module declares its tables in schema.<module>.ts. */
-export interface Database extends TicketTables, EventsTables, SlaTables, ChangesTables {
+export interface Database extends TicketTables, EventsTables, SlaTables, ChangesTables, ProblemsTables {
   users: UsersTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -1,0 +1,139 @@
+/**
+ * Problem suggestions: recurring incidents on one CI (or in one category) within the window of
+ * the ticket settings, with no open problem on that CI or category yet, suggest opening one.
+ * Listed on demand, and emitted once per window as `problem.suggested` when a new incident
+ * crosses the threshold.
+ */
+import { sql } from "kysely";
+import type { ProblemSuggestion, ProblemSuggestionList } from "../../../contract/index.js";
+import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
+import type { DomainEvent } from "../../platform/outbox.js";
+import { emit } from "../../platform/outbox.js";
+import { isoIn, nowIso } from "../../platform/time.js";
+import { ticketSettings } from "./problems.core.js";
+
+type Basis = ProblemSuggestion["basis"];
+const COLUMN = { ci: "t.ci_id", category: "t.category" } as const;
+const SAMPLE = 20;
+
+/**
+ * Incidents that count towards a suggestion: created within the window, not canceled, not yet
+ * attributed to a problem, on a CI (or category) that has no open problem.
+ */
+function counted(db: DbOrTrx, basis: Basis, since: string) {
+  const col = COLUMN[basis];
+  return db
+    .selectFrom("tickets as t")
+    .where("t.kind", "=", "incident")
+    .where("t.created_at", ">=", since)
+    .where("t.state", "!=", "canceled")
+    .where(col, "is not", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("ticket_links as l")
+            .innerJoin("tickets as p", "p.id", "l.to_id")
+            .select("l.id")
+            .whereRef("l.from_id", "=", "t.id")
+            .where("l.type", "=", "caused_by")
+            .where("p.kind", "=", "problem"),
+        ),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("tickets as p")
+            .select("p.id")
+            .where("p.kind", "=", "problem")
+            .where("p.is_open", "=", true)
+            .whereRef(basis === "ci" ? "p.ci_id" : "p.category", "=", col),
+        ),
+      ),
+    );
+}
+
+async function suggestionsBy(db: DbOrTrx, basis: Basis, since: string, threshold: number, key?: string): Promise<ProblemSuggestion[]> {
+  const col = COLUMN[basis];
+  let q = counted(db, basis, since);
+  if (key !== undefined) q = q.where(col, "=", key);
+  const groups = await q
+    .select([
+      sql<string>`${sql.ref(col)}`.as("key"),
+      sql<number | string>`count(*)`.as("incidents"),
+      sql<string>`min(t.created_at)`.as("first_at"),
+      sql<string>`max(t.created_at)`.as("last_at"),
+    ])
+    .groupBy(col)
+    .having(sql`count(*)`, ">=", threshold)
+    .execute();
+  const out: ProblemSuggestion[] = [];
+  for (const g of groups) {
+    const recent = await counted(db, basis, since).where(col, "=", g.key).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(SAMPLE).execute();
+    const ci = basis === "ci" ? await db.selectFrom("cis").select(["id", "name"]).where("id", "=", g.key).executeTakeFirst() : undefined;
+    out.push({
+      basis,
+      ci: ci ? { id: ci.id, name: ci.name } : basis === "ci" ? { id: g.key, name: g.key } : null,
+      category: basis === "category" ? g.key : null,
+      incidents: Number(g.incidents),
+      firstAt: new Date(g.first_at).toISOString(),
+      lastAt: new Date(g.last_at).toISOString(),
+      numbers: recent.map((r) => r.number),
+    });
+  }
+  return out;
+}
+
+/** CIs and categories whose recent incidents suggest a problem, most incidents first. */
+export async function listSuggestions(db: Db, actor: Actor): Promise<ProblemSuggestionList> {
+  requirePermission(actor, "tickets.read");
+  const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
+  const since = isoIn(-windowHours * 3600_000);
+  const items = [...(await suggestionsBy(db, "ci", since, threshold)), ...(await suggestionsBy(db, "category", since, threshold))];
+  items.sort((a, b) => b.incidents - a.incidents || b.lastAt.localeCompare(a.lastAt));
+  return { items, threshold, windowHours };
+}
+
+/**
+ * Claims the right to suggest a problem for this CI or category now: true for exactly one
+ * caller per window, whatever runs concurrently (one conditional upsert).
+ */
+async function claimSuggestion(db: DbOrTrx, basis: Basis, key: string, incidents: number, since: string): Promise<boolean> {
+  const now = nowIso();
+  const row = await db
+    .insertInto("problem_suggestions")
+    .values({ basis, key, suggested_at: now, incidents })
+    .onConflict((oc) =>
+      oc
+        .columns(["basis", "key"])
+        .doUpdateSet({ suggested_at: now, incidents })
+        .where("problem_suggestions.suggested_at", "<", since),
+    )
+    .returning("basis")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Handler of `ticket.created`: when a new incident brings its CI or category to the threshold,
+ * emits `problem.suggested` (once per window and CI or category).
+ */
+export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<void> {
+  if (event.payload.kind !== "incident") return;
+  const id = Number(event.payload.id);
+  const incident = await db.selectFrom("tickets").select(["ci_id", "category"]).where("id", "=", id).executeTakeFirst();
+  if (!incident) return;
+  const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
+  const since = isoIn(-windowHours * 3600_000);
+  const keys: Array<[Basis, string | null]> = [["ci", incident.ci_id], ["category", incident.category]];
+  for (const [basis, key] of keys) {
+    if (!key) continue;
+    const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);
+    if (!suggestion) continue;
+    await db.transaction().execute(async (trx) => {
+      if (!(await claimSuggestion(trx, basis, key, suggestion.incidents, since))) return;
+      await emit(trx, { type: "problem.suggested", payload: { ...suggestion, threshold, windowHours, incidentId: String(id) } });
+    });
+  }
+}
