@@ -20,6 +20,8 @@ import { auditRoutes } from "./platform/audit.routes.js";
 import { purgeExpiredSessions } from "./platform/auth/sessions.js";
 import { registerUsersModule } from "./modules/users/index.js";
 import { registerCmdbModule } from "./modules/cmdb/index.js";
+import { registerTicketsModule } from "./modules/tickets/index.js";
+import { registerIncidentsModule } from "./modules/incidents/index.js";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -112,6 +114,8 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   auditRoutes(app, ctx);
   registerUsersModule(app, ctx);
   registerCmdbModule(app, ctx);
+  registerIncidentsModule(app, ctx);
+  registerTicketsModule(app, ctx);
 
   await installWeb(app, webDir);
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };

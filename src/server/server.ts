@@ -31,6 +31,7 @@ export async function startServer(config: Config, db: Db = openConfiguredDb(conf
   if (admin) app.log.info({ email: admin.email }, "created the first administrator from OPSDESK_ADMIN_EMAIL");
 
   let housekeeping: NodeJS.Timeout | null = null;
+  const periodicTimers: NodeJS.Timeout[] = [];
   if (ctx.worker) {
     ctx.worker.start();
     const schedule = async () => {
@@ -41,6 +42,14 @@ export async function startServer(config: Config, db: Db = openConfiguredDb(conf
     await schedule();
     housekeeping = setInterval(schedule, HOUSEKEEPING_MS);
     housekeeping.unref();
+    // Modules' periodic jobs: one run per interval bucket across all nodes, by the dedupe key.
+    for (const { type, everyMs } of ctx.jobs.periodic()) {
+      const enqueue = () => enqueueJob(db, { type, dedupeKey: `${type}:${Math.floor(Date.now() / everyMs)}` }).catch((err) => app.log.warn({ err, type }, "could not schedule a periodic job"));
+      await enqueue();
+      const timer = setInterval(enqueue, everyMs);
+      timer.unref();
+      periodicTimers.push(timer);
+    }
   }
   let url = "";
   if (config.roles.includes("api")) {
@@ -55,6 +64,7 @@ export async function startServer(config: Config, db: Db = openConfiguredDb(conf
     (stopping ??= (async () => {
       built.setShuttingDown();
       if (housekeeping) clearInterval(housekeeping);
+      for (const timer of periodicTimers) clearInterval(timer);
       await app.close(); // stops accepting, waits for in-flight requests
       await ctx.worker?.stop(); // finishes the jobs it holds
       await db.destroy();

@@ -34,6 +34,16 @@ export interface EnqueueInput {
 /** Registry of job handlers by type. */
 export class JobRegistry {
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #periodic = new Map<string, number>();
+  /** Registers a job that runs every `everyMs` on one node of the cluster (server.ts schedules it). */
+  every(type: string, everyMs: number, handler: JobHandler): void {
+    this.register(type, handler);
+    this.#periodic.set(type, everyMs);
+  }
+  /** The periodic job types with their intervals. */
+  periodic(): Array<{ type: string; everyMs: number }> {
+    return [...this.#periodic].map(([type, everyMs]) => ({ type, everyMs }));
+  }
   /** Registers the handler of a job type. */
   register(type: string, handler: JobHandler): void {
     this.#handlers.set(type, handler);

@@ -14,7 +14,7 @@ export { ensureCmdbDefaults } from "./classes.service.js";
 export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
 export { bulkReconcile } from "./bulk.service.js";
 export { linkCis } from "./relationships.service.js";
-export { traverse } from "./cmdb.impact.js";
+export { traverse, impactedServices } from "./cmdb.impact.js";
 export { getCi, listCis } from "./cis.service.js";
 export { importCisCsv, exportCisCsv, type ImportOptions, type ImportProgress } from "./csv.service.js";
 export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.js";

@@ -1,0 +1,76 @@
+/** Ticket lists: filters, quick search (number or full text), sort and capped totals. */
+import { sql, type ExpressionBuilder } from "kysely";
+import type { ListTicketsQuery, Ticket } from "../../../contract/index.js";
+import type { Database, DbOrTrx } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { isPostgres } from "../../platform/db/dialect.js";
+import { paginate, sortSpec } from "../../platform/list.js";
+import { requireTicketAccess, seesAll } from "./tickets.policy.js";
+import { parseRef, ticketQuery, toTicket, withKindFields } from "./tickets.records.js";
+
+const SORTS = { createdAt: "t.created_at", updatedAt: "t.updated_at", priority: "t.priority", number: "t.number", state: "t.state" };
+/** A quick search that is a ticket number (or id) looks it up directly. */
+const NUMBER_LIKE = /^([A-Za-z]{3,4}[0-9]{4,}|[0-9]+)$/;
+
+type Eb = ExpressionBuilder<Database & { t: Database["tickets"] }, "t">;
+
+/** Words of a quick search, reduced to letters and digits (no query syntax reaches the engine). */
+export function searchWords(text: string): string[] {
+  return (text.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
+/** Full-text condition: every word, as a prefix, in number, title or description. */
+function fullText(db: DbOrTrx, words: string[]) {
+  if (isPostgres(db)) {
+    const query = words.map((w) => `${w.toLowerCase()}:*`).join(" & ");
+    return sql<boolean>`t.search @@ to_tsquery('simple', ${query})`;
+  }
+  const query = words.map((w) => `"${w}"*`).join(" ");
+  return sql<boolean>`t.id in (select rowid from tickets_fts where tickets_fts match ${query})`;
+}
+
+const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
+
+/** Lists tickets; requesters see only theirs (requested or watched), whatever the filters say. */
+export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQuery) {
+  requireTicketAccess(actor);
+  let q = ticketQuery(db);
+  if (!seesAll(actor)) {
+    const me = actor.id ?? "";
+    q = q.where((eb: Eb) => eb.or([eb("t.requester_id", "=", me), eb("t.id", "in", eb.selectFrom("ticket_watchers").select("ticket_id").where("user_id", "=", me))]));
+  }
+  if (query.kind) q = q.where("t.kind", "=", query.kind);
+  if (query.q) {
+    const text = query.q.trim();
+    if (NUMBER_LIKE.test(text)) {
+      const parsed = parseRef(text);
+      q = "id" in parsed ? q.where((eb: Eb) => eb.or([eb("t.id", "=", parsed.id), eb("t.number", "like", `%${text}`)])) : q.where("t.number", "=", parsed.number);
+    } else {
+      const words = searchWords(text);
+      q = words.length ? q.where(fullText(db, words)) : q.where(sql<boolean>`1 = 0`);
+    }
+  }
+  if (query.state) q = q.where("t.state", "in", csv(query.state));
+  if (query.open !== undefined) q = q.where("t.is_open", "=", query.open);
+  if (query.priority) q = q.where("t.priority", "in", csv(query.priority).map(Number));
+  if (query.assignmentGroupId === "none") q = q.where("t.assignment_group_id", "is", null);
+  else if (query.assignmentGroupId === "mine") q = q.where("t.assignment_group_id", "in", (eb: Eb) => eb.selectFrom("group_members").select("group_id").where("user_id", "=", actor.id ?? ""));
+  else if (query.assignmentGroupId) q = q.where("t.assignment_group_id", "=", query.assignmentGroupId);
+  if (query.assigneeId === "none") q = q.where("t.assignee_id", "is", null);
+  else if (query.assigneeId) q = q.where("t.assignee_id", "=", query.assigneeId === "me" ? (actor.id ?? "") : query.assigneeId);
+  if (query.requesterId) q = q.where("t.requester_id", "=", query.requesterId === "me" ? (actor.id ?? "") : query.requesterId);
+  if (query.ciId) {
+    const ciId = query.ciId;
+    q = q.where((eb: Eb) => eb.or([eb("t.ci_id", "=", ciId), eb("t.id", "in", eb.selectFrom("ticket_cis").select("ticket_id").where("ci_id", "=", ciId))]));
+  }
+  if (query.major !== undefined) q = q.where("t.major", "=", query.major);
+  if (query.tag) {
+    const pattern = `%${JSON.stringify(query.tag).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    q = q.where(sql<boolean>`t.tags like ${pattern} escape '\\'`);
+  }
+  if (query.createdFrom) q = q.where("t.created_at", ">=", new Date(query.createdFrom).toISOString());
+  if (query.createdTo) q = q.where("t.created_at", "<", new Date(query.createdTo).toISOString());
+  const page = await paginate(q, query, sortSpec(query.sort, SORTS, "-createdAt"), "t.id", toTicket, { db });
+  await withKindFields(db, page.items as Ticket[]);
+  return page;
+}

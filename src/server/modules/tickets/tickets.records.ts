@@ -1,0 +1,126 @@
+/** Reading tickets: the joined row, its API shape, and loading by number or id. */
+import { sql } from "kysely";
+import type { Ticket } from "../../../contract/index.js";
+import type { DbOrTrx } from "../../platform/db/schema.js";
+import { toBool } from "../../platform/db/dialect.js";
+import { NotFoundError } from "../../platform/errors.js";
+import { allKinds, kindDef } from "./tickets.kinds.js";
+
+/** The select every ticket read goes through: the row plus the names it references. */
+export function ticketQuery(db: DbOrTrx) {
+  return db
+    .selectFrom("tickets as t")
+    .leftJoin("users as rq", "rq.id", "t.requester_id")
+    .leftJoin("users as asg", "asg.id", "t.assignee_id")
+    .leftJoin("groups as g", "g.id", "t.assignment_group_id")
+    .leftJoin("cis as ci", "ci.id", "t.ci_id")
+    .select([
+      "t.id", "t.kind", "t.number", "t.title", "t.description", "t.state", "t.is_open", "t.priority", "t.impact", "t.urgency",
+      "t.requester_id", "t.caller_contact", "t.assignment_group_id", "t.assignee_id", "t.ci_id", "t.category", "t.subcategory",
+      "t.channel", "t.tags", "t.on_hold_reason", "t.resolution_code", "t.resolution_notes", "t.major", "t.version",
+      "t.created_by", "t.created_at", "t.updated_at", "t.resolved_at", "t.closed_at",
+      "rq.name as requester_name", "asg.name as assignee_name", "g.name as group_name", "ci.name as ci_name",
+    ]);
+}
+
+export type TicketRow = Awaited<ReturnType<ReturnType<typeof ticketQuery>["executeTakeFirstOrThrow"]>>;
+
+const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? id } : null);
+
+/** The API shape of a joined row (without the per-ticket extras). */
+export function toTicket(r: TicketRow): Ticket {
+  return {
+    id: String(r.id),
+    kind: r.kind as Ticket["kind"],
+    number: r.number,
+    title: r.title,
+    description: r.description,
+    state: r.state,
+    open: toBool(r.is_open),
+    priority: r.priority,
+    impact: r.impact,
+    urgency: r.urgency,
+    requester: ref(r.requester_id, r.requester_name),
+    callerContact: r.caller_contact,
+    assignmentGroup: ref(r.assignment_group_id, r.group_name),
+    assignee: ref(r.assignee_id, r.assignee_name),
+    ci: ref(r.ci_id, r.ci_name),
+    category: r.category,
+    subcategory: r.subcategory,
+    channel: r.channel as Ticket["channel"],
+    tags: JSON.parse(r.tags) as string[],
+    onHoldReason: r.on_hold_reason as Ticket["onHoldReason"],
+    resolutionCode: r.resolution_code,
+    resolutionNotes: r.resolution_notes,
+    major: toBool(r.major),
+    version: r.version,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    resolvedAt: r.resolved_at,
+    closedAt: r.closed_at,
+  };
+}
+
+/** Parses a ticket reference: a number (INC0001001, any case) or a numeric id. */
+export function parseRef(refText: string): { number: string } | { id: number } {
+  if (/^[0-9]+$/.test(refText)) return { id: Number(refText) };
+  return { number: refText.toUpperCase() };
+}
+
+/** Loads one ticket by number or id (no visibility check; callers apply the policy). */
+export async function findTicket(db: DbOrTrx, refText: string): Promise<Ticket | null> {
+  const parsed = parseRef(refText);
+  const q = ticketQuery(db);
+  const row = "id" in parsed ? await q.where("t.id", "=", parsed.id).executeTakeFirst() : await q.where("t.number", "=", parsed.number).executeTakeFirst();
+  return row ? toTicket(row) : null;
+}
+
+/** Loads one ticket or throws 404 `ticket.not_found`. */
+export async function requireTicket(db: DbOrTrx, refText: string): Promise<Ticket> {
+  const t = await findTicket(db, refText);
+  if (!t) throw new NotFoundError("ticket.not_found", `No ticket ${refText}`, { ref: refText });
+  return t;
+}
+
+/** Adds kind fields (problem, change) to tickets, one query per kind present. */
+export async function withKindFields(db: DbOrTrx, tickets: Ticket[]): Promise<Ticket[]> {
+  for (const def of allKinds()) {
+    if (!def.hooks.load) continue;
+    const ids = tickets.filter((t) => t.kind === def.kind).map((t) => t.id);
+    if (!ids.length) continue;
+    const extra = await def.hooks.load(db, ids);
+    for (const t of tickets) Object.assign(t, extra.get(t.id) ?? {});
+  }
+  return tickets;
+}
+
+/** Adds the impacted services, further affected CIs and watchers of one ticket. */
+export async function withRelations(db: DbOrTrx, ticket: Ticket): Promise<Ticket> {
+  const cis = await db
+    .selectFrom("ticket_cis as tc")
+    .innerJoin("cis as c", "c.id", "tc.ci_id")
+    .select(["tc.role", "c.id", "c.name"])
+    .where("tc.ticket_id", "=", Number(ticket.id))
+    .orderBy("c.name")
+    .execute();
+  const watchers = await db
+    .selectFrom("ticket_watchers as w")
+    .innerJoin("users as u", "u.id", "w.user_id")
+    .select(["u.id", "u.name"])
+    .where("w.ticket_id", "=", Number(ticket.id))
+    .orderBy("u.name")
+    .execute();
+  ticket.services = cis.filter((c) => c.role === "service").map((c) => ({ id: c.id, name: c.name }));
+  ticket.affectedCis = cis.filter((c) => c.role === "affected").map((c) => ({ id: c.id, name: c.name }));
+  ticket.watchers = watchers;
+  return ticket;
+}
+
+/** The flow's view of a state: open or not (kept denormalised in tickets.is_open). */
+export function stateIsOpen(kind: string, state: string): boolean {
+  return kindDef(kind).flow.states[state]?.open ?? true;
+}
+
+/** SQL for "this ticket row", for conditional updates. */
+export const byId = (id: string | number) => sql<boolean>`id = ${Number(id)}`;

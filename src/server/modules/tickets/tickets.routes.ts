@@ -1,0 +1,97 @@
+import {
+  BulkTicketBody,
+  BulkTicketResult,
+  CreateTicketBody,
+  errorResponses,
+  FlowList,
+  ListTicketsQuery,
+  Ticket,
+  TicketList,
+  TicketParams,
+  TicketSettings,
+  TransitionBody,
+  UpdateTicketBody,
+  UpdateTicketSettingsBody,
+  type TicketKind,
+} from "../../../contract/index.js";
+import type { App, AppContext } from "../../platform/context.js";
+import { actorOf } from "../../platform/http/auth.plugin.js";
+import { allKinds } from "./tickets.kinds.js";
+import { createTicket, getTicket, listTickets, updateTicket } from "./tickets.service.js";
+import { transitionTicket } from "./tickets.transition.js";
+import { bulkTickets } from "./tickets.bulk.js";
+import { getTicketSettings, updateTicketSettings } from "./tickets.settings.js";
+import { describeFlows } from "./tickets.flows.js";
+
+const tags = ["Tickets"];
+const PLURALS: Record<TicketKind, string> = { incident: "incidents", problem: "problems", change: "changes", request: "requests", task: "tasks" };
+
+/** /api/v1/tickets and the per-kind collections (/api/v1/incidents, ...). */
+export function ticketRoutes(app: App, { db }: AppContext): void {
+  for (const def of allKinds()) {
+    const path = `/api/v1/${PLURALS[def.kind]}`;
+    const label = def.label.toLowerCase();
+    app.get(
+      path,
+      { schema: { tags, summary: `List ${label}s (requesters: their own)`, querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
+      async (req) => listTickets(db, actorOf(req), { ...req.query, kind: def.kind }),
+    );
+    app.post(
+      path,
+      { schema: { tags, summary: `Open a ${label} (number ${def.prefix}nnnnnnn)`, body: CreateTicketBody, response: { 201: Ticket, ...errorResponses } } },
+      async (req, reply) => reply.status(201).send(await createTicket(db, actorOf(req), def.kind, req.body)),
+    );
+  }
+  app.get(
+    "/api/v1/tickets",
+    { schema: { tags, summary: "List and search tickets of every kind (requesters: their own)", querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
+    async (req) => listTickets(db, actorOf(req), req.query),
+  );
+  app.get(
+    "/api/v1/tickets/flows",
+    { schema: { tags, summary: "States and transitions of every kind", response: { 200: FlowList, ...errorResponses } } },
+    async () => describeFlows(),
+  );
+  app.get(
+    "/api/v1/tickets/settings",
+    { schema: { tags, summary: "Ticket settings: edit policy, auto-close, priority matrix, attachment size", response: { 200: TicketSettings, ...errorResponses } }, config: { permission: "tickets.read" } },
+    async (req) => getTicketSettings(db, actorOf(req)),
+  );
+  app.patch(
+    "/api/v1/tickets/settings",
+    { schema: { tags, summary: "Change ticket settings", body: UpdateTicketSettingsBody, response: { 200: TicketSettings, ...errorResponses } }, config: { permission: "tickets.admin" } },
+    async (req) => updateTicketSettings(db, actorOf(req), req.body),
+  );
+  app.post(
+    "/api/v1/tickets/bulk",
+    { schema: { tags, summary: "Assign, transition or link several tickets at once", body: BulkTicketBody, response: { 200: BulkTicketResult, ...errorResponses } }, config: { permission: "tickets.write" } },
+    async (req) => bulkTickets(db, actorOf(req), req.body),
+  );
+  app.get(
+    "/api/v1/tickets/:ref",
+    { schema: { tags, summary: "Get a ticket by number (INC0001001) or id", params: TicketParams, response: { 200: Ticket, ...errorResponses } } },
+    async (req) => getTicket(db, actorOf(req), req.params.ref),
+  );
+  app.patch(
+    "/api/v1/tickets/:ref",
+    { schema: { tags, summary: "Edit a ticket's fields (send version to refuse stale edits)", params: TicketParams, body: UpdateTicketBody, response: { 200: Ticket, ...errorResponses } }, config: { permission: "tickets.write" } },
+    async (req) => updateTicket(db, actorOf(req), req.params.ref, req.body),
+  );
+  app.post(
+    "/api/v1/tickets/:ref/transitions",
+    {
+      schema: {
+        tags,
+        summary: "Move a ticket through its flow (409 lists the allowed transitions)",
+        params: TicketParams,
+        body: TransitionBody,
+        response: { 200: Ticket, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const actor = actorOf(req);
+      await transitionTicket(db, actor, req.params.ref, req.body);
+      return getTicket(db, actor, req.params.ref);
+    },
+  );
+}
