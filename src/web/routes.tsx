@@ -1,5 +1,6 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from "react";
 import type { Permission } from "./api/types";
+import { ticketPermissions } from "./features/tickets/ticketMeta";
 
 export interface RouteDef {
   path: string;
@@ -23,7 +24,22 @@ export const ROUTES: RouteDef[] = [
   {
     path: "/service-desk",
     title: "Service desk",
-    component: page(() => import("./features/servicedesk/ServiceDeskPage"), "ServiceDeskPage"),
+    component: page(() => import("./features/tickets/TicketListPage"), "TicketListPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
+    path: "/service-desk/tickets/:ref",
+    title: "Ticket",
+    component: page(() => import("./features/tickets/TicketPage"), "TicketPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
+  { path: "/portal", title: "My tickets", component: page(() => import("./features/portal/PortalPage"), "PortalPage"), requires: ticketPermissions("tickets.own") },
+  { path: "/portal/new", title: "New ticket", component: page(() => import("./features/portal/PortalNewPage"), "PortalNewPage"), requires: ticketPermissions("tickets.own") },
+  {
+    path: "/portal/tickets/:ref",
+    title: "Ticket",
+    component: page(() => import("./features/portal/PortalTicketPage"), "PortalTicketPage"),
+    requires: ticketPermissions("tickets.own"),
   },
   {
     path: "/operations",

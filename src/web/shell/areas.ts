@@ -1,5 +1,6 @@
 import type { IconName } from "../components/Icon";
 import type { Permission } from "../api/types";
+import { ticketPermissions } from "../features/tickets/ticketMeta";
 
 export interface Area {
   path: string;
@@ -20,7 +21,16 @@ export const AREAS: Area[] = [
     label: "Service desk",
     icon: "lifebuoy",
     summary: "Incidents, problems, changes and service requests, organised in queues per assignment group.",
-    status: "planned",
+    status: "ready",
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
+    path: "/portal",
+    label: "My tickets",
+    icon: "mail",
+    summary: "Report a problem or ask for something, and follow your tickets.",
+    status: "ready",
+    requires: ticketPermissions("tickets.own"),
   },
   {
     path: "/operations",

@@ -21,6 +21,7 @@ import { useCatalog, useCmdbAccess, useGroups } from "../useCmdb";
 import { HistoryCard } from "./HistoryCard";
 import { RelationshipsCard } from "./RelationshipsCard";
 import { ServicesCard } from "./ServicesCard";
+import { CiIncidentsPanel } from "../../tickets/CiIncidentsPanel";
 import "../cmdb.css";
 
 const none = <span className="subtle">—</span>;
@@ -176,6 +177,7 @@ export function CiDetailPage() {
             {identifiers.length ? <DetailList items={identifiers} /> : <p className="subtle" style={{ margin: 0 }}>No identifiers recorded.</p>}
           </Card>
           <ServicesCard ciId={data.id} version={graphVersion} />
+          <CiIncidentsPanel ciId={data.id} />
           <Card title="Linked records">
             <div className="linked-records">
               <p className="muted" style={{ margin: 0 }}>
