@@ -7,6 +7,7 @@ export * from "./audit.js";
 export * from "./auth.js";
 export * from "./cmdb.js";
 export * from "./sla.js";
+export * from "./events.js";
 export * from "./problems.js";
 export * from "./changes.js";
 export * from "./tickets.js";

@@ -20,6 +20,7 @@ import { auditRoutes } from "./platform/audit.routes.js";
 import { purgeExpiredSessions } from "./platform/auth/sessions.js";
 import { registerUsersModule } from "./modules/users/index.js";
 import { registerCmdbModule } from "./modules/cmdb/index.js";
+import { registerEventsModule } from "./modules/events/index.js";
 import { registerTicketsModule } from "./modules/tickets/index.js";
 import { registerIncidentsModule } from "./modules/incidents/index.js";
 import fs from "node:fs";
@@ -114,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   auditRoutes(app, ctx);
   registerUsersModule(app, ctx);
   registerCmdbModule(app, ctx);
+  registerEventsModule(app, ctx);
   registerIncidentsModule(app, ctx);
   registerTicketsModule(app, ctx);
 

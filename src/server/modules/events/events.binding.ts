@@ -1,0 +1,140 @@
+/**
+ * CI binding: which CI an alert is about, from its labels (instance, host, hostname, fqdn, ip,
+ * service.name, job, or configured labels) looked up among the CMDB's identifiers. Lookups are
+ * cached, so the ingest hot path asks the database only about values it has not seen lately.
+ */
+import { isIP } from "node:net";
+import { sql } from "kysely";
+import type { EventSettings } from "../../../contract/index.js";
+import type { DbOrTrx } from "../../platform/db/schema.js";
+
+/** One way to find a CI: an identifier kind (or `name`) and the value to look for. */
+export interface BindKey {
+  kind: string;
+  value: string;
+}
+
+const POSITIVE_MS = 5 * 60_000;
+// Unknown hosts are asked about again after this, so a CI created by discovery is picked up.
+const NEGATIVE_MS = 30_000;
+const MAX_ENTRIES = 200_000;
+const CHUNK = 400;
+
+const hostOf = (v: string) => v.trim().toLowerCase().replace(/\.$/, "");
+
+/** `host:port`, `[v6]:port`, `http://host:port/path` -> host. */
+function stripPort(instance: string): string {
+  let s = instance.trim();
+  s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/.*$/, "");
+  const v6 = /^\[([^\]]+)\](?::\d+)?$/.exec(s);
+  if (v6) return v6[1];
+  if (isIP(s) === 6) return s;
+  return s.replace(/:\d+$/, "");
+}
+
+/** Keys for a host-like value: an IP address, or an FQDN / hostname plus its short name. */
+function hostKeys(raw: string, out: BindKey[]): void {
+  const host = hostOf(stripPort(raw));
+  if (!host) return;
+  if (isIP(host)) {
+    out.push({ kind: "ip_address", value: host });
+    return;
+  }
+  if (host.includes(".")) {
+    out.push({ kind: "fqdn", value: host });
+    out.push({ kind: "hostname", value: host });
+    out.push({ kind: "otel_host_name", value: host });
+    const short = host.split(".")[0];
+    out.push({ kind: "hostname", value: short });
+    out.push({ kind: "name", value: short });
+  } else {
+    out.push({ kind: "hostname", value: host });
+    out.push({ kind: "otel_host_name", value: host });
+  }
+  out.push({ kind: "name", value: host });
+}
+
+/** The keys an alert's labels offer, strongest first. */
+export function bindKeys(labels: Record<string, string>, settings: Pick<EventSettings, "ciLabels">): BindKey[] {
+  const out: BindKey[] = [];
+  for (const rule of settings.ciLabels) {
+    const v = labels[rule.label];
+    if (v) out.push({ kind: rule.kind, value: rule.kind === "name" || rule.kind === "fqdn" || rule.kind === "hostname" ? hostOf(v) : v.trim() });
+  }
+  if (labels.instance) {
+    out.push({ kind: "prometheus_instance", value: labels.instance.trim() });
+    hostKeys(labels.instance, out);
+  }
+  for (const label of ["fqdn", "host", "hostname", "host_name", "nodename", "node", "ip", "ip_address", "address"]) {
+    if (labels[label]) hostKeys(labels[label], out);
+  }
+  const service = labels["service.name"] ?? labels.service_name;
+  if (service) out.push({ kind: "otel_service_name", value: service.trim() });
+  if (labels.job) out.push({ kind: "prometheus_job", value: labels.job.trim() });
+  // Without any host, the service label may name a CI (an application or a service).
+  if (labels.service) out.push({ kind: "name", value: labels.service.trim().toLowerCase() });
+  return out;
+}
+
+const keyOf = (k: BindKey) => `${k.kind}\u0000${k.value}`;
+
+/** A cache of key -> CI id (null: known to match nothing, or more than one CI). */
+export class Binder {
+  readonly #cache = new Map<string, { ciId: string | null; at: number }>();
+
+  /** Forgets everything (the CMDB changed). */
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  /** The CI of each label set (null when none is found), reading the CMDB only for keys not cached. */
+  async bind(db: DbOrTrx, items: BindKey[][]): Promise<Array<string | null>> {
+    const now = Date.now();
+    const missing = new Map<string, BindKey>();
+    for (const keys of items) {
+      for (const k of keys) {
+        const hit = this.#cache.get(keyOf(k));
+        if (!hit || now - hit.at > (hit.ciId ? POSITIVE_MS : NEGATIVE_MS)) missing.set(keyOf(k), k);
+      }
+    }
+    if (missing.size) await this.#load(db, [...missing.values()], now);
+    return items.map((keys) => {
+      for (const k of keys) {
+        const ciId = this.#cache.get(keyOf(k))?.ciId;
+        if (ciId) return ciId;
+      }
+      return null;
+    });
+  }
+
+  async #load(db: DbOrTrx, keys: BindKey[], now: number): Promise<void> {
+    if (this.#cache.size > MAX_ENTRIES) this.#cache.clear();
+    const found = new Map<string, Set<string>>();
+    const add = (k: string, id: string) => (found.get(k) ?? found.set(k, new Set()).get(k)!).add(id);
+    const idKeys = keys.filter((k) => k.kind !== "name");
+    for (let i = 0; i < idKeys.length; i += CHUNK) {
+      const part = idKeys.slice(i, i + CHUNK);
+      const rows = await db
+        .selectFrom("ci_identifiers")
+        .select(["ci_id", "kind", "value"])
+        .where("kind", "in", [...new Set(part.map((k) => k.kind))])
+        .where("value", "in", [...new Set(part.map((k) => k.value))])
+        .execute();
+      for (const r of rows) add(`${r.kind}\u0000${r.value}`, r.ci_id);
+    }
+    const names = keys.filter((k) => k.kind === "name");
+    for (let i = 0; i < names.length; i += CHUNK) {
+      const part = [...new Set(names.slice(i, i + CHUNK).map((k) => k.value.toLowerCase()))];
+      const rows = await db.selectFrom("cis").select(["id", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).where("class", "<>", "unidentified").execute();
+      for (const r of rows) add(`name\u0000${r.lname}`, r.id);
+      const unidentified = await db.selectFrom("cis").select(["id", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).where("class", "=", "unidentified").execute();
+      // An unidentified CI answers to its name only when nothing better does.
+      for (const r of unidentified) if (!found.has(`name\u0000${r.lname}`)) add(`name\u0000${r.lname}`, r.id);
+    }
+    for (const k of keys) {
+      const ids = found.get(keyOf(k));
+      // Two CIs with the same hostname: a guess would bind the alert to the wrong one.
+      this.#cache.set(keyOf(k), { ciId: ids && ids.size === 1 ? [...ids][0] : null, at: now });
+    }
+  }
+}
