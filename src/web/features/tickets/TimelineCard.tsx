@@ -116,10 +116,16 @@ export function Composer({ ticketRef, allowWorkNote, onPosted }: { ticketRef: st
       {allowWorkNote ? (
         <div className="composer-tabs" role="radiogroup" aria-label="Entry type">
           {(["comment", "work_note"] as const).map((value) => (
-            <label key={value} className={type === value ? "composer-tab composer-tab-active" : "composer-tab"}>
-              <input type="radio" name="entry-type" value={value} checked={type === value} onChange={() => setType(value)} />
+            <button
+              key={value}
+              type="button"
+              role="radio"
+              aria-checked={type === value}
+              className={type === value ? "composer-tab composer-tab-active" : "composer-tab"}
+              onClick={() => setType(value)}
+            >
               {value === "comment" ? "Public comment" : "Work note"}
-            </label>
+            </button>
           ))}
         </div>
       ) : null}
