@@ -1,0 +1,172 @@
+// The service desk a ticket benchmark works against: assignment groups, a CMDB pod (1,000 CIs
+// with business services above them, so a ticket's impacted services are really computed),
+// realistic incident bodies, and a closed-loop POST load generator.
+import http from "node:http";
+import { pod } from "../cmdb-load.mjs";
+import { percentile } from "./load.mjs";
+
+export const GROUP_NAMES = ["Service desk", "Network", "Storage", "Platform", "Database admins", "Apps: finance", "Apps: sales", "End-user computing"];
+
+/** One request on a keep-alive agent; JSON in, text out, with its duration. */
+export function call(agent, base, method, path, headers, body, timeoutMs = 600_000) {
+  const payload = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = http.request(`${base}${path}`, { method, agent, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - started }));
+      res.on("error", reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout: ${method} ${path}`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+async function ok(res, what, status = [200, 201]) {
+  if (!status.includes(res.status)) throw new Error(`${what}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+  return JSON.parse(res.text);
+}
+
+/**
+ * Creates the groups and loads CMDB pod 0 through the bulk API. Returns group ids and the CIs
+ * tickets are raised on (VMs, applications, databases, switches: what monitoring and callers
+ * name), each with its class.
+ */
+export async function setupDesk(server, headers) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
+  try {
+    const groups = [];
+    for (const name of GROUP_NAMES) groups.push((await ok(await call(agent, server.baseUrl, "POST", "/api/v1/groups", headers, { name }), "create group")).id);
+    const { cis, rels } = pod(0, groups);
+    const loaded = await ok(await call(agent, server.baseUrl, "POST", "/api/v1/cmdb/bulk", headers, { source: "discovery", cis }), "load CIs");
+    const ids = new Array(cis.length);
+    for (const item of loaded.cis) ids[Number(item.ref)] = item.id;
+    const relBody = { source: "discovery", relationships: rels.map(([s, type, t]) => ({ source: { id: ids[s] }, type, target: { id: ids[t] } })) };
+    await ok(await call(agent, server.baseUrl, "POST", "/api/v1/cmdb/bulk", headers, relBody), "load relationships");
+    const wanted = new Set(["virtual_machine", "application", "database", "server", "network_switch", "load_balancer", "laptop", "kubernetes_workload"]);
+    const targets = cis.map((c, i) => ({ id: ids[i], class: c.class, name: c.name })).filter((c) => wanted.has(c.class));
+    return { groups, cis: targets, allCiIds: ids };
+  } finally {
+    agent.destroy();
+  }
+}
+
+const SYMPTOMS = [
+  ["High CPU on", "CPU above 95% for 10 minutes; requests are queueing."],
+  ["Disk almost full on", "Filesystem /var is at 92% and growing about 1% per hour."],
+  ["Service not responding on", "Health check timed out three times in a row."],
+  ["Login failures on", "Users report 'invalid session' after signing in; started after the morning deployment."],
+  ["Slow responses from", "p95 latency rose from 120 ms to 2.3 s; database connections look saturated."],
+  ["Certificate expires soon on", "TLS certificate expires in 6 days; renewal job failed."],
+  ["Memory leak suspected on", "RSS grows steadily until the process is OOM-killed every few hours."],
+  ["Backup failed on", "Nightly backup job exited with status 2 (snapshot timeout)."],
+];
+const CATEGORIES = [["software", "application"], ["hardware", "disk"], ["network", "connectivity"], ["software", "database"], ["inquiry", null]];
+
+/** A realistic incident body: a CI, its group, impact/urgency, category, a few tags. */
+export function incidentBody(i, desk) {
+  const ci = desk.cis[(i * 7919) % desk.cis.length];
+  const [title, text] = SYMPTOMS[i % SYMPTOMS.length];
+  const [category, subcategory] = CATEGORIES[i % CATEGORIES.length];
+  return {
+    title: `${title} ${ci.name}`,
+    description: `${text}\n\nReported by monitoring rule #${1000 + (i % 250)}; see the runbook for ${ci.class.replace(/_/g, " ")}s.`,
+    ciId: ci.id,
+    assignmentGroupId: desk.groups[i % desk.groups.length],
+    impact: 1 + (i % 3),
+    urgency: 1 + ((i >> 2) % 3),
+    category,
+    ...(subcategory ? { subcategory } : {}),
+    channel: i % 4 === 0 ? "event" : "phone",
+    tags: i % 3 === 0 ? ["monitoring", ci.class] : [ci.class],
+  };
+}
+
+/**
+ * Closed-loop POST load: `connections` clients, one keep-alive connection each, each sending
+ * the next body (`body(i)`, i counting across all clients) when the previous answer has been read.
+ * Counts a request in the window when it completes inside it; `onResponse(status, text)` sees
+ * every answer (for verification).
+ */
+export async function closedLoopPost({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse }) {
+  const u = new URL(url);
+  const latencies = [];
+  const errors = new Map();
+  let next = 0;
+  let stopping = false;
+  const t0 = performance.now();
+  const measureStart = t0 + warmupMs;
+  const measureEnd = measureStart + durationMs;
+  const startTimer = setTimeout(() => hooks.onMeasureStart?.(), warmupMs);
+  const endTimer = setTimeout(() => {
+    stopping = true;
+    hooks.onMeasureEnd?.();
+  }, warmupMs + durationMs);
+  let connectionsOpened = 0;
+  async function client() {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    while (!stopping) {
+      const payload = Buffer.from(JSON.stringify(body(next++)));
+      const sent = performance.now();
+      const res = await new Promise((resolve) => {
+        const req = http.request(
+          { host: u.hostname, port: u.port, path: u.pathname + u.search, method: "POST", agent, headers: { ...headers, connection: "keep-alive", "content-type": "application/json", "content-length": payload.length } },
+          (r) => {
+            const chunks = [];
+            r.on("data", (c) => chunks.push(c));
+            r.on("end", () => resolve({ status: r.statusCode, text: onResponse ? Buffer.concat(chunks).toString("utf8") : "" }));
+            r.on("error", (err) => resolve({ error: err.code || err.message }));
+          },
+        );
+        req.once("socket", (s) => {
+          if (!s.__counted) {
+            s.__counted = true;
+            connectionsOpened++;
+          }
+        });
+        req.setTimeout(30_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
+        req.on("error", (err) => resolve({ error: err.code || err.message }));
+        req.end(payload);
+      });
+      const done = performance.now();
+      const inWindow = done >= measureStart && done <= measureEnd;
+      const failure = res.error ?? (res.status === expectStatus ? null : `HTTP ${res.status}`);
+      if (onResponse && !res.error) onResponse(res.status, res.text);
+      if (inWindow) {
+        if (failure === null) latencies.push(done - sent);
+        else errors.set(failure, (errors.get(failure) ?? 0) + 1);
+      }
+      if (failure !== null && res.error) await new Promise((r) => setTimeout(r, 10));
+    }
+    agent.destroy();
+  }
+  await Promise.all(Array.from({ length: connections }, client));
+  clearTimeout(startTimer);
+  clearTimeout(endTimer);
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    connections,
+    connectionsOpened,
+    sent: next,
+    requests: sorted.length,
+    rps: sorted.length / (durationMs / 1000),
+    errors: [...errors.values()].reduce((a, b) => a + b, 0),
+    errorsByKind: Object.fromEntries(errors),
+    latencyMs: {
+      mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
+      p50: percentile(sorted, 50),
+      p90: percentile(sorted, 90),
+      p99: percentile(sorted, 99),
+      p999: percentile(sorted, 99.9),
+      max: sorted.length ? sorted[sorted.length - 1] : NaN,
+    },
+  };
+}
+
+/** Percentiles of a list of millisecond samples. */
+export function latencyStats(samples) {
+  const sorted = Float64Array.from(samples).sort();
+  return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : NaN, mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1) };
+}

@@ -1,0 +1,180 @@
+// Service desk: incidents created through POST /api/v1/incidents by 50 closed-loop clients (CI, group, impact/urgency); req/s and p50/p99, SQLite then PostgreSQL.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { cpuSecondsBetween, cpuSecondsByName, machineBusySeconds, machineLines, processCpuSeconds, quietLines, waitForQuiet } from "./lib/machine.mjs";
+import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, ROOT, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { closedLoopPost, incidentBody, setupDesk } from "./lib/ticket-desk.mjs";
+
+const TARGET_RPS = 2000;
+const TARGET_P99_MS = 25;
+const TARGET_CLIENTS = 50;
+const QUIET_OTHER_CORES = 0.15;
+
+const USAGE = `usage: npm run bench -- ticket-create [options]
+  --db sqlite|pg|both    database(s), one after the other, each fresh (default both)
+  --connections N        concurrent closed-loop clients, one keep-alive connection each (default 50)
+  --duration S           measured seconds (default 10)
+  --warmup S             warm-up seconds, not measured (default 2)
+  --cpu-prof             run the server under node --cpu-prof; print where its time went in the window
+  --max-wait S           wait up to S seconds for the machine to go quiet before measuring (default 120; 0: don't)
+  --no-build             measure the existing dist/ instead of running npm run build:server
+PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh
+schema bench_<random> is created for the run and dropped afterwards.`;
+
+function options() {
+  const v = parseOptions(
+    {
+      db: { type: "string", default: "both" },
+      connections: { type: "string", default: String(TARGET_CLIENTS) },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      "cpu-prof": { type: "boolean", default: false },
+      "max-wait": { type: "string", default: "120" },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
+  const dbs = v.db === "both" ? ["sqlite", "pg"] : [v.db];
+  if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
+  const num = (name, min) => {
+    const n = Number(v[name]);
+    if (!(n >= min)) throw new UsageError(`--${name} must be a number >= ${min}\n${USAGE}`);
+    return n;
+  };
+  return { dbs, connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, cpuProf: v["cpu-prof"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
+}
+
+function cpuNow(pid) {
+  const own = process.cpuUsage();
+  return { server: processCpuSeconds(pid), generator: (own.user + own.system) / 1e6, postgres: cpuSecondsByName("postgres"), machine: machineBusySeconds() };
+}
+
+function cpuShares(a, b, seconds) {
+  if (!a || !b || a.server === null || a.machine === null) return null;
+  const server = (b.server - a.server) / seconds;
+  const generator = (b.generator - a.generator) / seconds;
+  const postgres = (cpuSecondsBetween(a.postgres, b.postgres) ?? 0) / seconds;
+  const machine = (b.machine - a.machine) / seconds;
+  return { server, generator, postgres, other: Math.max(0, machine - server - generator - postgres), machine };
+}
+
+/**
+ * Every 201 must be a ticket in the database: the highest number handed out minus the first
+ * (INC0001001) plus one equals the count of acknowledged creations (no creation failed).
+ */
+async function verify(server, headers, acknowledged, failedResponses) {
+  const res = await request(`${server.baseUrl}/api/v1/tickets?kind=incident&sort=-number&limit=1`, { headers });
+  const page = JSON.parse(res.text);
+  const last = page.items[0]?.number ?? "INC0001000";
+  const stored = Number(last.slice(3)) - 1000;
+  const byNumber = await request(`${server.baseUrl}/api/v1/tickets/${last}`, { headers });
+  return { acknowledged, stored, failedResponses, lastNumber: last, lastReadable: byNumber.status === 200, ok: stored === acknowledged && byNumber.status === 200 };
+}
+
+async function runOne(kind, opts) {
+  const db = await freshDatabase(kind);
+  try {
+    const profDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-")) : null;
+    const server = await spawnServer(db, { admin: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
+    const window = { fromUs: 0, toUs: Infinity };
+    let result;
+    try {
+      await waitReady(server);
+      const client = await prepareApiClient(server);
+      const desk = await setupDesk(server, client.headers);
+      if (opts.maxWaitMs > 0) print(quietLines(await waitForQuiet({ maxCores: QUIET_OTHER_CORES, maxWaitMs: opts.maxWaitMs })));
+      const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+      let cpuStart = null;
+      let cpuEnd = null;
+      let acknowledged = 0;
+      let failedResponses = 0;
+      const load = await closedLoopPost({
+        url: `${server.baseUrl}/api/v1/incidents`,
+        headers: client.headers,
+        connections: opts.connections,
+        warmupMs: opts.warmupMs,
+        durationMs: opts.durationMs,
+        body: (i) => incidentBody(i, desk),
+        onResponse: (status) => (status === 201 ? acknowledged++ : failedResponses++),
+        hooks: {
+          onMeasureStart: () => {
+            cpuStart = cpuNow(server.pid);
+            window.fromUs = nowUs();
+          },
+          onMeasureEnd: () => {
+            cpuEnd = cpuNow(server.pid);
+            window.toUs = nowUs();
+          },
+        },
+      });
+      const sample = JSON.parse((await request(`${server.baseUrl}/api/v1/tickets/INC0001001`, { headers: client.headers })).text);
+      result = { ...load, cpu: cpuShares(cpuStart, cpuEnd, opts.durationMs / 1000), check: await verify(server, client.headers, acknowledged, failedResponses), sample };
+    } finally {
+      const how = await stopServer(server);
+      if (how.code !== 0) process.stderr.write(`warning: the server exited with ${how.code ?? how.signal}\n`);
+    }
+    const file = profDir && fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    const profile = file ? summarizeProfile(path.join(profDir, file), { root: ROOT, window }) : null;
+    return { ...result, db, profile };
+  } finally {
+    await db.drop().catch((err) => process.stderr.write(`warning: could not drop the database: ${err.message}\n`));
+  }
+}
+
+function resultLines(r, opts, cores) {
+  const l = r.latencyMs;
+  const c = r.cpu;
+  const others = c ? c.other + (r.db.kind === "sqlite" ? c.postgres : 0) : 0;
+  const scope = r.db.kind === "pg" ? " [reference: the targets are set for SQLite]" : opts.connections !== TARGET_CLIENTS ? ` [the targets are for ${TARGET_CLIENTS} clients]` : "";
+  const s = r.sample;
+  return [
+    "",
+    `== ${r.db.label} ==`,
+    `POST /api/v1/incidents (CI, group, impact/urgency, category, tags; answer is the full ticket with impacted services); ${opts.connections} closed-loop clients; ${opts.warmupMs / 1000} s warm-up, ${opts.durationMs / 1000} s measured`,
+    `example:     ${s.number} priority ${s.priority}, ci ${s.ci?.name}, ${s.services?.length ?? 0} impacted service(s), ${s.allowedTransitions?.length ?? 0} allowed transitions`,
+    `throughput:  ${Math.round(r.rps)} creates/s (${r.requests} in the window)`,
+    `latency:     p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}  (mean ${ms(l.mean)})`,
+    `errors:      ${r.errors ? `${r.errors} ${JSON.stringify(r.errorsByKind)}` : "0"}`,
+    `connections: ${r.connectionsOpened} opened for ${r.connections} clients`,
+    `CPU (cores): ${c ? `server ${c.server.toFixed(2)}, load generator ${c.generator.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, other ${c.other.toFixed(2)}; machine ${c.machine.toFixed(2)} of ${cores}` : "n/a"}`,
+    `stored:      ${r.check.stored} incidents numbered up to ${r.check.lastNumber} for ${r.check.acknowledged} acknowledged (201) creations, ${r.check.failedResponses} refused`,
+    ...(others > QUIET_OTHER_CORES ? [`WARNING: other processes used ${others.toFixed(2)} cores during the window; these figures are disturbed, rerun on a quiet machine`] : []),
+    targetLine(`>= ${TARGET_RPS} creates/s at ${TARGET_CLIENTS} clients${scope}`, r.rps >= TARGET_RPS, `${Math.round(r.rps)}/s`),
+    targetLine(`p99 < ${TARGET_P99_MS} ms${scope}`, l.p99 < TARGET_P99_MS, ms(l.p99)),
+    targetLine("every acknowledged creation stored, no errors", r.check.ok && r.errors === 0, `${r.check.stored}/${r.check.acknowledged}, ${r.errors} errors`),
+    ...(r.profile ? profileLines(r.profile) : []),
+  ];
+}
+
+async function main() {
+  const opts = options();
+  ensureBuild({ build: opts.build });
+  const cores = os.cpus().length;
+  print([
+    "bench ticket-create: incidents created through the API under closed-loop load",
+    ...machineLines(),
+    `code:    ${codeVersion()}`,
+    "data:    8 assignment groups, one CMDB pod (1,000 CIs, 3,000 relationships, business services above them); the admin's API token",
+    `note: the load generator (this process) shares the machine's ${cores} cores with the server${opts.dbs.includes("pg") ? " and PostgreSQL" : ""}.`,
+  ]);
+  const results = [];
+  let failed = 0;
+  for (const kind of opts.dbs) {
+    try {
+      const r = await runOne(kind, opts);
+      results.push(r);
+      print(resultLines(r, opts, cores));
+    } catch (err) {
+      failed++;
+      print(["", `== ${kind}: FAILED ==`, String(err.stack ?? err)]);
+    }
+  }
+  if (results.length > 1) print(["", "summary:", ...results.map((r) => `  ${r.db.kind.padEnd(6)} ${String(Math.round(r.rps)).padStart(6)} creates/s  p50 ${ms(r.latencyMs.p50)}  p99 ${ms(r.latencyMs.p99)}  errors ${r.errors}`)]);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((err) => reportFailure("ticket-create", err));
