@@ -63,10 +63,12 @@ describe("opsdesk cmdb and demo commands", () => {
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/demo data: \d{3} CIs created/);
     expect(first.stdout).toContain("user created: agent@demo.opsdesk.example (agent), password demo-agent-1");
+    expect(first.stdout).toContain("demo tickets: 10 incidents and requests created");
     const n = await ciCount();
     expect(n).toBeGreaterThanOrEqual(190);
     const second = await runCli(["demo", ...dataArgs], env);
     expect(second.stdout).toMatch(/demo data: 0 CIs created, 0 updated, \d+ unchanged; 0 relationships created/);
+    expect(second.stdout).not.toContain("demo tickets");
     expect(await ciCount()).toBe(n);
   }, 60_000);
 });

@@ -3,6 +3,9 @@ import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
 import type { Db } from "../server/platform/db/schema.js";
 import { cmdbIsEmpty, DEMO_USERS, loadDemoData, type DemoSummary } from "../server/modules/cmdb/index.js";
 import { withCmdb } from "./cmdb.js";
+// The incident kind registers itself when its module loads; the demo opens incidents.
+import "../server/modules/incidents/index.js";
+import { loadTicketDemo } from "../server/modules/tickets/tickets.demo.js";
 import { withDatabaseOptions } from "./options.js";
 
 /** Prints what a demo load did. */
@@ -11,6 +14,7 @@ export function describeDemo(summary: DemoSummary): string[] {
   const lines = [
     `demo data: ${cis.created} CIs created, ${cis.updated} updated, ${cis.unchanged} unchanged; ${relationships.created} relationships created, ${relationships.unchanged} unchanged`,
   ];
+  if ("tickets" in summary && summary.tickets) lines.push(`demo tickets: ${summary.tickets} incidents and requests created`);
   if (summary.groupsCreated.length) lines.push(`groups created: ${summary.groupsCreated.join(", ")}`);
   for (const email of summary.usersCreated) {
     const u = DEMO_USERS.find((d) => d.email === email)!;
@@ -22,7 +26,12 @@ export function describeDemo(summary: DemoSummary): string[] {
 /** Loads the demo company when the CMDB is empty (for `serve --demo`); null when it was not. */
 export async function loadDemoIfEmpty(db: Db): Promise<DemoSummary | null> {
   if (!(await cmdbIsEmpty(db))) return null;
-  return loadDemoData(db, SYSTEM_ACTOR);
+  return withTickets(db, await loadDemoData(db, SYSTEM_ACTOR));
+}
+
+/** Adds the demo service desk (incidents and requests on the demo CIs) when there are no tickets yet. */
+async function withTickets(db: Db, summary: DemoSummary): Promise<DemoSummary & { tickets: number }> {
+  return { ...summary, tickets: await loadTicketDemo(db, SYSTEM_ACTOR) };
 }
 
 /** `opsdesk demo`: loads the demo company (idempotent: running it again changes nothing). */
@@ -30,7 +39,7 @@ export function demoCommand(program: Command): void {
   withDatabaseOptions(
     program.command("demo").description("load demo data: a small company with three business services, ~200 CIs, groups and demo users"),
   ).action(async (opts) => {
-    const summary = await withCmdb(opts, (db) => loadDemoData(db, SYSTEM_ACTOR));
+    const summary = await withCmdb(opts, async (db) => withTickets(db, await loadDemoData(db, SYSTEM_ACTOR)));
     for (const line of describeDemo(summary)) console.log(line);
   });
 }
