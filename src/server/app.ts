@@ -22,6 +22,7 @@ import { registerUsersModule } from "./modules/users/index.js";
 import { registerCmdbModule } from "./modules/cmdb/index.js";
 import { registerEventsModule } from "./modules/events/index.js";
 import { registerTicketsModule } from "./modules/tickets/index.js";
+import { registerProblemsModule } from "./modules/problems/index.js";
 import { registerIncidentsModule } from "./modules/incidents/index.js";
 import fs from "node:fs";
 import path from "node:path";
@@ -118,6 +119,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   registerEventsModule(app, ctx);
   registerIncidentsModule(app, ctx);
   registerTicketsModule(app, ctx);
+  registerProblemsModule(app, ctx);
 
   await installWeb(app, webDir);
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };

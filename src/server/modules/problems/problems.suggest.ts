@@ -91,7 +91,8 @@ export async function listSuggestions(db: Db, actor: Actor): Promise<ProblemSugg
   const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
   const since = isoIn(-windowHours * 3600_000);
   const items = [...(await suggestionsBy(db, "ci", since, threshold)), ...(await suggestionsBy(db, "category", since, threshold))];
-  items.sort((a, b) => b.incidents - a.incidents || b.lastAt.localeCompare(a.lastAt));
+  // Most incidents first; on a tie the CI, being more specific than a category, comes first.
+  items.sort((a, b) => b.incidents - a.incidents || (a.basis === b.basis ? 0 : a.basis === "ci" ? -1 : 1) || b.lastAt.localeCompare(a.lastAt));
   return { items, threshold, windowHours };
 }
 

@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Worker } from "../../platform/jobs.js";
+import { isoIn } from "../../platform/time.js";
+import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+
+describe("problem suggestions", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => t.close());
+
+  const ci = async (name: string) => (await t.app.inject({ method: "POST", url: "/api/v1/cis", headers: t.admin.auth, payload: { class: "linux_server", name } })).json();
+  const incident = async (body: Record<string, unknown>) => {
+    const res = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: t.admin.auth, payload: { title: "Slow", ...body } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const suggestions = async () => (await t.app.inject({ url: "/api/v1/problems/suggestions", headers: t.admin.auth })).json();
+  /** Dispatches the outbox the way a worker does, until nothing is left. */
+  const drain = async () => {
+    const worker = new Worker({ db: t.db, jobs: t.built.ctx.jobs, events: t.built.ctx.events });
+    while ((await worker.tick()) > 0);
+  };
+  const suggested = async () => (await t.db.selectFrom("outbox").select("payload").where("type", "=", "problem.suggested").orderBy("id").execute()).map((r) => JSON.parse(r.payload));
+
+  it("suggests a problem for a CI and a category once enough recent incidents share them", async () => {
+    const db = await ci("db-01");
+    await incident({ ciId: db.id, category: "database" });
+    await incident({ ciId: db.id });
+    expect((await suggestions()).items).toEqual([]);
+    const third = await incident({ ciId: db.id, category: "database" });
+    await incident({ category: "database" });
+    const list = await suggestions();
+    expect(list).toMatchObject({ threshold: 3, windowHours: 24 });
+    expect(list.items).toEqual([
+      expect.objectContaining({ basis: "ci", ci: { id: db.id, name: "db-01" }, category: null, incidents: 3 }),
+      expect.objectContaining({ basis: "category", ci: null, category: "database", incidents: 3 }),
+    ]);
+    expect(list.items[0].numbers[0]).toBe(third.number);
+    expect(list.items[0].numbers).toHaveLength(3);
+  });
+
+  it("leaves out old, canceled and already attributed incidents, and CIs with an open problem", async () => {
+    const web = await ci("web-01");
+    const old = await incident({ ciId: web.id });
+    await t.db.updateTable("tickets").set({ created_at: isoIn(-25 * 3600_000) }).where("id", "=", Number(old.id)).execute();
+    const canceled = await incident({ ciId: web.id });
+    await t.app.inject({ method: "POST", url: `/api/v1/tickets/${canceled.number}/transitions`, headers: t.admin.auth, payload: { transition: "cancel", reason: "test" } });
+    await incident({ ciId: web.id });
+    await incident({ ciId: web.id });
+    expect((await suggestions()).items).toEqual([]);
+    const third = await incident({ ciId: web.id });
+    expect((await suggestions()).items).toHaveLength(1);
+
+    const problem = (await t.app.inject({ method: "POST", url: "/api/v1/problems", headers: t.admin.auth, payload: { title: "web-01 slow" } })).json();
+    await t.app.inject({ method: "POST", url: `/api/v1/problems/${problem.number}/incidents`, headers: t.admin.auth, payload: { incidents: [third.number] } });
+    expect((await suggestions()).items).toEqual([]);
+    await incident({ ciId: web.id });
+    expect((await suggestions()).items).toHaveLength(1);
+    await t.app.inject({ method: "PATCH", url: `/api/v1/tickets/${problem.number}`, headers: t.admin.auth, payload: { ciId: web.id } });
+    expect((await suggestions()).items).toEqual([]);
+  });
+
+  it("follows the threshold and window of the ticket settings", async () => {
+    const host = await ci("host-9");
+    await incident({ ciId: host.id });
+    await incident({ ciId: host.id });
+    const res = await t.app.inject({ method: "PATCH", url: "/api/v1/tickets/settings", headers: t.admin.auth, payload: { problemSuggestion: { threshold: 2, windowHours: 1 } } });
+    expect(res.statusCode, res.body).toBe(200);
+    const list = await suggestions();
+    expect(list).toMatchObject({ threshold: 2, windowHours: 1, items: [expect.objectContaining({ incidents: 2 })] });
+  });
+
+  it("emits problem.suggested once per window when a new incident crosses the threshold", async () => {
+    const db = await ci("db-02");
+    await incident({ ciId: db.id });
+    await incident({ ciId: db.id });
+    await drain();
+    expect(await suggested()).toEqual([]);
+    // Two incidents cross the threshold before the worker runs: their handlers race, one event comes out.
+    const third = await incident({ ciId: db.id });
+    const fourth = await incident({ ciId: db.id });
+    await drain();
+    const events = await suggested();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ basis: "ci", ci: { id: db.id }, threshold: 3, windowHours: 24 });
+    expect([third.id, fourth.id]).toContain(events[0].incidentId);
+    await incident({ ciId: db.id });
+    await drain();
+    expect(await suggested()).toHaveLength(1);
+    // A new window may suggest again.
+    await t.db.updateTable("problem_suggestions").set({ suggested_at: isoIn(-25 * 3600_000) }).execute();
+    await incident({ ciId: db.id });
+    await drain();
+    expect(await suggested()).toHaveLength(2);
+  });
+
+  it("is for agents and viewers only", async () => {
+    const requester = await t.user("requester");
+    const viewer = await t.user("viewer");
+    expect((await t.app.inject({ url: "/api/v1/problems/suggestions", headers: requester.auth })).statusCode).toBe(403);
+    expect((await t.app.inject({ url: "/api/v1/problems/suggestions", headers: viewer.auth })).statusCode).toBe(200);
+  });
+});
