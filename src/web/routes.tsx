@@ -33,6 +33,30 @@ export const ROUTES: RouteDef[] = [
     component: page(() => import("./features/tickets/TicketPage"), "TicketPage"),
     requires: ticketPermissions("tickets.read"),
   },
+  {
+    path: "/changes",
+    title: "Change calendar",
+    component: page(() => import("./features/changes/ChangeCalendarPage"), "ChangeCalendarPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
+    path: "/changes/templates",
+    title: "Standard change templates",
+    component: page(() => import("./features/changes/admin/TemplatesPage"), "TemplatesPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
+    path: "/changes/approval-rules",
+    title: "Change approval rules",
+    component: page(() => import("./features/changes/admin/ApprovalRulesPage"), "ApprovalRulesPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
+    path: "/changes/blackouts",
+    title: "Blackout windows",
+    component: page(() => import("./features/changes/admin/BlackoutsPage"), "BlackoutsPage"),
+    requires: ticketPermissions("tickets.read"),
+  },
   { path: "/portal", title: "My tickets", component: page(() => import("./features/portal/PortalPage"), "PortalPage"), requires: ticketPermissions("tickets.own") },
   { path: "/portal/new", title: "New ticket", component: page(() => import("./features/portal/PortalNewPage"), "PortalNewPage"), requires: ticketPermissions("tickets.own") },
   {

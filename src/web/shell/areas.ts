@@ -25,6 +25,14 @@ export const AREAS: Area[] = [
     requires: ticketPermissions("tickets.read"),
   },
   {
+    path: "/changes",
+    label: "Changes",
+    icon: "history",
+    summary: "The change calendar with conflicts and blackout windows, CAB approval rules and standard change templates.",
+    status: "ready",
+    requires: ticketPermissions("tickets.read"),
+  },
+  {
     path: "/portal",
     label: "My tickets",
     icon: "mail",

@@ -7,7 +7,7 @@
  * To add or replace a kind's section, point its entry at your component (ideally lazy-loaded
  * from your own feature folder): `change: lazy(() => import("../changes/ChangeSection")...)`.
  */
-import type { ComponentType, ReactNode } from "react";
+import { lazy, type ComponentType, type ReactNode } from "react";
 import { Badge } from "../../components/Badge";
 import { Card, DetailList } from "../../components/Card";
 import { Time } from "../../components/Time";
@@ -69,5 +69,5 @@ function ChangeFieldsSection({ ticket }: KindSectionProps) {
 /** Kind -> the section the ticket page shows for it. */
 export const KIND_SECTIONS: Partial<Record<TicketKind, ComponentType<KindSectionProps>>> = {
   problem: ProblemFieldsSection,
-  change: ChangeFieldsSection,
+  change: lazy(() => import("../changes/ChangeSection").then((m) => ({ default: m.ChangeSection }), () => ({ default: ChangeFieldsSection }))),
 };
