@@ -11,6 +11,8 @@ import { useToast } from "../../components/Toast";
 import { useParams, useRouter } from "../../router";
 import { useSession } from "../auth/session";
 import { AttachmentsCard } from "./AttachmentsCard";
+import { useAllGroups } from "./AssignmentFields";
+import { useUsers } from "./TicketFormFields";
 import { EditTicketDialog, type EditSection } from "./EditTicketDialog";
 import { KIND_SECTIONS } from "./kindSections";
 import { Markdown } from "./Markdown";
@@ -41,6 +43,9 @@ export function TicketPage() {
   const toast = useToast();
   const { navigate } = useRouter();
   const live = useTicketLive(ref);
+  const { canSeeDirectory } = useTicketAccess();
+  const groups = useAllGroups(canSeeDirectory);
+  const users = useUsers(canSeeDirectory);
   const [editing, setEditing] = useState<EditSection | null>(null);
   const crumbs = [{ label: "Service desk", to: "/service-desk" }];
 
@@ -61,6 +66,9 @@ export function TicketPage() {
   if (!live.ticket) return <LoadingBlock label="Loading ticket" />;
   const ticket: Ticket = live.ticket;
   const Section = KIND_SECTIONS[ticket.kind];
+  const known = new Map<string, string>();
+  for (const ref of [...groups, ...users]) known.set(ref.id, ref.name);
+  for (const ref of [ticket.assignmentGroup, ticket.assignee, ticket.requester, ticket.ci, ...(ticket.affectedCis ?? []), ...(ticket.services ?? [])]) if (ref) known.set(ref.id, ref.name);
   const watching = ticket.watchers?.some((w) => w.id === user.id) ?? false;
   const saved = (next: Ticket) => {
     setEditing(null);
@@ -120,7 +128,7 @@ export function TicketPage() {
               <Section ticket={ticket} canWrite={canWrite} onChanged={live.apply} />
             </Suspense>
           ) : null}
-          <TimelineCard ticketRef={ticket.number} kind={ticket.kind} entries={live.timeline} flows={flows} agent canComment={canWrite} onPosted={(entry) => (live.append(entry), live.refresh())} />
+          <TimelineCard ticketRef={ticket.number} kind={ticket.kind} entries={live.timeline} flows={flows} agent canComment={canWrite} onPosted={(entry) => (live.append(entry), live.refresh())} names={(id) => known.get(id)} />
         </div>
         <div className="ticket-stack">
           <Card title="Assignment" actions={canWrite ? <EditButton label="Edit assignment" onClick={() => setEditing("assignment")} /> : null}>

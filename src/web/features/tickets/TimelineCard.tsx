@@ -25,10 +25,28 @@ const TYPE_LABELS: Record<string, string> = {
   system: "",
 };
 
-const asText = (value: unknown): string => (value === null || value === undefined || value === "" ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value));
+const FIELD_LABELS: Record<string, string> = {
+  assignmentGroupId: "Assignment group",
+  assigneeId: "Assignee",
+  requesterId: "Requester",
+  ciId: "Configuration item",
+  affectedCiIds: "Affected CIs",
+  callerContact: "Caller contact",
+};
+
+/** Names of records a field change refers to by id (groups, users, CIs), when the page knows them. */
+export type NameLookup = (id: string) => string | undefined;
+
+function asText(value: unknown, names: NameLookup): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (Array.isArray(value)) return value.length ? value.map((v) => asText(v, names)).join(", ") : "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  const text = String(value);
+  return names(text) ?? text;
+}
 
 /** The structured part of an entry: state moves and field changes. */
-function EntryFacts({ entry, kind, flows }: { entry: TimelineEntry; kind: TicketKind; flows: FlowsValue }) {
+function EntryFacts({ entry, kind, flows, names }: { entry: TimelineEntry; kind: TicketKind; flows: FlowsValue; names: NameLookup }) {
   const data = entry.data ?? {};
   if (entry.type === "state_change" && typeof data.to === "string") {
     return (
@@ -44,7 +62,8 @@ function EntryFacts({ entry, kind, flows }: { entry: TimelineEntry; kind: Ticket
       <ul className="timeline-facts">
         {changes.map((change, index) => (
           <li key={`${change.field}-${index}`}>
-            {humanize(change.field ?? "field")}: <span className="value-old">{asText(change.from)}</span> → <span className="value-new">{asText(change.to)}</span>
+            {FIELD_LABELS[change.field ?? ""] ?? humanize(change.field ?? "field")}: <span className="value-old">{asText(change.from, names)}</span> →{" "}
+            <span className="value-new">{asText(change.to, names)}</span>
           </li>
         ))}
       </ul>
@@ -55,7 +74,7 @@ function EntryFacts({ entry, kind, flows }: { entry: TimelineEntry; kind: Ticket
 }
 
 /** One timeline entry; work notes are marked as internal so they cannot be mistaken for replies. */
-function Entry({ entry, kind, flows, showVisibility }: { entry: TimelineEntry; kind: TicketKind; flows: FlowsValue; showVisibility: boolean }) {
+function Entry({ entry, kind, flows, showVisibility, names }: { entry: TimelineEntry; kind: TicketKind; flows: FlowsValue; showVisibility: boolean; names: NameLookup }) {
   const note = entry.type === "work_note";
   const spoken = entry.type === "comment" || note || entry.type === "communication" || entry.type === "created";
   return (
@@ -75,7 +94,7 @@ function Entry({ entry, kind, flows, showVisibility }: { entry: TimelineEntry; k
             <Time value={entry.at} />
           </span>
         </p>
-        <EntryFacts entry={entry} kind={kind} flows={flows} />
+        <EntryFacts entry={entry} kind={kind} flows={flows} names={names} />
         {entry.body && spoken ? <Markdown source={entry.body} className="timeline-body" /> : entry.body ? <p className="timeline-facts">{entry.body}</p> : null}
       </div>
     </li>
@@ -159,6 +178,7 @@ export function TimelineCard({
   agent,
   canComment,
   onPosted,
+  names = () => undefined,
 }: {
   ticketRef: string;
   kind: TicketKind;
@@ -167,13 +187,14 @@ export function TimelineCard({
   agent: boolean;
   canComment: boolean;
   onPosted: (entry: TimelineEntry) => void;
+  names?: NameLookup;
 }) {
   return (
     <Card title="Timeline" description={agent ? "Comments are public; work notes stay among agents." : undefined}>
       {entries.length === 0 ? <p className="subtle">Nothing on the timeline yet.</p> : null}
       <ol className="timeline" aria-label="Timeline entries">
         {entries.map((entry) => (
-          <Entry key={entry.id} entry={entry} kind={kind} flows={flows} showVisibility={agent} />
+          <Entry key={entry.id} entry={entry} kind={kind} flows={flows} showVisibility={agent} names={names} />
         ))}
       </ol>
       {canComment ? <Composer ticketRef={ticketRef} allowWorkNote={agent} onPosted={onPosted} /> : null}

@@ -112,8 +112,8 @@ export interface TicketInput {
   watcherIds?: string[];
   parent?: string;
   version?: number;
-  problem?: Record<string, unknown>;
-  change?: Record<string, unknown>;
+  problem?: object;
+  change?: object;
 }
 
 export interface TransitionInput {
@@ -125,8 +125,8 @@ export interface TransitionInput {
   workNote?: string;
   reason?: string;
   version?: number;
-  change?: Record<string, unknown>;
-  problem?: Record<string, unknown>;
+  change?: object;
+  problem?: object;
 }
 
 export const TIMELINE_TYPES = ["created", "comment", "work_note", "field_change", "state_change", "link", "attachment", "communication", "system"] as const;
