@@ -6,18 +6,30 @@
  * `identifyOrCreate` in its own savepoint, exactly as when it comes alone, after the items
  * before it have been written, so the answer is the one item-by-item processing gives.
  */
-import type { BulkBody, BulkResult, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
+import type { BulkBody, BulkResult, Ci, CreateCiBody } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { nowIso } from "../../platform/time.js";
 import { requireClass, type ClassCatalog } from "./classes.service.js";
 import { identifyOrCreate } from "./cmdb.identify.js";
-import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { KEY_SEP, lockIdentification, lockKeys, matchKeys } from "./cmdb.locks.js";
 import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
 import { allOrNothing, describe, insertRows, isolated } from "./bulk.write.js";
 
 type CiItem = NonNullable<BulkBody["cis"]>[number];
 type CiResult = BulkResult["cis"][number];
+
+/** A CI of a batch: a bulk item, and for files coming back from an export the CI id they name. */
+export type ReconcileItem = CiItem & { knownId?: string | null };
+
+/** How a batch is reconciled. */
+export interface ReconcileOptions {
+  /** The caller has already locked the items' keys (lockIdentification with lockKeys of every item). */
+  locked?: boolean;
+  /** Keep each item's CI before and after (a dry run reports them). */
+  details?: boolean;
+}
 
 /** What the CI half hands to the relationship half. */
 export interface CiBatchOutcome {
@@ -26,24 +38,17 @@ export interface CiBatchOutcome {
   byRef: Map<string, string>;
   /** CIs created by this batch: they can have no relationship that the batch did not make. */
   created: Set<string>;
+  /** With `details`: per item that succeeded, its CI after the batch's write and before it (null when created). */
+  details: Array<{ ci: Ci; before: Ci | null } | undefined>;
 }
 
-// Keys are "<identifier kind>\0<normalised value>" or "name\0<lower-case name>".
-const SEP = "\u0000";
 const CHUNK = 2000;
-
-/** The keys identification could match a record by: every identifier, and the name when a rule uses it. */
-function matchKeys(catalog: ClassCatalog, record: CreateCiBody, identifiers: CiIdentifiers): string[] {
-  const keys = identifierRows("", identifiers).map((r) => `${r.kind}${SEP}${r.value}`);
-  if (catalog.rules(record.class).some((rule) => rule.includes("name"))) keys.push(`name${SEP}${record.name.trim().toLowerCase()}`);
-  return keys;
-}
 
 /** Which of `keys` already exist in the database: one query per identifier kind, plus one for names. */
 async function existingKeys(db: DbOrTrx, keys: Set<string>): Promise<Set<string>> {
   const byKind = new Map<string, string[]>();
   for (const key of keys) {
-    const [kind, value] = key.split(SEP);
+    const [kind, value] = key.split(KEY_SEP);
     byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
   }
   const found = new Set<string>();
@@ -53,12 +58,21 @@ async function existingKeys(db: DbOrTrx, keys: Set<string>): Promise<Set<string>
       if (kind === "name") {
         // The same comparison matchRule makes: lower(name) against the lower-cased name.
         const rows = await db.selectFrom("cis").select((eb) => eb.fn<string>("lower", ["name"]).as("n")).where((eb) => eb(eb.fn("lower", ["name"]), "in", chunk)).execute();
-        for (const r of rows) found.add(`name${SEP}${r.n}`);
+        for (const r of rows) found.add(`name${KEY_SEP}${r.n}`);
       } else {
         const rows = await db.selectFrom("ci_identifiers").select("value").where("kind", "=", kind).where("value", "in", chunk).execute();
-        for (const r of rows) found.add(`${kind}${SEP}${r.value}`);
+        for (const r of rows) found.add(`${kind}${KEY_SEP}${r.value}`);
       }
     }
+  }
+  return found;
+}
+
+/** Which of the ids name a CI. */
+async function existingIds(db: DbOrTrx, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    for (const r of await db.selectFrom("cis").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
   }
   return found;
 }
@@ -72,35 +86,42 @@ async function existingGroups(db: DbOrTrx, items: CiItem[]): Promise<Set<string>
   return found;
 }
 
-/** Identifies or creates every CI of a batch, in order; answers per item. */
-export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, catalog: ClassCatalog, items: CiItem[]): Promise<CiBatchOutcome> {
-  const out: CiBatchOutcome = { results: [], byRef: new Map(), created: new Set() };
+/**
+ * Identifies or creates every CI of a batch, in order; answers per item. Locks the keys of
+ * every item first (unless the caller has), so concurrent writers identify each record once.
+ */
+export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, catalog: ClassCatalog, items: ReconcileItem[], options: ReconcileOptions = {}): Promise<CiBatchOutcome> {
+  const out: CiBatchOutcome = { results: [], byRef: new Map(), created: new Set(), details: [] };
   const w: WriteContext = { actor, source, catalog };
+  if (!options.locked) await lockIdentification(trx, items.flatMap((i) => lockKeys(i)));
 
   // What each item could be matched by; an item whose input is bad gets its error in order below.
   const prepared = items.map((item) => {
-    const { ref, ...record } = item;
+    const { ref, knownId, ...record } = item;
     try {
       requireClass(catalog, record.class);
       const fields = flattenInput(record);
-      return { ref, record, fields, keys: matchKeys(catalog, record, normaliseIdentifiers(record.identifiers)) };
+      return { ref, knownId, record, fields, keys: matchKeys(catalog, record, normaliseIdentifiers(record.identifiers)) };
     } catch (err) {
-      return { ref, record, error: err };
+      return { ref, knownId, record, error: err };
     }
   });
   const inDb = await existingKeys(trx, new Set(prepared.flatMap((p) => p.keys ?? [])));
+  const knownIds = await existingIds(trx, [...new Set(prepared.flatMap((p) => (p.fields && p.knownId ? [p.knownId] : [])))]);
   const groups = await existingGroups(trx, items);
   const seen = new Set<string>(); // keys of the items before this one in the batch
 
-  let pending: Array<{ index: number; ref?: string; record: CreateCiBody; rows: ReturnType<typeof creationRows> }> = [];
-  const done = (index: number, ref: string | undefined, result: Omit<CiResult, "index" | "ref">) => {
+  let pending: Array<{ index: number; ref?: string; record: CreateCiBody; ci: Ci; rows: ReturnType<typeof creationRows> }> = [];
+  const done = (index: number, ref: string | undefined, result: Omit<CiResult, "index" | "ref">, detail?: { ci: Ci; before: Ci | null }) => {
     out.results[index] = { index, ...(ref ? { ref } : {}), ...result };
     if (ref && result.id) out.byRef.set(ref, result.id);
     if (result.outcome === "created") out.created.add(result.id!);
+    if (options.details && detail) out.details[index] = detail;
   };
-  const careful = async (index: number, ref: string | undefined, record: CreateCiBody) => {
-    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, catalog));
-    done(index, ref, r.ok ? { outcome: r.value.outcome, id: r.value.ci.id } : { outcome: "error", error: r.error });
+  const careful = async (index: number, ref: string | undefined, record: CreateCiBody, knownId?: string | null) => {
+    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, { catalog, knownId, locked: true }));
+    if (r.ok) done(index, ref, { outcome: r.value.outcome, id: r.value.ci.id }, { ci: r.value.ci, before: r.value.before });
+    else done(index, ref, { outcome: "error", error: r.error });
   };
   const flush = async () => {
     const group = pending;
@@ -114,7 +135,7 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
       await insertRows(trx, "audit_log", group.map((p) => p.rows.audit));
       await insertRows(trx, "outbox", group.map((p) => p.rows.outbox));
     });
-    if (written) for (const p of group) done(p.index, p.ref, { outcome: "created", id: p.rows.ci.id });
+    if (written) for (const p of group) done(p.index, p.ref, { outcome: "created", id: p.rows.ci.id }, { ci: p.ci, before: null });
     // Someone else wrote a clashing key meanwhile: redo each item alone, so each gets its own answer.
     else for (const p of group) await careful(p.index, p.ref, p.record);
   };
@@ -124,11 +145,12 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
       done(index, p.ref, { outcome: "error", error: describe(p.error) });
       continue;
     }
-    const mayMatch = p.keys.some((k) => inDb.has(k) || seen.has(k));
+    const known = p.knownId && knownIds.has(p.knownId) ? p.knownId : null;
+    const mayMatch = known !== null || p.keys.some((k) => inDb.has(k) || seen.has(k));
     for (const k of p.keys) seen.add(k);
     if (mayMatch) {
       await flush();
-      await careful(index, p.ref, p.record);
+      await careful(index, p.ref, p.record, known);
       continue;
     }
     // No rule can match: this is createCiRecord's work, checked here and written with the group.
@@ -139,7 +161,7 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
         const id = p.fields[field];
         if (typeof id === "string" && !groups.has(id)) throw unknownGroup(field, id);
       }
-      pending.push({ index, ref: p.ref, record: p.record, rows: creationRows(w, ci) });
+      pending.push({ index, ref: p.ref, record: p.record, ci, rows: creationRows(w, ci) });
     } catch (err) {
       done(index, p.ref, { outcome: "error", error: describe(err) });
     }

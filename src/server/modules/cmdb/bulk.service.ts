@@ -10,6 +10,7 @@ import { requirePermission, type Actor } from "../../platform/auth/permissions.j
 import { loadCatalog } from "./classes.service.js";
 import { loadTypes } from "./relationships.service.js";
 import { reconcileCis } from "./bulk.cis.js";
+import { lockIdentification, lockKeys } from "./cmdb.locks.js";
 import { linkBatch } from "./bulk.relationships.js";
 import { refreshCmdbStatistics } from "./cmdb.stats.js";
 
@@ -18,8 +19,11 @@ export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Prom
   requirePermission(actor, "cmdb.write");
   const source = input.source ?? "api";
   const result = await db.transaction().execute(async (trx) => {
+    const items = input.cis ?? [];
+    // Before any read: see cmdb.locks.ts.
+    if (items.length) await lockIdentification(trx, items.flatMap((i) => lockKeys(i)));
     const catalog = await loadCatalog(trx);
-    const cis = await reconcileCis(trx, actor, source, catalog, input.cis ?? []);
+    const cis = await reconcileCis(trx, actor, source, catalog, items, { locked: true });
     const relationships = input.relationships?.length ? await linkBatch(trx, actor, source, await loadTypes(trx), input.relationships, cis) : [];
     return { cis: cis.results, relationships };
   });

@@ -5,15 +5,16 @@
  * `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
  */
 import { randomUUID } from "node:crypto";
-import type { Insertable, Selectable } from "kysely";
+import type { ExpressionBuilder, Insertable, Selectable } from "kysely";
 import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
-import type { CiHistoryTable, CisTable, DbOrTrx } from "../../platform/db/schema.js";
+import type { CiHistoryTable, CisTable, Database, DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { actorLabel, auditRow, diffFields, recordAudit } from "../../platform/audit.js";
 import { emit, outboxRow } from "../../platform/outbox.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
 import { requireClass, validateAttributes, type ClassCatalog } from "./classes.service.js";
+import { insertRows } from "./bulk.write.js";
 import { identifierRows, identifiersFromRows, IDENTIFIERS, normaliseIdentifiers, UNIQUE_KINDS, fieldOfKind } from "./cmdb.identifiers.js";
 
 /** Field name -> value; `null` clears an attribute or identifier. */
@@ -291,7 +292,11 @@ export async function updateCiRecord(db: DbOrTrx, w: WriteContext, before: Ci, f
   return { ci: after, changed };
 }
 
-/** Deletes a CI (its identifiers, sources and relationships go with it; its history stays). */
+/**
+ * Deletes a CI (its identifiers, sources and relationships go with it; its history stays).
+ * Its relationships are deleted here rather than left to the foreign keys' cascade, so each
+ * leaves the audit entry and the `ci_relationship.deleted` event an explicit delete leaves.
+ */
 export async function deleteCiRecord(db: DbOrTrx, w: Omit<WriteContext, "catalog">, before: Ci): Promise<void> {
   const now = nowIso();
   await db
@@ -307,6 +312,18 @@ export async function deleteCiRecord(db: DbOrTrx, w: Omit<WriteContext, "catalog
       new_value: null,
     })
     .execute();
+  const ofThisCi = (eb: ExpressionBuilder<Database, "ci_relationships">) => eb.or([eb("source_id", "=", before.id), eb("target_id", "=", before.id)]);
+  const links = await db.selectFrom("ci_relationships").selectAll().where(ofThisCi).orderBy("created_at").orderBy("id").execute();
+  if (links.length) {
+    await db.deleteFrom("ci_relationships").where(ofThisCi).execute();
+    const relationship = (l: (typeof links)[number]) => ({ id: l.id, sourceId: l.source_id, type: l.type, targetId: l.target_id, dataSource: l.data_source, createdAt: l.created_at });
+    await insertRows(db, "audit_log", links.map((l) => auditRow(w.actor, { action: "delete", entity: "ci_relationship", entityId: l.id, before: relationship(l) }, now)));
+    await insertRows(
+      db,
+      "outbox",
+      links.map((l) => outboxRow({ type: "ci_relationship.deleted", payload: { id: l.id, sourceId: l.source_id, type: l.type, targetId: l.target_id, deletedWithCi: before.id } }, now)),
+    );
+  }
   await db.deleteFrom("cis").where("id", "=", before.id).execute();
   await recordAudit(db, w.actor, { action: "delete", entity: "ci", entityId: before.id, before });
   await emit(db, { type: "ci.deleted", payload: { id: before.id, class: before.class, source: w.source } });

@@ -91,6 +91,22 @@ describe("identification and reconciliation", () => {
     expect(res.json().error).toBe("cmdb.ambiguous_match");
   });
 
+  it("identifies one record once when several writers send it at the same moment", async () => {
+    // Host name and address identify this server, and neither is unique: no index would stop a duplicate.
+    const record = { source: "discovery", class: "linux_server", name: "race-01", identifiers: { hostname: "race-01", ipAddresses: ["10.9.0.1"] } };
+    const identifies = Array.from({ length: 6 }, () => t.app.inject({ method: "POST", url: "/api/v1/cis/identify", headers: t.admin.auth, payload: record }));
+    const bulks = Array.from({ length: 3 }, () =>
+      t.app.inject({ method: "POST", url: "/api/v1/cmdb/bulk", headers: t.admin.auth, payload: { source: "discovery", cis: [{ class: "linux_server", name: "race-01", identifiers: { hostname: "race-01", ipAddresses: ["10.9.0.1"] } }] } }),
+    );
+    const answers = await Promise.all([...identifies, ...bulks]);
+    for (const a of answers) expect(a.statusCode, a.body).toBe(200);
+    const ids = [...answers.slice(0, 6).map((a) => a.json().ci.id), ...answers.slice(6).map((a) => a.json().cis[0].id)];
+    const outcomes = [...answers.slice(0, 6).map((a) => a.json().outcome), ...answers.slice(6).map((a) => a.json().cis[0].outcome)];
+    expect(new Set(ids).size).toBe(1);
+    expect(outcomes.filter((o) => o === "created")).toHaveLength(1);
+    expect(await total()).toBe(1);
+  });
+
   it("ignores placeholder serial numbers", async () => {
     const a = await identify({ class: "server", name: "x1", identifiers: { serialNumber: "To be filled by O.E.M." } });
     const b = await identify({ class: "server", name: "x2", identifiers: { serialNumber: "To be filled by O.E.M." } });

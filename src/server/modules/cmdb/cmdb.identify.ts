@@ -13,6 +13,7 @@ import { nowIso } from "../../platform/time.js";
 import { loadCatalog, requireClass, type ClassCatalog } from "./classes.service.js";
 import { DEFAULT_SOURCE_PRECEDENCE, PRECEDENCE_SETTING } from "./cmdb.classes.js";
 import { matchRule, normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { lockIdentification, lockKeys } from "./cmdb.locks.js";
 import { createCiRecord, findCi, flattenInput, updateCiRecord } from "./cis.records.js";
 
 export type Outcome = "created" | "updated" | "unchanged";
@@ -90,18 +91,42 @@ function classChange(catalog: ClassCatalog, current: string, reported: string): 
 /** Inputs to identification: the CI as the source sees it. */
 export type IdentifyInput = CreateCiBody;
 
+/** How identification may be steered. */
+export interface IdentifyOptions {
+  /** Class catalog already loaded by the caller (a batch loads it once). */
+  catalog?: ClassCatalog;
+  /**
+   * A CI id the source names (an exported file coming back): when a CI has this id it is the
+   * match, whatever the rules would say; otherwise the rules identify the record as usual.
+   */
+  knownId?: string | null;
+  /** The caller has already locked the record's keys (a batch locks all of its keys at once). */
+  locked?: boolean;
+}
+
+/** What identification did: the CI after it, what happened, and the CI before it (null when created). */
+export interface Identified {
+  ci: Ci;
+  outcome: Outcome;
+  before: Ci | null;
+}
+
 /**
  * Finds the CI the input describes and reconciles it, or creates it. Call inside a
- * transaction (`db` may be one); the caller checks permissions.
+ * transaction (`db` may be one); the caller checks permissions. Identification of one record
+ * happens once however many writers send it at the same time (see cmdb.locks.ts).
  */
-export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string, input: IdentifyInput, catalog?: ClassCatalog): Promise<{ ci: Ci; outcome: Outcome }> {
-  const cat = catalog ?? (await loadCatalog(db));
+export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string, input: IdentifyInput, options: IdentifyOptions = {}): Promise<Identified> {
+  // First, before anything is read: on SQLite this takes the write lock while no read has started.
+  if (!options.locked) await lockIdentification(db, lockKeys(input));
+  const cat = options.catalog ?? (await loadCatalog(db));
   requireClass(cat, input.class);
   const fields = flattenInput(input);
   const w = { actor, source, catalog: cat };
-  const existingId = await findExisting(db, cat, input);
-  const existing = existingId ? await findCi(db, existingId) : null;
-  if (!existing) return { ci: await createCiRecord(db, w, fields), outcome: "created" };
+  const known = options.knownId ? await findCi(db, options.knownId) : null;
+  const existingId = known ? null : await findExisting(db, cat, input);
+  const existing = known ?? (existingId ? await findCi(db, existingId) : null);
+  if (!existing) return { ci: await createCiRecord(db, w, fields), outcome: "created", before: null };
 
   const reportedClass = classChange(cat, existing.class, input.class);
   if (reportedClass) fields.class = reportedClass;
@@ -119,11 +144,12 @@ export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string
     allowed[field] = value;
   }
   const { ci, changed } = await updateCiRecord(db, w, existing, allowed);
-  return { ci, outcome: changed.length ? "updated" : "unchanged" };
+  return { ci, outcome: changed.length ? "updated" : "unchanged", before: existing };
 }
 
 /** POST /cis/identify: one record, in its own transaction. */
 export async function identifyCi(db: Db, actor: Actor, source: string, input: IdentifyInput): Promise<{ ci: Ci; outcome: Outcome }> {
   requirePermission(actor, "cmdb.write");
-  return db.transaction().execute((trx) => identifyOrCreate(trx, actor, source, input));
+  const { ci, outcome } = await db.transaction().execute((trx) => identifyOrCreate(trx, actor, source, input));
+  return { ci, outcome };
 }

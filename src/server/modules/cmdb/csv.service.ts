@@ -1,25 +1,29 @@
 /**
  * CSV import and export of CIs. Import streams the body through csv-parse, turns each row into
- * an identification input (csv.columns.ts) and reconciles it through `identifyOrCreate`, in
- * batches of rows per transaction (each row in a savepoint, so a bad row leaves nothing behind
- * and the batch goes on). Between batches other requests get the database, which matters on
- * SQLite's single connection. A dry run does the same work and rolls every batch back.
+ * an identification input (csv.columns.ts) and reconciles batches of rows through the bulk
+ * path (bulk.cis.ts), one transaction per batch: rows no rule can match are created with
+ * multi-row inserts, the others are identified one by one in savepoints, so a bad row leaves
+ * nothing behind and the batch goes on. Between batches other requests get the database, which
+ * matters on SQLite's single connection. A dry run does the same work and rolls every batch back.
  */
 import { Readable, pipeline } from "node:stream";
 import { parse, CsvError, type Info } from "csv-parse";
 import { stringify } from "csv-stringify";
 import { sql } from "kysely";
-import type { Ci, CreateCiBody, CsvExportQuery, CsvImportResult } from "../../../contract/index.js";
+import type { Ci, CsvExportQuery, CsvImportResult } from "../../../contract/index.js";
 import { CreateCiBody as CreateCiSchema } from "../../../contract/index.js";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
-import { AppError, isUniqueViolation, ValidationError } from "../../platform/errors.js";
+import { AppError, ValidationError } from "../../platform/errors.js";
 import { checkBody } from "../../platform/http/validation.js";
 import { containsAny } from "../../platform/list.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { ClassCatalog, loadCatalog, requireClass } from "./classes.service.js";
-import { getPrecedence, identifyOrCreate, findExisting, type Outcome } from "./cmdb.identify.js";
-import { findCi, flattenCi, flattenInput, hydrateCis, sameValue, updateCiRecord } from "./cis.records.js";
+import { flattenCi, hydrateCis, sameValue } from "./cis.records.js";
+import type { Outcome } from "./cmdb.identify.js";
+import { lockIdentification, lockKeys } from "./cmdb.locks.js";
+import { reconcileCis } from "./bulk.cis.js";
+import { describe, type ItemError } from "./bulk.write.js";
 import { EXPORT_COLUMNS, fieldOf, IDENTIFIER_COLUMN, parseMatchKeys, resolveHeader, toRecord, type Column, type RowContext, type RowRecord } from "./csv.columns.js";
 
 /** 100,000 rows are 10-20 MB; leave room for wide files. */
@@ -91,7 +95,7 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
   let width = 0;
   const fieldHeaders = new Map<string, string>();
   const meter = { bytes: 0 };
-  const addError = (row: number, line: number, err: { error: string; message: string; field?: string }) => {
+  const addError = (row: number, line: number, err: ItemError) => {
     result.counts.errors++;
     if (result.errors.length >= MAX_ERRORS) return void (result.truncated = true);
     const field = err.field === undefined ? null : (fieldHeaders.get(err.field) ?? err.field);
@@ -190,25 +194,30 @@ interface BatchContext {
   catalog: ClassCatalog;
   dryRun: boolean;
   result: CsvImportResult;
-  addError(row: number, line: number, err: { error: string; message: string; field?: string }): void;
+  addError(row: number, line: number, err: ItemError): void;
 }
 
-/** One transaction over a batch; every row in a savepoint. A dry run rolls the batch back. */
+/**
+ * One transaction over a batch, through the bulk path: rows that can match nothing are
+ * created with multi-row inserts, the others are identified one by one, each in a savepoint
+ * (a bad row leaves nothing behind and the batch goes on). A dry run rolls the batch back.
+ */
 async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
+  const records = items.map(({ record }) => ({ ...record.input, knownId: record.id }));
   try {
     await w.db.transaction().execute(async (trx) => {
-      for (const item of items) {
-        await sql`savepoint csv_row`.execute(trx);
-        try {
-          const done = await reconcileRow(trx, w, item.record);
-          await sql`release savepoint csv_row`.execute(trx);
-          w.result.counts[done.outcome]++;
-          if (w.dryRun && done.outcome !== "unchanged") recordChange(w.result, item.row, done);
-        } catch (err) {
-          await sql`rollback to savepoint csv_row`.execute(trx);
-          await sql`release savepoint csv_row`.execute(trx);
-          w.addError(item.row, item.line, describe(err));
+      // Before any read: see cmdb.locks.ts.
+      await lockIdentification(trx, records.flatMap((r) => lockKeys(r)));
+      const out = await reconcileCis(trx, w.actor, w.source, w.catalog, records, { locked: true, details: w.dryRun });
+      for (const [i, r] of out.results.entries()) {
+        const item = items[i];
+        if (r.outcome === "error") {
+          w.addError(item.row, item.line, r.error!);
+          continue;
         }
+        const outcome = r.outcome as Outcome;
+        w.result.counts[outcome]++;
+        if (w.dryRun && outcome !== "unchanged") recordChange(w.result, item.row, outcome, out.details[i]!);
       }
       if (w.dryRun) throw ROLLBACK;
     });
@@ -217,40 +226,7 @@ async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
   }
 }
 
-interface Reconciled {
-  outcome: Outcome;
-  before: Ci | null;
-  ci: Ci;
-}
-
-async function reconcileRow(trx: DbOrTrx, w: BatchContext, { id, input }: RowRecord): Promise<Reconciled> {
-  const known = id ? await findCi(trx, id) : null;
-  if (known) return { before: known, ...(await reconcileKnown(trx, w, known, input)) };
-  // A dry run reports old values, so it looks the CI up first (the same lookup identifyOrCreate makes).
-  const existingId = w.dryRun ? await findExisting(trx, w.catalog, input) : null;
-  const before = existingId ? await findCi(trx, existingId) : null;
-  return { before, ...(await identifyOrCreate(trx, w.actor, w.source, input, w.catalog)) };
-}
-
-/**
- * A row whose `id` names an existing CI (an export coming back): that CI is the match, and the
- * row is reconciled the way identifyOrCreate reconciles a match, by source precedence.
- */
-async function reconcileKnown(trx: DbOrTrx, w: BatchContext, existing: Ci, input: CreateCiBody): Promise<{ ci: Ci; outcome: Outcome }> {
-  requireClass(w.catalog, input.class);
-  const fields = flattenInput(input);
-  // Keep the more specific class: a linux_server exported and re-imported as "server" stays one.
-  if (input.class === "unidentified" || w.catalog.path(existing.class).includes(input.class)) delete fields.class;
-  const precedence = await getPrecedence(trx);
-  const rank = (s: string) => (precedence.includes(s) ? precedence.indexOf(s) : precedence.length);
-  const owners = await trx.selectFrom("ci_attribute_sources").select(["field", "source"]).where("ci_id", "=", existing.id).execute();
-  const stronger = new Set(owners.filter((o) => o.source !== w.source && rank(o.source) < rank(w.source)).map((o) => o.field));
-  const allowed = Object.fromEntries(Object.entries(fields).filter(([f]) => !stronger.has(f)));
-  const { ci, changed } = await updateCiRecord(trx, { actor: w.actor, source: w.source, catalog: w.catalog }, existing, allowed);
-  return { ci, outcome: changed.length ? "updated" : "unchanged" };
-}
-
-function recordChange(result: CsvImportResult, row: number, done: Reconciled): void {
+function recordChange(result: CsvImportResult, row: number, outcome: "created" | "updated", done: { ci: Ci; before: Ci | null }): void {
   const changes = result.changes!;
   if (changes.length >= MAX_CHANGES) return void (result.truncated = true);
   const before = done.before ? flattenCi(done.before) : {};
@@ -258,21 +234,12 @@ function recordChange(result: CsvImportResult, row: number, done: Reconciled): v
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
   changes.push({
     row,
-    outcome: done.outcome as "created" | "updated",
+    outcome,
     ciId: done.before?.id ?? null,
     name: done.ci.name,
     class: done.ci.class,
     changes: fields.filter((f) => !sameValue(before[f], after[f])).map((f) => ({ field: f, old: before[f] ?? null, new: after[f] ?? null })),
   });
-}
-
-function describe(err: unknown): { error: string; message: string; field?: string } {
-  if (err instanceof AppError) {
-    const field = typeof err.details.field === "string" ? err.details.field : undefined;
-    return { error: err.code, message: err.message, ...(field ? { field } : {}) };
-  }
-  if (isUniqueViolation(err)) return { error: "cmdb.conflict", message: "A concurrent write claimed the same identifier; import the row again" };
-  throw err;
 }
 
 /** Picks the delimiter of the header line: comma, semicolon (GLPI, European Excel) or tab. */

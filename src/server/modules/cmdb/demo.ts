@@ -11,6 +11,7 @@ import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor, type Role } from "../../platform/auth/permissions.js";
 import { addMember, createGroup, createUser, findUserByEmail } from "../users/index.js";
 import { loadCatalog } from "./classes.service.js";
+import { lockIdentification, lockKeys } from "./cmdb.locks.js";
 import { identifyOrCreate } from "./cmdb.identify.js";
 import { linkCis } from "./relationships.service.js";
 
@@ -261,11 +262,13 @@ export async function loadDemoData(db: Db, actor: Actor): Promise<DemoSummary> {
   const data = demoDataSet();
   const summary: DemoSummary = { cis: { created: 0, updated: 0, unchanged: 0 }, relationships: { created: 0, unchanged: 0 }, groupsCreated: groups.created, usersCreated };
   await db.transaction().execute(async (trx) => {
+    // All keys at once, first: a transaction that identifies many records never waits holding some.
+    await lockIdentification(trx, data.cis.flatMap((item) => lockKeys(item.ci)));
     const catalog = await loadCatalog(trx);
     const idOf = new Map<string, string>();
     for (const item of data.cis) {
       const supportGroupId = groups.ids.get(item.group.toLowerCase())!;
-      const { ci, outcome } = await identifyOrCreate(trx, actor, SOURCE, { ...item.ci, supportGroupId, ownerGroupId: supportGroupId }, catalog);
+      const { ci, outcome } = await identifyOrCreate(trx, actor, SOURCE, { ...item.ci, supportGroupId, ownerGroupId: supportGroupId }, { catalog, locked: true });
       idOf.set(item.ref, ci.id);
       summary.cis[outcome]++;
     }

@@ -65,6 +65,33 @@ describe("relationships", () => {
     expect((await t.app.inject({ url: `/api/v1/relationships?ciId=${b.id}`, headers: t.admin.auth })).json().total).toBe(0);
   });
 
+  it("deleting a CI deletes its relationships with the events and audit entries an explicit delete leaves", async () => {
+    const a = await ci("a");
+    const b = await ci("b");
+    const c = await ci("c");
+    const out = (await relate(a.id, "depends_on", b.id)).json();
+    const into = (await relate(c.id, "connects_to", a.id)).json();
+    const other = (await relate(b.id, "connects_to", c.id)).json();
+    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/cis/${a.id}`, headers: t.admin.auth })).statusCode).toBe(204);
+
+    const events = await t.db.selectFrom("outbox").select(["type", "payload"]).where("type", "in", ["ci_relationship.deleted", "ci.deleted"]).orderBy("id").execute();
+    expect(events.map((e) => e.type)).toEqual(["ci_relationship.deleted", "ci_relationship.deleted", "ci.deleted"]);
+    const payloads = events.slice(0, 2).map((e) => JSON.parse(e.payload));
+    expect(payloads).toEqual(
+      expect.arrayContaining([
+        { id: out.id, sourceId: a.id, type: "depends_on", targetId: b.id, deletedWithCi: a.id },
+        { id: into.id, sourceId: c.id, type: "connects_to", targetId: a.id, deletedWithCi: a.id },
+      ]),
+    );
+    const audit = await t.db.selectFrom("audit_log").select(["entity_id", "actor_id", "before"]).where("entity", "=", "ci_relationship").where("action", "=", "delete").execute();
+    expect(audit.map((r) => r.entity_id).sort()).toEqual([out.id, into.id].sort());
+    expect(audit.every((r) => r.actor_id === t.admin.user.id)).toBe(true);
+    expect(JSON.parse(audit.find((r) => r.entity_id === out.id)!.before!)).toMatchObject({ sourceId: a.id, type: "depends_on", targetId: b.id });
+    // Relationships between other CIs stay.
+    expect((await t.app.inject({ url: `/api/v1/relationships/${other.id}`, headers: t.admin.auth })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: `/api/v1/relationships?ciId=${b.id}`, headers: t.admin.auth })).json().total).toBe(1);
+  });
+
   it("lets viewers read but not relate, and only admins add types", async () => {
     const viewer = await t.user("viewer");
     const agent = await t.user("agent");

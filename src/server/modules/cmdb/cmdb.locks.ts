@@ -1,0 +1,80 @@
+/**
+ * Identification reads, then writes: look the record up by its identifiers, create a CI when
+ * nothing matches. Two writers identifying the same thing at once would both find nothing and
+ * both create it; host names and IP addresses are not unique, so no index stops the second.
+ * So identification first locks the keys a record can be matched by: two records that could
+ * match each other share at least one key (every kind of the matching rule has a value in
+ * common), so the second waits until the first has committed, and then finds its CI.
+ *
+ * PostgreSQL: transaction-scoped advisory locks on a fixed set of stripes the keys hash to, so
+ * a bulk batch of thousands of keys takes at most STRIPES locks (the shared lock table holds
+ * a few thousand), taken in ascending order so that lockers never deadlock each other.
+ * SQLite: one process runs one transaction at a time on its connection; against other
+ * processes (the CLI importing while the server runs) the transaction takes the database's
+ * write lock, which SQLite gives to one connection at a time.
+ */
+import { sql } from "kysely";
+import type { CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
+import type { DbOrTrx } from "../../platform/db/schema.js";
+import { isPostgres } from "../../platform/db/dialect.js";
+import type { ClassCatalog } from "./classes.service.js";
+import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
+
+/** Keys are "<identifier kind>\0<normalised value>" or "name\0<lower-case name>". */
+export const KEY_SEP = "\u0000";
+
+// A power of two, small enough for the lock table, large enough that unrelated records rarely wait.
+const STRIPES = 256;
+// The first half of the two-part advisory lock key: "the CMDB identification stripes".
+const LOCK_SPACE = 0x0c3db;
+
+/** The keys identification can match a record by: every identifier, and the name when a rule of its class uses it. */
+export function matchKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name">, identifiers: CiIdentifiers): string[] {
+  const keys = identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`);
+  if (catalog.rules(record.class).some((rule) => rule.includes("name"))) keys.push(nameKey(record.name));
+  return keys;
+}
+
+const nameKey = (name: string) => `name${KEY_SEP}${name.trim().toLowerCase()}`;
+
+/**
+ * The keys a record's identification locks: every identifier and always the name, so they can
+ * be known before the class catalog is read (whether a rule uses the name depends on the class).
+ */
+export function lockKeys(record: Pick<CreateCiBody, "name" | "identifiers">): string[] {
+  let ids: CiIdentifiers = {};
+  try {
+    ids = normaliseIdentifiers(record.identifiers);
+  } catch {
+    // A malformed identifier fails the record later, with its own error; nothing to lock for it.
+  }
+  return [...identifierRows("", ids).map((r) => `${r.kind}${KEY_SEP}${r.value}`), nameKey(record.name ?? "")];
+}
+
+/** FNV-1a: a stable, well-spread hash of a key. */
+function stripeOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % STRIPES;
+}
+
+/**
+ * Serialises identification of the given keys until the transaction ends; call inside the
+ * transaction, before looking the records up. A transaction that identifies several records
+ * locks all their keys in one call (as the bulk path does), so that it never waits while
+ * holding some.
+ */
+export async function lockIdentification(trx: DbOrTrx, keys: Iterable<string>): Promise<void> {
+  if (!isPostgres(trx)) {
+    // Any write statement takes SQLite's write lock, even one that changes nothing.
+    await sql`update settings set key = key where 1 = 0`.execute(trx);
+    return;
+  }
+  const stripes = [...new Set([...keys].map(stripeOf))].sort((a, b) => a - b);
+  if (!stripes.length) return;
+  // The subquery fixes the order in which the locks are taken.
+  await sql`select count(pg_advisory_xact_lock(${LOCK_SPACE}, s)) from (select unnest(${stripes}::int4[]) as s order by s) as ordered`.execute(trx);
+}
