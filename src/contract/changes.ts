@@ -120,7 +120,7 @@ export const ChangeApprovalRule = Type.Object(
     risks: Type.Array(ChangeRisk, { description: "Risks the rule applies to (empty: every risk)" }),
     group: Ref,
     rule: ApprovalRuleKind,
-    required: Type.Integer({ description: "Approvals needed: 1 for any, the group size at request time for all, N for n_of" }),
+    required: Type.Integer({ description: "Approvals needed: 1 for any, N for n_of, 0 for all (every active member when a round starts)" }),
     active: Type.Boolean({ description: "Inactive rules are kept but not applied" }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
