@@ -35,6 +35,13 @@ export async function correlatePending(db: DbOrTrx, deps: CorrelateDeps): Promis
     const rows = await q.execute();
     if (!rows.length) return 0;
     const touched = new Set<string>();
+    // Groups this pass gave alerts; a merge later in the pass redirects them.
+    const assigned = new Map<string, string>();
+    const merged = (from: string, into: string) => {
+      for (const [fp, g] of assigned) if (g === from) assigned.set(fp, into);
+      for (const r of rows) if (r.group_id === from) r.group_id = into;
+      touched.add(into);
+    };
     const now = new Date().toISOString();
     for (const row of rows) {
       if (row.group_id) touched.add(row.group_id);
@@ -43,16 +50,22 @@ export async function correlatePending(db: DbOrTrx, deps: CorrelateDeps): Promis
       if (row.ci_id && !row.service_id) row.service_id = await serviceOf(trx, deps, row);
       const open = row.group_id ? await trx.selectFrom("alert_groups").select("status").where("id", "=", row.group_id).executeTakeFirst() : undefined;
       if (open?.status === "open") continue;
-      const groupId = await assignGroup(trx, deps, row, now);
+      const groupId = await assignGroup(trx, deps, row, now, merged);
       if (groupId) {
         row.group_id = groupId;
+        assigned.set(row.fingerprint, groupId);
         await trx.updateTable("alert_groups").set({ last_alert_at: now }).where("id", "=", groupId).execute();
         touched.add(groupId);
         await trx.insertInto("alert_history").values({ fingerprint: row.fingerprint, alertname: row.alertname, at: now, event: "grouped", status: row.status, severity: row.severity, ci_id: row.ci_id, group_id: groupId, data: null }).execute();
       }
     }
     for (const row of rows) {
-      await trx.updateTable("alerts").set({ pending: 0, group_id: row.group_id, ci_id: row.ci_id, service_id: row.service_id }).where("fingerprint", "=", row.fingerprint).execute();
+      const group = assigned.get(row.fingerprint);
+      await trx
+        .updateTable("alerts")
+        .set({ pending: 0, ci_id: row.ci_id, service_id: row.service_id, ...(group ? { group_id: group } : {}) })
+        .where("fingerprint", "=", row.fingerprint)
+        .execute();
     }
     for (const groupId of touched) await refreshGroup(trx, deps, groupId, now);
     return rows.length;
@@ -122,7 +135,7 @@ async function addCi(trx: Trx, groupId: string, ciId: string | null): Promise<vo
 }
 
 /** Finds or creates the group an active alert belongs to; null when it stays ungrouped. */
-async function assignGroup(trx: Trx, deps: CorrelateDeps, row: AlertRow, now: string): Promise<string | null> {
+async function assignGroup(trx: Trx, deps: CorrelateDeps, row: AlertRow, now: string, merged: (from: string, into: string) => void): Promise<string | null> {
   const labels = JSON.parse(row.labels) as Record<string, string>;
   const rule = ruleKey(deps, labels);
   if (rule) {
@@ -154,7 +167,10 @@ async function assignGroup(trx: Trx, deps: CorrelateDeps, row: AlertRow, now: st
       return id;
     }
     const [survivor, ...others] = ids;
-    for (const other of others) await mergeGroup(trx, other, survivor, now);
+    for (const other of others) {
+      await mergeGroup(trx, other, survivor, now);
+      merged(other, survivor);
+    }
     await addCi(trx, survivor, row.ci_id);
     return survivor;
   }

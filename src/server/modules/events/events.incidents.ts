@@ -6,8 +6,11 @@
  * incidents module is asked to do goes through IncidentPort, in this one file.
  */
 import type { AlertSeverity, EventSettings } from "../../../contract/index.js";
-import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import type { Db, DbOrTrx, Trx } from "../../platform/db/schema.js";
 import { toBool } from "../../platform/db/dialect.js";
+import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
+import { createIncident } from "../incidents/index.js";
+import { addEntry, applyTransition, findTicket } from "../tickets/index.js";
 import { atLeast } from "./events.severity.js";
 
 /** What event management needs from incidents. */
@@ -34,7 +37,39 @@ export interface OpenIncidentInput {
   groupId: string;
 }
 
-let port: IncidentPort | null = null;
+/**
+ * The port over the incidents module (createIncident) and the ticket core it builds on
+ * (timeline entries, the "resolve" transition): everything runs inside the caller's transaction.
+ */
+export const ticketsIncidentPort: IncidentPort = {
+  async open(db, input) {
+    const ticket = await createIncident(db as Db, SYSTEM_ACTOR, {
+      title: input.title.slice(0, 200),
+      description: input.description,
+      channel: "event",
+      ciId: input.ciId,
+      impact: input.impact,
+      urgency: input.urgency,
+      assignmentGroupId: input.assignmentGroupId,
+    });
+    return ticket.id;
+  },
+  async note(db, incidentId, body) {
+    await addEntry(db, SYSTEM_ACTOR, incidentId, { type: "work_note", public: false, body });
+  },
+  async resolve(db, incidentId, body) {
+    const ticket = await findTicket(db, incidentId);
+    if (!ticket || !["new", "in_progress", "on_hold"].includes(ticket.state)) return false;
+    await applyTransition(db as Trx, SYSTEM_ACTOR, incidentId, { transition: "resolve", resolutionCode: "solved_permanently", resolutionNotes: body });
+    return true;
+  },
+  async isOpen(db, incidentId) {
+    const ticket = await findTicket(db, incidentId);
+    return !!ticket && ["new", "in_progress", "on_hold"].includes(ticket.state);
+  },
+};
+
+let port: IncidentPort | null = ticketsIncidentPort;
 
 /** Installs the incidents implementation (done by the module at start). */
 export function setIncidentPort(p: IncidentPort | null): void {
