@@ -4,7 +4,7 @@
  * (tickets.ts imports this file, so nothing here may import tickets.ts.)
  */
 import { Type, type Static } from "@sinclair/typebox";
-import { Id, ListOf, PageQuery, Timestamp, NullableTimestamp } from "./common.js";
+import { Id, ListOf, PageQuery } from "./common.js";
 
 /** Problem-specific fields of a ticket of kind problem. */
 export const ProblemFields = Type.Object(
@@ -32,8 +32,12 @@ export type ProblemInput = Static<typeof ProblemInput>;
 /** A ticket number (PRB0001001) or numeric id, as in tickets.ts (not imported: it imports this file). */
 const RefOf = (description: string) => Type.String({ minLength: 1, maxLength: 32, pattern: "^([A-Za-z]{3,4}[0-9]{7,}|[0-9]+)$", description });
 const Ref = RefOf("Ticket number (e.g. INC0001001) or id");
-const NamedRef = Type.Object({ id: Type.String(), name: Type.String() }, { description: "A referenced record's id and display name" });
-const NullableNamedRef = Type.Union([NamedRef, Type.Null()]);
+const NamedRef = Type.Object(
+  { id: Type.String({ description: "Id of the referenced record" }), name: Type.String({ description: "Its display name" }) },
+  { description: "A referenced record's id and display name" },
+);
+const NullableNamedRef = (description: string) => Type.Union([NamedRef, Type.Null()], { description });
+const NullableText = (description: string) => Type.Union([Type.String(), Type.Null()], { description });
 const DueDate = Type.String({ format: "date", description: "Due date (YYYY-MM-DD)" });
 
 export const ProblemParams = Type.Object({ ref: Ref }, { additionalProperties: false });
@@ -45,12 +49,12 @@ export const ProblemAction = Type.Object(
     id: Type.String({ description: "Action item id" }),
     problemId: Type.String({ description: "Id of the problem ticket" }),
     title: Type.String({ description: "What is to be done" }),
-    owner: NullableNamedRef,
-    dueDate: Type.Union([DueDate, Type.Null()]),
+    owner: NullableNamedRef("User who owns the action item"),
+    dueDate: Type.Union([DueDate, Type.Null()], { description: "Due date (YYYY-MM-DD), if any" }),
     done: Type.Boolean({ description: "Finished" }),
     overdue: Type.Boolean({ description: "Not done and the due date has passed (UTC)" }),
-    createdAt: Timestamp,
-    doneAt: NullableTimestamp,
+    createdAt: Type.String({ format: "date-time", description: "When the item was added" }),
+    doneAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "When it was marked done" }),
   },
   { title: "ProblemAction" },
 );
@@ -61,7 +65,7 @@ export const CreateProblemActionBody = Type.Object(
   {
     title: Type.String({ minLength: 1, maxLength: 500, description: "What is to be done" }),
     ownerId: Type.Optional(Type.Union([Id, Type.Null()], { description: "User who owns the action (an agent or admin)" })),
-    dueDate: Type.Optional(Type.Union([DueDate, Type.Null()])),
+    dueDate: Type.Optional(Type.Union([DueDate, Type.Null()], { description: "Due date (YYYY-MM-DD)" })),
   },
   { additionalProperties: false },
 );
@@ -71,7 +75,7 @@ export const UpdateProblemActionBody = Type.Object(
   {
     title: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: "What is to be done" })),
     ownerId: Type.Optional(Type.Union([Id, Type.Null()], { description: "User who owns the action (an agent or admin)" })),
-    dueDate: Type.Optional(Type.Union([DueDate, Type.Null()])),
+    dueDate: Type.Optional(Type.Union([DueDate, Type.Null()], { description: "Due date (YYYY-MM-DD); null removes it" })),
     done: Type.Optional(Type.Boolean({ description: "Mark finished (true) or open again (false)" })),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -89,15 +93,15 @@ export const ProblemIncident = Type.Object(
   {
     id: Type.String({ description: "Incident id" }),
     number: Type.String({ description: "Incident number" }),
-    title: Type.String(),
-    state: Type.String(),
+    title: Type.String({ description: "Incident title" }),
+    state: Type.String({ description: "Incident state" }),
     open: Type.Boolean({ description: "Still needs work" }),
     priority: Type.Integer({ description: "P1 to P5" }),
-    ci: NullableNamedRef,
-    category: Type.Union([Type.String(), Type.Null()]),
+    ci: NullableNamedRef("The incident's configuration item"),
+    category: NullableText("The incident's category"),
     linkId: Type.String({ description: "Id of the caused_by link (delete it with DELETE /api/v1/tickets/{ref}/links/{linkId})" }),
-    linkedAt: Timestamp,
-    createdAt: Timestamp,
+    linkedAt: Type.String({ format: "date-time", description: "When the incident was linked" }),
+    createdAt: Type.String({ format: "date-time", description: "When the incident was opened" }),
   },
   { title: "ProblemIncident" },
 );
@@ -116,9 +120,9 @@ export type LinkIncidentsBody = Static<typeof LinkIncidentsBody>;
 /** The outcome of one item of a multi-incident operation. */
 export const IncidentOutcome = Type.Object({
   ref: Type.String({ description: "The incident as given (or its number)" }),
-  ok: Type.Boolean(),
+  ok: Type.Boolean({ description: "True when done for this incident" }),
   error: Type.Optional(Type.String({ description: "Stable error code when not ok" })),
-  message: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String({ description: "Human-readable reason when not ok" })),
   number: Type.Optional(Type.String({ description: "Incident number" })),
   state: Type.Optional(Type.String({ description: "The incident's state afterwards" })),
 });
@@ -138,11 +142,11 @@ export type ResolveIncidentsBody = Static<typeof ResolveIncidentsBody>;
 export const ProblemSuggestion = Type.Object(
   {
     basis: Type.Union([Type.Literal("ci"), Type.Literal("category")], { description: "What the incidents share: the CI or the category" }),
-    ci: NullableNamedRef,
-    category: Type.Union([Type.String(), Type.Null()]),
+    ci: NullableNamedRef("The CI the incidents share (basis ci)"),
+    category: NullableText("The category the incidents share (basis category)"),
     incidents: Type.Integer({ description: "Incidents within the window" }),
-    firstAt: Timestamp,
-    lastAt: Timestamp,
+    firstAt: Type.String({ format: "date-time", description: "When the first of them was opened" }),
+    lastAt: Type.String({ format: "date-time", description: "When the last of them was opened" }),
     numbers: Type.Array(Type.String(), { description: "The most recent of those incidents' numbers (up to 20)" }),
   },
   { title: "ProblemSuggestion", description: "Recurring incidents with no open problem on their CI or category yet" },
@@ -160,14 +164,14 @@ export const KnownError = Type.Object(
   {
     id: Type.String({ description: "Problem id" }),
     number: Type.String({ description: "Problem number" }),
-    title: Type.String(),
-    state: Type.String(),
-    open: Type.Boolean(),
-    rootCause: Type.Union([Type.String(), Type.Null()]),
-    workaround: Type.Union([Type.String(), Type.Null()]),
-    knownErrorAt: NullableTimestamp,
-    ci: NullableNamedRef,
-    category: Type.Union([Type.String(), Type.Null()]),
+    title: Type.String({ description: "Problem title" }),
+    state: Type.String({ description: "Problem state" }),
+    open: Type.Boolean({ description: "The problem is not resolved, closed or canceled yet" }),
+    rootCause: NullableText("What causes the incidents (Markdown)"),
+    workaround: NullableText("How to restore service until the fix is in (Markdown)"),
+    knownErrorAt: Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description: "When the problem became a known error" }),
+    ci: NullableNamedRef("The problem's configuration item"),
+    category: NullableText("The problem's category"),
     incidents: Type.Integer({ description: "Incidents linked to the problem" }),
   },
   { title: "KnownError" },
