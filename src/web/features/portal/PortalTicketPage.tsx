@@ -56,7 +56,7 @@ export function PortalTicketPage() {
         }
         actions={
           <div className="ticket-transitions" role="group" aria-label="Transitions">
-            <TransitionButtons ticket={ticket} onChanged={live.apply} />
+            <TransitionButtons ticket={ticket} onChanged={live.apply} onStale={live.refresh} />
           </div>
         }
       />

@@ -213,7 +213,7 @@ export function TicketListPage() {
                   filtered ? (
                     <EmptyState compact icon="search" title="No tickets match" description="Try another search or filter." />
                   ) : (
-                    <EmptyState compact icon="lifebuoy" title="Nothing here yet" description="Tickets reported by users, opened by agents or created from alerts appear here." action={newButton} />
+                    <EmptyState compact icon="lifebuoy" title="Nothing here yet" description="Incidents, problems, changes and requests will be listed here as users report them, agents open them and alerts create them." action={newButton} />
                   )
                 }
               />

@@ -105,7 +105,7 @@ export function TicketPage() {
             {ticket.onHoldReason && ticket.state === "on_hold" ? <Badge tone="warning">{ON_HOLD_LABELS[ticket.onHoldReason]}</Badge> : null}
           </span>
         }
-        actions={<div className="ticket-transitions" role="group" aria-label="Transitions">{canWrite ? <TransitionButtons ticket={ticket} onChanged={live.apply} /> : null}</div>}
+        actions={<div className="ticket-transitions" role="group" aria-label="Transitions">{canWrite ? <TransitionButtons ticket={ticket} onChanged={live.apply} onStale={live.refresh} /> : null}</div>}
       />
       <div className="grid-sidebar">
         <div className="ticket-stack">
@@ -172,7 +172,16 @@ export function TicketPage() {
           <AttachmentsCard ticketRef={ticket.number} canUpload={canWrite} agent version={live.changeCount} onUploaded={live.refresh} />
         </div>
       </div>
-      <EditTicketDialog ticket={ticket} section={editing} onClose={() => setEditing(null)} onSaved={saved} />
+      <EditTicketDialog
+        ticket={ticket}
+        section={editing}
+        onClose={() => {
+          setEditing(null);
+          // after a 409 the dialog asks to close and look: show the ticket as it is now
+          live.refresh();
+        }}
+        onSaved={saved}
+      />
     </div>
   );
 }

@@ -14,7 +14,18 @@ const QUIET = new Set(["cancel", "reject"]);
  * The transitions the caller may perform now, as buttons. One that requires fields opens a
  * small form for them; a 400 naming a field the flow did not declare opens the form too.
  */
-export function TransitionButtons({ ticket, onChanged, primary }: { ticket: Ticket; onChanged: (ticket: Ticket) => void; primary?: string }) {
+export function TransitionButtons({
+  ticket,
+  onChanged,
+  onStale,
+  primary,
+}: {
+  ticket: Ticket;
+  onChanged: (ticket: Ticket) => void;
+  /** Called on a 409 (changed elsewhere, or no longer allowed): the page fetches the ticket again. */
+  onStale?: () => void;
+  primary?: string;
+}) {
   const toast = useToast();
   const [open, setOpen] = useState<{ transition: AllowedTransition; fields: string[] } | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -31,7 +42,10 @@ export function TransitionButtons({ ticket, onChanged, primary }: { ticket: Tick
     } catch (failure) {
       const error = toApiError(failure);
       if (error.status === 400 && error.field) setOpen({ transition, fields: [error.field.replace(/^\/?(body\.)?/, "").replace(/\//g, ".")] });
-      else toast.error(`${transition.label} failed`, error.message);
+      else {
+        toast.error(`${transition.label} failed`, error.message);
+        if (error.status === 409) onStale?.();
+      }
     } finally {
       setBusy(null);
     }
@@ -57,6 +71,10 @@ export function TransitionButtons({ ticket, onChanged, primary }: { ticket: Tick
           transition={open.transition}
           fields={open.fields}
           onClose={() => setOpen(null)}
+          onStale={() => {
+            setOpen(null);
+            onStale?.();
+          }}
           onDone={(next) => {
             setOpen(null);
             toast.success(`${ticket.number}: ${open.transition.label}`);
@@ -73,14 +91,17 @@ function TransitionDialog({
   transition,
   fields,
   onClose,
+  onStale,
   onDone,
 }: {
   ticket: Ticket;
   transition: AllowedTransition;
   fields: string[];
   onClose: () => void;
+  onStale: () => void;
   onDone: (ticket: Ticket) => void;
 }) {
+  const toast = useToast();
   const [values, setValues] = useState<TransitionValues>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [shown, setShown] = useState(fields);
@@ -101,6 +122,9 @@ function TransitionDialog({
       if (apiError.status === 400 && field) {
         if (!shown.includes(field)) setShown((current) => [...current, field]);
         setErrors({ [field]: apiError.message });
+      } else if (apiError.status === 409) {
+        toast.error(`${transition.label} failed`, apiError.message);
+        onStale();
       } else {
         setFailure(apiError.message);
       }
