@@ -1,8 +1,8 @@
 /** Reading tickets: the joined row, its API shape, and loading by number or id. */
-import { sql } from "kysely";
+import { sql, type CompiledQuery } from "kysely";
 import type { Ticket } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
-import { toBool } from "../../platform/db/dialect.js";
+import { isPostgres, toBool } from "../../platform/db/dialect.js";
 import { NotFoundError } from "../../platform/errors.js";
 import { allKinds, kindDef } from "./tickets.kinds.js";
 
@@ -124,3 +124,48 @@ export function stateIsOpen(kind: string, state: string): boolean {
 
 /** SQL for "this ticket row", for conditional updates. */
 export const byId = (id: string | number) => sql<boolean>`id = ${Number(id)}`;
+
+/**
+ * Statements of the creation hot path, compiled by Kysely once per dialect and then run with
+ * fresh values: building a query tree cost more than running it (bench/ticket-create.mjs).
+ * `build` compiles a query that uses `param(name)` for every value; booleans are passed as the dialect stores them.
+ */
+const compiledByDialect = new Map<string, CompiledQuery>();
+export async function runCompiled<R>(db: DbOrTrx, key: string, build: () => CompiledQuery<R>, values: Record<string, unknown>): Promise<R[]> {
+  const full = `${isPostgres(db) ? "pg" : "sqlite"}:${key}`;
+  let query = compiledByDialect.get(full);
+  if (!query) compiledByDialect.set(full, (query = build()));
+  const parameters = query.parameters.map((v) => (typeof v === "string" && v.startsWith(PARAM) ? values[v.slice(PARAM.length)] : v));
+  return (await db.executeQuery<R>({ ...query, parameters } as CompiledQuery<R>)).rows;
+}
+const PARAM = "\u0000ticket-param:";
+/** A named placeholder for runCompiled. */
+export const param = (name: string): string => `${PARAM}${name}`;
+
+/**
+ * The business services a failure of `ciId` impacts (itself included when it is one), by
+ * name: the same walk as the CMDB's downstream impact (relationship types by their impact
+ * direction, at most CMDB_MAX_DEPTH hops, classes under business_service) in one recursive
+ * query, instead of a query per level and per class.
+ */
+export async function impactedServicesOf(db: DbOrTrx, ciId: string): Promise<Array<{ id: string; name: string }>> {
+  return runCompiled(db, "impacted-services", () => sql<{ id: string; name: string }>`
+    with recursive svc(name) as (
+      select ${sql.lit("business_service")}
+      union
+      select c.name from ci_classes c join svc on c.parent = svc.name
+    ),
+    reach(id, depth) as (
+      select cast(${param("ci")} as text), 0
+      union
+      select case when r.target_id = reach.id then r.source_id else r.target_id end, reach.depth + 1
+      from reach
+      join ci_relationships r on r.target_id = reach.id or r.source_id = reach.id
+      join ci_relationship_types rt on rt.name = r.type
+      where reach.depth < ${sql.lit(CMDB_MAX_DEPTH)}
+        and ((r.target_id = reach.id and rt.impact in ('target_to_source', 'both')) or (r.source_id = reach.id and rt.impact in ('source_to_target', 'both')))
+    )
+    select c.id, c.name from cis c where c.id in (select id from reach) and c.class in (select name from svc) order by c.name`.compile(db), { ci: ciId });
+}
+/** The CMDB's impact depth limit (cmdb.impact.ts MAX_DEPTH). */
+const CMDB_MAX_DEPTH = 10;

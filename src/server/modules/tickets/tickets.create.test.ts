@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
+import "../incidents/index.js";
+import { createTicket, getTicket } from "./index.js";
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(async () => t.close());
+
+async function serviceGraph() {
+  const post = async (url: string, payload: object) => {
+    const res = await t.app.inject({ method: "POST", url, headers: t.admin.auth, payload });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const vm = await post("/api/v1/cis", { class: "linux_server", name: "app01" });
+  const app = await post("/api/v1/cis", { class: "application", name: "Shop backend" });
+  const shop = await post("/api/v1/cis", { class: "business_service", name: "Shop" });
+  const mail = await post("/api/v1/cis", { class: "business_service", name: "E-mail" });
+  await post("/api/v1/relationships", { sourceId: app.id, targetId: vm.id, type: "runs_on" });
+  await post("/api/v1/relationships", { sourceId: shop.id, targetId: app.id, type: "depends_on" });
+  const group = await post("/api/v1/groups", { name: "Ops" });
+  return { vm, app, shop, mail, group };
+}
+
+describe("creating tickets", () => {
+  it("answers a creation exactly as the ticket reads back afterwards", async () => {
+    const g = await serviceGraph();
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/incidents",
+      headers: t.admin.auth,
+      payload: { title: "Shop slow", ciId: g.vm.id, assignmentGroupId: g.group.id, impact: 1, urgency: 2, tags: ["web"], category: "software", channel: "phone" },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const created = res.json();
+    expect(created.services).toEqual([{ id: g.shop.id, name: "Shop" }]);
+    const read = (await t.app.inject({ method: "GET", url: `/api/v1/tickets/${created.number}`, headers: t.admin.auth })).json();
+    expect(created).toEqual(read);
+    const timeline = (await t.app.inject({ method: "GET", url: `/api/v1/tickets/${created.number}/timeline`, headers: t.admin.auth })).json();
+    expect(timeline.items.map((e: { type: string }) => e.type)).toEqual(["created"]);
+  });
+
+  it("writes concurrent creations together, refusing only the bad one, with every number once", async () => {
+    const g = await serviceGraph();
+    const bodies = Array.from({ length: 30 }, (_, i) => ({ title: `Incident ${i}`, ciId: i === 7 ? "no-such-ci" : i % 2 ? g.vm.id : g.mail.id, assignmentGroupId: g.group.id }));
+    const outcomes = await Promise.allSettled(bodies.map((b) => createTicket(t.db, SYSTEM_ACTOR, "incident", b)));
+    const refused = outcomes.flatMap((o, i) => (o.status === "rejected" ? [{ i, error: (o.reason as { code?: string; details?: unknown }).code, details: (o.reason as { details?: unknown }).details }] : []));
+    expect(refused).toEqual([{ i: 7, error: "ticket.unknown_ci", details: { field: "ciId" } }]);
+    const created = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    expect(new Set(created.map((c) => c.number)).size).toBe(29);
+    for (const c of created) {
+      const read = await getTicket(t.db, SYSTEM_ACTOR, c.number);
+      expect(read).toEqual(c);
+      expect(read.services).toEqual(c.ci?.id === g.vm.id ? [{ id: g.shop.id, name: "Shop" }] : [{ id: g.mail.id, name: "E-mail" }]);
+    }
+    const events = await t.db.selectFrom("outbox").select("payload").where("type", "=", "ticket.created").execute();
+    expect(events).toHaveLength(29);
+    const audit = await t.db.selectFrom("audit_log").select("entity_id").where("entity", "=", "ticket").where("action", "=", "create").execute();
+    expect(audit.map((a) => a.entity_id).sort()).toEqual(created.map((c) => c.number).sort());
+    const list = (await t.app.inject({ method: "GET", url: "/api/v1/tickets?kind=incident&limit=100", headers: t.admin.auth })).json();
+    expect(list.total).toBe(29);
+  });
+
+  it("names the missing group or requester like any other reference check", async () => {
+    const noGroup = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: t.admin.auth, payload: { title: "x", assignmentGroupId: "nope" } });
+    expect(noGroup.statusCode).toBe(400);
+    expect(noGroup.json()).toMatchObject({ error: "ticket.unknown_group", details: { field: "assignmentGroupId" } });
+    const noUser = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: t.admin.auth, payload: { title: "x", requesterId: "nope" } });
+    expect(noUser.json()).toMatchObject({ error: "ticket.unknown_user", details: { field: "requesterId" } });
+    const count = await t.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(0);
+  });
+});
