@@ -8,6 +8,7 @@ import type { Blackout, CalendarEntry } from "./changeTypes";
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const dayName = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short" });
 const monthDay = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" });
+const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 export interface ViewProps {
   range: { from: Date; to: Date };
@@ -139,6 +140,10 @@ export function WeekView({ range, changes, blackouts, colorOf, stateLabel, onOpe
                 <Bar entry={entry} color={colorOf(entry)} label={describe(entry, stateLabel)} className="cal-bar cal-wk-bar" style={{ left: `${pos.left}%`, width: `${pos.width}%` }} onOpen={() => onOpen(entry)}>
                   <span className="cal-bar-title">{entry.ci?.name ?? entry.title}</span>
                 </Bar>
+                <span className="cal-wk-when" style={pos.left + pos.width > 80 ? { right: `calc(${100 - pos.left}% + 6px)` } : { left: `calc(${pos.left}% + max(${pos.width}%, 30px) + 6px)` }} aria-hidden="true">
+                  {timeOnly.format(new Date(entry.plannedStart))}–{timeOnly.format(new Date(entry.plannedEnd))}
+                  {entry.ci ? ` · ${entry.ci.name}` : ""}
+                </span>
               </div>
             </div>
           );
