@@ -132,7 +132,7 @@ describe("OpsDesk web UI", () => {
   it("shows what each planned area will hold", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Service desk" }).click();
     await visible(page.getByRole("heading", { level: 1, name: "Service desk" }));
-    await visible(page.getByText(/Incidents, problems, changes and requests will be listed here/));
+    await visible(page.getByRole("navigation", { name: "Saved filters" }));
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operations" }).click();
     await visible(page.getByRole("heading", { level: 1, name: "Operations" }));
     await page.getByRole("link", { name: "OpsDesk home" }).click();

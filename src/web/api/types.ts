@@ -94,7 +94,17 @@ export type Permission =
   | "settings.admin"
   | "cmdb.read"
   | "cmdb.write"
-  | "cmdb.admin";
+  | "cmdb.admin"
+  | "tickets.read"
+  | "tickets.write"
+  | "tickets.own"
+  | "tickets.admin"
+  | "events.read"
+  | "events.write"
+  | "events.ingest"
+  | "events.admin"
+  | "sla.read"
+  | "sla.admin";
 
 // ---------- CMDB ----------
 

@@ -46,6 +46,7 @@ export const AREAS: Area[] = [
     icon: "pulse",
     summary: "Alerts from monitoring and integrations, deduplicated and correlated into actionable groups.",
     status: "planned",
+    requires: ["events.read"],
   },
   {
     path: "/cmdb",
@@ -53,6 +54,7 @@ export const AREAS: Area[] = [
     icon: "graph",
     summary: "Configuration items and their relationships, service maps and impact analysis.",
     status: "ready",
+    requires: ["cmdb.read"],
   },
   {
     path: "/assets",
@@ -60,6 +62,7 @@ export const AREAS: Area[] = [
     icon: "cube",
     summary: "Hardware and software through their lifecycle, with contracts, warranties and licences.",
     status: "planned",
+    requires: ["tickets.read"],
   },
   {
     path: "/knowledge",
@@ -67,6 +70,7 @@ export const AREAS: Area[] = [
     icon: "book",
     summary: "Articles that help agents resolve faster and let requesters help themselves.",
     status: "planned",
+    requires: ["tickets.read"],
   },
   {
     path: "/reports",
@@ -74,6 +78,7 @@ export const AREAS: Area[] = [
     icon: "chart",
     summary: "MTTA, MTTR, SLA compliance, backlog and change success rate dashboards.",
     status: "planned",
+    requires: ["tickets.read"],
   },
   {
     path: "/admin",

@@ -1,7 +1,8 @@
 import { Badge } from "../../components/Badge";
 import { Icon } from "../../components/Icon";
 import { PageHeader } from "../../components/PageHeader";
-import { Link } from "../../router";
+import { useEffect } from "react";
+import { Link, useRouter } from "../../router";
 import { AREAS } from "../../shell/areas";
 import { useSession } from "../auth/session";
 import "./home.css";
@@ -16,6 +17,12 @@ function greeting(hour: number): string {
 /** The landing page: a welcome, first steps for administrators and a card per area. */
 export function HomePage() {
   const { user, can } = useSession();
+  const { navigate } = useRouter();
+  // Requesters have one place to go: their tickets.
+  const requesterOnly = can("tickets.own") && !can("tickets.read");
+  useEffect(() => {
+    if (requesterOnly) navigate("/portal", { replace: true });
+  }, [requesterOnly, navigate]);
   const firstName = user.name.trim().split(/\s+/)[0] ?? user.name;
   const areas = AREAS.filter((area) => !area.requires || can(...area.requires));
 
