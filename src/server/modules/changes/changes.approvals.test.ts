@@ -102,6 +102,18 @@ describe("change approvals", () => {
     expect((await k.move(ref, "reject", { reason: "Wrong window" }, alice)).body.state).toBe("new");
   });
 
+  it("lets approvers outside the change's assignment group decide under the group edit policy", async () => {
+    expect((await k.call("PATCH", "/api/v1/tickets/settings", { editPolicy: "group_members" }, k.t.admin)).status).toBe(200);
+    const owners = await k.group("DBA", [k.agent]);
+    const cab = await k.group("CAB", [alice]);
+    await k.rule({ name: "CAB", groupId: cab, rule: "any" });
+    const ref = await authorizing({ assignmentGroupId: owners });
+    expect((await k.move(ref, "schedule", {}, alice)).status).toBe(403);
+    const rejected = await reject(ref, alice, "Not this week");
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    expect((await k.call("GET", `/api/v1/tickets/${ref}`)).body.state).toBe("new");
+  });
+
   it("applies rules by change type and risk, and needs none when no rule matches", async () => {
     const cab = await k.group("CAB", [alice]);
     const ecab = await k.group("ECAB", [bob]);
@@ -136,7 +148,7 @@ describe("change approvals", () => {
     await k.rule({ name: "CAB", groupId: cab, rule: "all" });
     const ref = await authorizing();
     await k.walk(ref, [["cancel", { reason: "Superseded" }]]);
-    expect((await approvals(ref)).items.map((i: { decision: string }) => i.decision)).toEqual(["canceled", "canceled"]);
+    expect(await approvals(ref)).toMatchObject({ status: "not_requested", items: [{ decision: "canceled" }, { decision: "canceled" }] });
     expect((await approve(ref, alice)).status).toBe(409);
   });
 

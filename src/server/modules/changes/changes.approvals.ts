@@ -70,7 +70,9 @@ export function statusOf(type: string, state: string, round: number, rows: Row[]
   if (round === 0) return ["new", "assess", "canceled"].includes(state) ? "not_requested" : "not_required";
   if (current.some((r) => r.decision === "rejected")) return "rejected";
   if (!current.length) return "not_required";
-  return progressOf(current).every((p) => p.met) ? "approved" : "pending";
+  if (progressOf(current).every((p) => p.met)) return "approved";
+  // A round left unfinished (the change was canceled in Authorize) is no longer pending.
+  return state === "authorize" ? "pending" : "not_requested";
 }
 
 /** Approval statuses of several changes at once (for loading change fields). */
