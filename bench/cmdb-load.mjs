@@ -8,12 +8,14 @@ import { percentile } from "./lib/load.mjs";
 import { machineLines } from "./lib/machine.mjs";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
+import { companyCsv, importCsv } from "./lib/cmdb-csv.mjs";
 import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, ROOT, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 
 const TARGET_CIS_PER_S = 20_000;
 const TARGET_IMPACT_P50_MS = 10;
 const TARGET_IMPACT_P99_MS = 50;
 const TARGET_LIST_MS = 50;
+const TARGET_CSV_S_PER_100K = 30;
 // The server's default body limit (OPSDESK_BODY_LIMIT): batches are sized to fit it, as a user's would be.
 const BODY_LIMIT = 1024 * 1024;
 
@@ -26,6 +28,9 @@ const USAGE = `usage: npm run bench -- cmdb-load [options]
   --concurrency N      bulk requests in flight at once (default 2)
   --impact-runs N      measured impact requests (default 300, after 30 warm-up)
   --list-runs N        measured requests per list query (default 30, after 3 warm-up)
+  --csv-rows N         first, on a database of its own: import N rows of the same company as CSV
+                       through POST /api/v1/cmdb/import, dry run then for real (default 100000; 0 skips)
+  --csv-only           only the CSV import
   --cpu-prof           run both servers (load, then reads) under node --cpu-prof; print where their time went
   --no-build           measure the existing dist/ instead of running npm run build:server
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh
@@ -41,6 +46,8 @@ function options() {
       concurrency: { type: "string", default: "2" },
       "impact-runs": { type: "string", default: "300" },
       "list-runs": { type: "string", default: "30" },
+      "csv-rows": { type: "string", default: "100000" },
+      "csv-only": { type: "boolean", default: false },
       "cpu-prof": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -62,6 +69,8 @@ function options() {
     concurrency: int("concurrency", 1, 16),
     impactRuns: int("impact-runs", 1),
     listRuns: int("list-runs", 1),
+    csvPods: Math.round(int("csv-rows", 0) / POD_CIS),
+    csvOnly: values["csv-only"],
     cpuProf: values["cpu-prof"],
     build: !values["no-build"],
   };
@@ -261,14 +270,17 @@ function call(agent, base, method, path, headers, body, timeoutMs = 600_000) {
   });
 }
 
+/** The support and owner groups CIs point at: their ids, and id -> name (what a CSV file names them by). */
 async function createGroups(agent, server, headers) {
   const ids = [];
+  const names = new Map();
   for (const name of ["Infrastructure", "Network", "Storage", "Platform", "Database admins", "Service desk", "Apps: finance", "Apps: sales"]) {
     const res = await call(agent, server.baseUrl, "POST", "/api/v1/groups", headers, { name: `CMDB ${name}` });
     if (res.status !== 201) throw new Error(`create group: HTTP ${res.status} ${res.text.slice(0, 200)}`);
     ids.push(JSON.parse(res.text).id);
+    names.set(ids[ids.length - 1], `CMDB ${name}`);
   }
-  return ids;
+  return { ids, names };
 }
 
 /** Runs `jobs` (functions returning promises) with at most `n` in flight, in order of start. */
@@ -447,7 +459,7 @@ async function runOne(kind, opts) {
       await waitReady(server);
       ({ headers } = await prepareApiClient(server));
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      const groups = await createGroups(agent, server, headers);
+      const { ids: groups } = await createGroups(agent, server, headers);
       agent.destroy();
       loaded = await load(server, headers, groups, opts);
     } finally {
@@ -475,6 +487,54 @@ async function runOne(kind, opts) {
 }
 
 const rate = (n, s) => Math.round(n / s).toLocaleString("en");
+
+/**
+ * The CSV import on a database of its own: the first --csv-rows CIs of the company as one
+ * file in OpsDesk's columns (group names, `attr.` columns), streamed to POST
+ * /api/v1/cmdb/import, first as a dry run, then for real. Any row not created fails the run.
+ */
+async function runCsv(kind, opts) {
+  const db = await freshDatabase(kind);
+  try {
+    const server = await spawnServer(db, { admin: true });
+    try {
+      await waitReady(server);
+      const { headers } = await prepareApiClient(server);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const groups = await createGroups(agent, server, headers);
+      agent.destroy();
+      const csv = companyCsv(opts.csvPods, (p) => pod(p, groups.ids), groups.names);
+      const runs = [];
+      for (const dryRun of [true, false]) {
+        process.stderr.write(`  CSV ${dryRun ? "dry run" : "import"}: ${csv.rows.toLocaleString("en")} rows...\n`);
+        const r = await importCsv(server.baseUrl, headers, csv.text, { dryRun });
+        const c = r.result.counts;
+        if (c.created !== csv.rows || c.errors) throw new Error(`CSV ${dryRun ? "dry run" : "import"}: ${JSON.stringify(c)} ${JSON.stringify(r.result.errors.slice(0, 3))}`);
+        runs.push({ dryRun, ...r });
+      }
+      return { db, csv, runs };
+    } finally {
+      await stopServer(server, { graceMs: 60_000 });
+    }
+  } finally {
+    await db.drop().catch((err) => process.stderr.write(`warning: could not drop the database: ${err.message}\n`));
+  }
+}
+
+function csvLines(r) {
+  const scope = r.db.kind === "pg" ? " [reference: the target is set for SQLite]" : "";
+  const real = r.runs.find((x) => !x.dryRun);
+  const limit = (TARGET_CSV_S_PER_100K * r.csv.rows) / 100_000;
+  return [
+    "",
+    `== ${r.db.label}: CSV import ==`,
+    `POST /api/v1/cmdb/import, one streamed request, ${r.csv.rows.toLocaleString("en")} rows of ${r.csv.columns} columns (${(real.bytes / 1e6).toFixed(1)} MB), into an empty CMDB:`,
+    ...r.runs.map((x) => `  ${x.dryRun ? "dry run" : "import "}  ${x.seconds.toFixed(1)} s = ${rate(r.csv.rows, x.seconds)} rows/s  (${x.result.counts.created.toLocaleString("en")} ${x.dryRun ? "would be created" : "created"}, ${x.result.counts.errors} errors)`),
+    targetLine(`CSV import of ${r.csv.rows.toLocaleString("en")} rows < ${limit.toFixed(0)} s${scope}`, real.seconds < limit, `${real.seconds.toFixed(1)} s`),
+  ];
+}
+
+
 
 function resultLines(r, opts) {
   const { loaded: l, reads } = r;
@@ -509,13 +569,15 @@ async function main() {
     "bench cmdb-load: bulk load of a synthetic company graph, then impact analysis and CI lists",
     ...machineLines(),
     `code:    ${codeVersion()}`,
-    `data:    ${(opts.pods * POD_CIS).toLocaleString("en")} CIs and ${(opts.pods * POD_RELS).toLocaleString("en")} relationships in ${opts.pods} pods (seeded, identical on every run)`,
+    ...(opts.csvOnly ? [] : [`data:    ${(opts.pods * POD_CIS).toLocaleString("en")} CIs and ${(opts.pods * POD_RELS).toLocaleString("en")} relationships in ${opts.pods} pods (seeded, identical on every run)`]),
+    ...(opts.csvPods ? [`csv:     ${(opts.csvPods * POD_CIS).toLocaleString("en")} rows: the CIs of the first ${opts.csvPods} pods, imported into a database of their own`] : []),
     `note: the benchmark (this process) shares the machine's ${os.cpus().length} cores with the server${opts.dbs.includes("pg") ? " and PostgreSQL" : ""}.`,
   ]);
   let failed = 0;
   for (const kind of opts.dbs) {
     try {
-      print(resultLines(await runOne(kind, opts), opts));
+      if (opts.csvPods) print(csvLines(await runCsv(kind, opts)));
+      if (!opts.csvOnly) print(resultLines(await runOne(kind, opts), opts));
     } catch (err) {
       failed++;
       print(["", `== ${kind}: FAILED ==`, String(err.stack ?? err)]);

@@ -4,7 +4,6 @@
  * audit trail and outbox in step. Changes travel as flat field maps:
  * `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
  */
-import { randomUUID } from "node:crypto";
 import type { ExpressionBuilder, Insertable, Selectable } from "kysely";
 import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
 import type { CiHistoryTable, CisTable, Database, DbOrTrx } from "../../platform/db/schema.js";
@@ -16,6 +15,7 @@ import { nowIso } from "../../platform/time.js";
 import { requireClass, validateAttributes, type ClassCatalog } from "./classes.service.js";
 import { insertRows } from "./bulk.write.js";
 import { identifierRows, identifiersFromRows, IDENTIFIERS, normaliseIdentifiers, UNIQUE_KINDS, fieldOfKind } from "./cmdb.identifiers.js";
+import { newId } from "./cmdb.ids.js";
 
 /** Field name -> value; `null` clears an attribute or identifier. */
 export type FlatFields = Record<string, unknown>;
@@ -201,7 +201,7 @@ async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string
 /** A CI that does not exist yet, built from flat fields (class and name required); nothing is checked or written. */
 export function newCi(fields: FlatFields, now: string = nowIso()): Ci {
   const blank: Ci = {
-    id: randomUUID(),
+    id: newId(),
     class: "",
     name: "",
     attributes: {},

@@ -28,7 +28,7 @@ import { EXPORT_COLUMNS, fieldOf, IDENTIFIER_COLUMN, parseMatchKeys, resolveHead
 
 /** 100,000 rows are 10-20 MB; leave room for wide files. */
 export const IMPORT_BODY_LIMIT = 200 * 1024 * 1024;
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 1_000;
 const MAX_ERRORS = 1_000;
 const MAX_CHANGES = 10_000;
 const MAX_WARNINGS = 50;

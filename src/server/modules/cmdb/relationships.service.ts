@@ -1,5 +1,4 @@
 /** Relationship types ("depends on / used by") and the typed, directional links between CIs. */
-import { randomUUID } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { CiRef, CreateRelationshipBody, CreateRelationshipTypeBody, ListRelationshipsQuery, Relationship, RelationshipType } from "../../../contract/index.js";
 import type { CiRelationshipsTable, CiRelationshipTypesTable, Db, DbOrTrx } from "../../platform/db/schema.js";
@@ -11,6 +10,7 @@ import { ConflictError, isUniqueViolation, NotFoundError, ValidationError } from
 import { paginate, sortSpec } from "../../platform/list.js";
 import { nowIso } from "../../platform/time.js";
 import { loadCi } from "./cis.records.js";
+import { newId } from "./cmdb.ids.js";
 
 function toType(row: Selectable<CiRelationshipTypesTable>): RelationshipType {
   return { name: row.name, label: row.label, reverseLabel: row.reverse_label, impact: row.impact as RelationshipType["impact"], builtin: toBool(row.builtin) };
@@ -87,7 +87,7 @@ export function selfRelationship(): ValidationError {
 /** Every row a new link writes: the relationship, its audit entry and its outbox event. Nothing is checked. */
 export function linkRows(actor: Actor, source: string, input: CreateRelationshipBody) {
   const now = nowIso();
-  const row = { id: randomUUID(), source_id: input.sourceId, type: input.type, target_id: input.targetId, data_source: source, created_at: now };
+  const row = { id: newId(), source_id: input.sourceId, type: input.type, target_id: input.targetId, data_source: source, created_at: now };
   return {
     relationship: row,
     audit: auditRow(actor, { action: "create", entity: "ci_relationship", entityId: row.id, after: toRelationship(row) }, now),
