@@ -199,7 +199,7 @@ describe("Change management web UI", () => {
   });
 
   it("warns about conflicts when the change is scheduled, and lists them on the change", async () => {
-    await agent.reload();
+    // the agent's open page follows the decision without a reload
     await visible(card(agent, "Approvals").getByText("1 / 1 approved"));
     await card(agent, "Change").getByRole("button", { name: "Schedule…" }).click();
     const dialog = agent.getByRole("dialog", { name: `Schedule ${changeNumber}` });
@@ -251,5 +251,31 @@ describe("Change management web UI", () => {
     await screenshot(agent, "changes-calendar.png");
     await bar.click();
     await visible(agent.getByRole("heading", { level: 1, name: new RegExp(TITLE) }));
+  });
+  it("lets an admin add a blackout window for one service, shaded on the calendar", async () => {
+    const admin = await newPage();
+    await signIn(admin, ADMIN);
+    await admin.goto("/changes/blackouts");
+    await visible(admin.getByRole("heading", { level: 1, name: "Blackout windows" }));
+    await visible(admin.getByRole("table", { name: "Blackout windows" }).getByText("Quarter-end freeze"));
+    await admin.getByRole("button", { name: "New blackout window" }).click();
+    const dialog = admin.getByRole("dialog", { name: "New blackout window" });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await visible(dialog.getByText("Give the window a name"));
+    await dialog.getByLabel("Name").fill("Black Friday");
+    await dialog.getByLabel("Starts").fill(localInput(at(4, 0)));
+    await dialog.getByLabel("Ends").fill(localInput(at(3, 0)));
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await visible(dialog.getByText("The end must be after the start"));
+    await dialog.getByLabel("Ends").fill(localInput(at(5, 0)));
+    await dialog.getByRole("combobox", { name: "Configuration item" }).fill("Online");
+    await dialog.getByRole("option", { name: /Online shop/ }).click();
+    await visible(dialog.getByRole("list", { name: "CIs and services of the window" }).getByText("Online shop"));
+    await dialog.getByRole("button", { name: "Save" }).click();
+    const row = await visible(admin.getByRole("table", { name: "Blackout windows" }).getByRole("row", { name: /Black Friday/ }));
+    await visible(row.getByText("Online shop"));
+    await row.getByRole("link").click();
+    await visible(admin.getByRole("region", { name: "Change calendar, week view" }).getByText("Black Friday"));
+    await admin.context().close();
   });
 });

@@ -85,7 +85,8 @@ function DecisionForm({ ticket, onDecided }: { ticket: Ticket; onDecided: (answe
  */
 export function ApprovalsPanel({ ticket, canWrite, onDecided }: { ticket: Ticket; canWrite: boolean; onDecided: () => void }) {
   const { user } = useSession();
-  const approvals = useApi((signal) => getApprovals(ticket.number, signal), [ticket.number, ticket.version, ticket.state]);
+  // the ticket page reloads the ticket when its timeline grows (a decision adds an entry): follow it
+  const approvals = useApi((signal) => getApprovals(ticket.number, signal), [ticket]);
   const [answer, setAnswer] = useState<ChangeApprovals | null>(null);
   // the decision's answer shows at once; the next load (the ticket changed) replaces it
   useEffect(() => setAnswer(null), [approvals.data]);
