@@ -163,6 +163,17 @@ describe("change approvals", () => {
     expect(["approved", "rejected"]).toContain(decided[0].decision);
   });
 
+  it("completes an `all` round exactly once when the last two approvals arrive together", async () => {
+    const cab = await k.group("CAB", [alice, bob]);
+    await k.rule({ name: "CAB", groupId: cab, rule: "all" });
+    const ref = await authorizing();
+    const both = await Promise.all([approve(ref, alice), approve(ref, bob)]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    expect((await approvals(ref)).status).toBe("approved");
+    const events = await k.t.db.selectFrom("outbox").select("payload").where("type", "=", "change.approved").execute();
+    expect(events.filter((e) => JSON.parse(e.payload).number === ref)).toHaveLength(1);
+  });
+
   it("manages approval rules: admins configure, agents read, bad input is refused", async () => {
     const cab = await k.group("CAB", [alice]);
     const created = await k.rule({ name: "CAB", groupId: cab, rule: "n_of", required: 1, risks: ["high"] });

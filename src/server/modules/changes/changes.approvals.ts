@@ -203,13 +203,14 @@ export async function listApprovals(db: DbOrTrx, actor: Actor, ref: string): Pro
 export async function approveChange(db: Db, actor: Actor, ref: string, input: ApprovalDecisionBody): Promise<ChangeApprovals> {
   requirePermission(actor, "tickets.write");
   await db.transaction().execute(async (trx) => {
-    const { ticket, fields } = await requireChange(trx, ref);
+    const { ticket } = await requireChange(trx, ref);
+    const round = await lockRound(trx, ticket.id);
     if (ticket.state !== "authorize") throw notAuthorizing(ticket);
-    await recordDecision(trx, actor, ticket, fields.round, "approved", input.comment ?? null);
-    const rules = progressOf((await roundRows(trx, [ticket.id])).filter((r) => r.round === fields.round));
+    await recordDecision(trx, actor, ticket, round, "approved", input.comment ?? null);
+    const rules = progressOf((await roundRows(trx, [ticket.id])).filter((r) => r.round === round));
     if (rules.every((r) => r.met)) {
-      await addEntry(trx, actor, ticket.id, { type: "system", public: false, body: "All approvals given: the change may be scheduled", data: { round: fields.round, approved: true } });
-      await emit(trx, { type: "change.approved", payload: { id: ticket.id, number: ticket.number, round: fields.round } });
+      await addEntry(trx, actor, ticket.id, { type: "system", public: false, body: "All approvals given: the change may be scheduled", data: { round, approved: true } });
+      await emit(trx, { type: "change.approved", payload: { id: ticket.id, number: ticket.number, round } });
     }
   });
   return listApprovals(db, actor, ref);
@@ -234,6 +235,21 @@ export async function rejectChange(db: Db, actor: Actor, ref: string, input: App
     await applyTransition(trx, board, ticket.id, { transition: "reject", reason: input.comment! });
   });
   return listApprovals(db, actor, ref);
+}
+
+/**
+ * Locks the change's details row (PostgreSQL row lock; SQLite serialises writers anyway) so
+ * that of two last approvals arriving together exactly one sees the round complete; returns
+ * the current round as of the lock.
+ */
+async function lockRound(trx: Trx, ticketId: string): Promise<number> {
+  const row = await trx
+    .updateTable("change_details")
+    .set({ approval_round: sql`approval_round` })
+    .where("ticket_id", "=", Number(ticketId))
+    .returning("approval_round")
+    .executeTakeFirst();
+  return Number(row?.approval_round ?? 0);
 }
 
 function notAuthorizing(ticket: Ticket) {
