@@ -24,6 +24,7 @@ import { registerEventsModule } from "./modules/events/index.js";
 import { registerTicketsModule } from "./modules/tickets/index.js";
 import { registerProblemsModule } from "./modules/problems/index.js";
 import { registerIncidentsModule } from "./modules/incidents/index.js";
+import { registerChangesModule } from "./modules/changes/index.js";
 import { registerSlaModule } from "./modules/sla/index.js";
 import fs from "node:fs";
 import path from "node:path";
@@ -120,6 +121,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   registerEventsModule(app, ctx);
   registerIncidentsModule(app, ctx);
   registerTicketsModule(app, ctx);
+  registerChangesModule(app, ctx);
   registerSlaModule(app, ctx);
   registerProblemsModule(app, ctx);
 
