@@ -4,15 +4,15 @@ import { registerKind } from "../tickets/index.js";
 import { PROBLEM_FLOW } from "./problems.flow.js";
 import { problemHooks } from "./problems.service.js";
 import { problemRoutes } from "./problems.routes.js";
-import { suggestOnIncident } from "./problems.suggest.js";
+import { registerProblemEvents } from "./problems.events.js";
 
 export { PROBLEM_FLOW, PROBLEM_STATES, PROBLEM_RESOLUTION_CODES, type ProblemState } from "./problems.flow.js";
 export { listKnownErrors } from "./problems.known-errors.js";
 export { listSuggestions } from "./problems.suggest.js";
 
-/** Registers the problem kind (replacing the core's default), its event handler and its routes. */
+/** Registers the problem kind (replacing the core's default), its event handlers and its routes. */
 export function registerProblemsModule(app: App, ctx: AppContext): void {
   registerKind({ kind: "problem", prefix: "PRB", label: "Problem", flow: PROBLEM_FLOW, hooks: problemHooks });
-  ctx.events.on("ticket.created", (event) => suggestOnIncident(ctx.db, event));
+  registerProblemEvents(ctx);
   problemRoutes(app, ctx);
 }

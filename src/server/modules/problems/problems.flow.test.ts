@@ -106,6 +106,22 @@ describe("problem flow", () => {
     expect((await move(p.number, { transition: "cancel", reason: "Duplicate of another problem" })).json()).toMatchObject({ state: "canceled", open: false });
   });
 
+  it("keeps the root cause through close, and refuses change fields on problems", async () => {
+    const p = await create({ problem: { rootCause: "c" } });
+    await move(p.number, { transition: "analyse" });
+    await move(p.number, { transition: "resolve", resolutionCode: "fixed", resolutionNotes: "n" });
+    const res = await move(p.number, { transition: "close", problem: { rootCause: null } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.field).toBe("problem.rootCause");
+    expect((await get(p.number)).state).toBe("resolved");
+    const withChange = await t.app.inject({ method: "POST", url: "/api/v1/problems", headers: t.admin.auth, payload: { title: "x", change: { type: "normal" } } });
+    expect(withChange.statusCode).toBe(400);
+    expect(withChange.json()).toMatchObject({ error: "ticket.fields_of_other_kind", details: { field: "change" } });
+    const patched = await t.app.inject({ method: "PATCH", url: `/api/v1/tickets/${p.number}`, headers: t.admin.auth, payload: { change: { risk: "low" } } });
+    expect(patched.statusCode).toBe(400);
+    expect(patched.json().details.field).toBe("change");
+  });
+
   it("refuses unknown transitions with 400 naming the field", async () => {
     const p = await create();
     const res = await move(p.number, { transition: "fly" });

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Worker } from "../../platform/jobs.js";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { noteKnownErrors } from "./problems.events.js";
 
 describe("known error database", () => {
   let t: TestApp;
@@ -73,6 +75,39 @@ describe("known error database", () => {
     const bad = await t.app.inject({ url: `/api/v1/problems/known-errors?incident=${onCi.number}`, headers: t.admin.auth });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details.field).toBe("incident");
+  });
+
+  it("notes the open known errors on a new incident's CI or category, for agents only, once", async () => {
+    const ci = (await t.app.inject({ method: "POST", url: "/api/v1/cis", headers: t.admin.auth, payload: { class: "linux_server", name: "vpn-gw" } })).json();
+    const onCi = await open("problems", { title: "VPN drops hourly", ciId: ci.id, problem: { knownError: true, workaround: "Reconnect with the legacy profile" } });
+    const inCategory = await open("problems", { title: "Tunnel MTU", category: "vpn", problem: { knownError: true, rootCause: "MTU 1500 on the tunnel" } });
+    await open("problems", { title: "Not known", ciId: ci.id, problem: { workaround: "w" } });
+    const fixed = await open("problems", { title: "Fixed already", ciId: ci.id, problem: { knownError: true, workaround: "old", rootCause: "r" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/tickets/${fixed.number}/transitions`, headers: t.admin.auth, payload: { transition: "analyse" } });
+    await t.app.inject({ method: "POST", url: `/api/v1/tickets/${fixed.number}/transitions`, headers: t.admin.auth, payload: { transition: "resolve", resolutionCode: "fixed", resolutionNotes: "n" } });
+    const requester = await t.user("requester");
+    const reported = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: requester.auth, payload: { title: "VPN keeps dropping", ciId: ci.id, category: "vpn" } });
+    expect(reported.statusCode, reported.body).toBe(201);
+    const incident = reported.json();
+    const plain = await open("incidents", { title: "Unrelated" });
+    const worker = new Worker({ db: t.db, jobs: t.built.ctx.jobs, events: t.built.ctx.events });
+    while ((await worker.tick()) > 0);
+
+    const notes = async (ref: string, who = t.admin) =>
+      (await t.app.inject({ url: `/api/v1/tickets/${ref}/timeline`, headers: who.auth })).json().items.filter((e: { actorName: string }) => e.actorName === "Known error database");
+    const [note] = await notes(incident.number);
+    expect(note).toMatchObject({ type: "system", public: false });
+    expect(note.body).toContain(`${onCi.number} VPN drops hourly`);
+    expect(note.body).toContain("Workaround: Reconnect with the legacy profile");
+    expect(note.body).toContain(`${inCategory.number} Tunnel MTU`);
+    expect(note.body).toContain("Root cause: MTU 1500 on the tunnel");
+    expect(note.body).not.toContain(fixed.number);
+    expect(note.data.knownErrors.map((k: { number: string }) => k.number).sort()).toEqual([onCi.number, inCategory.number].sort());
+    expect(await notes(incident.number, requester)).toEqual([]);
+    expect(await notes(plain.number)).toEqual([]);
+    // A retried event adds nothing.
+    await noteKnownErrors(t.db, { id: 0, type: "ticket.created", payload: { id: incident.id, kind: "incident" }, createdAt: new Date().toISOString() });
+    expect(await notes(incident.number)).toHaveLength(1);
   });
 
   it("refuses requesters and bad queries", async () => {

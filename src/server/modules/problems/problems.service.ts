@@ -13,7 +13,7 @@ import { recordAudit } from "../../platform/audit.js";
 import { ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
 import type { FieldChange, KindHooks } from "../tickets/index.js";
-import { NEEDS_ROOT_CAUSE } from "./problems.flow.js";
+import { NEEDS_ROOT_CAUSE, PROBLEM_FLOW } from "./problems.flow.js";
 import { addEntry } from "./problems.core.js";
 
 /** States in which a problem must keep its root cause (it was required to get there). */
@@ -96,9 +96,15 @@ async function requireRootCause(trx: Trx, ticket: Ticket, transition: string, bo
   }
 }
 
+/** Change fields have no place on a problem; refusing them beats dropping them silently. */
+function refuseChangeFields(input: { change?: unknown }): void {
+  if (input.change !== undefined) throw new ValidationError("ticket.fields_of_other_kind", "Problems take no change fields", { field: "change" });
+}
+
 /** The problem kind's hooks (registered by registerProblemsModule). */
 export const problemHooks: KindHooks = {
   async validateCreate(_trx: Trx, _actor: Actor, input: CreateTicketBody) {
+    refuseChangeFields(input);
     // Throws on an incomplete known error before anything is written.
     merge(EMPTY, input.problem, null);
   },
@@ -108,6 +114,7 @@ export const problemHooks: KindHooks = {
   },
 
   async update(trx: Trx, _actor: Actor, before: Ticket, input: UpdateTicketBody) {
+    refuseChangeFields(input);
     return applyInput(trx, before, input.problem, before.state);
   },
 
@@ -121,10 +128,12 @@ export const problemHooks: KindHooks = {
   },
 
   async beforeTransition(trx: Trx, actor: Actor, ticket: Ticket, transition: string, body: TransitionBody) {
+    refuseChangeFields(body);
     await requireRootCause(trx, ticket, transition, body);
     if (!body.problem) return;
     // Fields sent with the transition are checked against the state the problem is heading to.
-    const changes = await applyInput(trx, ticket, body.problem, null);
+    const to = PROBLEM_FLOW.transitions[transition as keyof typeof PROBLEM_FLOW.transitions]?.to ?? null;
+    const changes = await applyInput(trx, ticket, body.problem, to);
     if (changes.length > 0) {
       await addEntry(trx, actor, ticket.id, { type: "field_change", public: false, data: { changes } });
       await recordAudit(trx, actor, {

@@ -1,0 +1,59 @@
+/**
+ * Handlers of the ticket core's events: a new incident may bring its CI or category to the
+ * suggestion threshold, and may match known errors whose workaround the agent should see.
+ */
+import type { AppContext } from "../../platform/context.js";
+import type { Db } from "../../platform/db/schema.js";
+import { SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
+import type { DomainEvent } from "../../platform/outbox.js";
+import { addEntry } from "./problems.core.js";
+import { suggestOnIncident } from "./problems.suggest.js";
+
+/** How many matching known errors are noted on an incident. */
+const NOTED = 5;
+const WORKAROUND_PREVIEW = 500;
+const KNOWN_ERROR_ACTOR: Actor = { ...SYSTEM_ACTOR, name: "Known error database" };
+
+/**
+ * Handler of `ticket.created`: notes on a new incident (work note level) the open known errors
+ * on its CI or in its category, with their workarounds. Safe to run twice for one incident.
+ */
+export async function noteKnownErrors(db: Db, event: DomainEvent): Promise<void> {
+  if (event.payload.kind !== "incident") return;
+  const id = Number(event.payload.id);
+  const incident = await db.selectFrom("tickets").select(["ci_id", "category"]).where("id", "=", id).executeTakeFirst();
+  if (!incident || (!incident.ci_id && !incident.category)) return;
+  const { ci_id: ciId, category } = incident;
+  const matches = await db
+    .selectFrom("problem_details as d")
+    .innerJoin("tickets as p", "p.id", "d.ticket_id")
+    .select(["p.id", "p.number", "p.title", "d.workaround", "d.root_cause"])
+    .where("d.known_error", "=", true)
+    .where("p.is_open", "=", true)
+    .where((eb) => eb.or([...(ciId ? [eb("p.ci_id", "=", ciId)] : []), ...(category ? [eb("p.category", "=", category)] : [])]))
+    .orderBy("d.known_error_at", "desc")
+    .limit(NOTED)
+    .execute();
+  if (matches.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    // A retried event must not note the same known errors twice.
+    const noted = await trx.selectFrom("ticket_timeline").select("id").where("ticket_id", "=", id).where("type", "=", "system").where("actor_name", "=", KNOWN_ERROR_ACTOR.name).executeTakeFirst();
+    if (noted) return;
+    const lines = matches.map((m) => {
+      const workaround = m.workaround ? `Workaround: ${m.workaround.slice(0, WORKAROUND_PREVIEW)}` : `Root cause: ${(m.root_cause ?? "").slice(0, WORKAROUND_PREVIEW)}`;
+      return `- ${m.number} ${m.title}\n  ${workaround.replace(/\n/g, "\n  ")}`;
+    });
+    await addEntry(trx, KNOWN_ERROR_ACTOR, id, {
+      type: "system",
+      public: false,
+      body: `Known errors that may apply:\n${lines.join("\n")}`,
+      data: { knownErrors: matches.map((m) => ({ id: String(m.id), number: m.number })) },
+    });
+  });
+}
+
+/** Subscribes the module's handlers. */
+export function registerProblemEvents(ctx: AppContext): void {
+  ctx.events.on("ticket.created", (event) => suggestOnIncident(ctx.db, event));
+  ctx.events.on("ticket.created", (event) => noteKnownErrors(ctx.db, event));
+}
