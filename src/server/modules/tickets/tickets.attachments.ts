@@ -126,7 +126,12 @@ export async function addAttachment(
     });
     return toAttachment(row);
   } catch (err) {
-    out.destroy();
+    // The file may still be opening: wait for the stream to close, or the removal could run first.
+    if (!out.closed) {
+      const closed = new Promise((resolve) => out.once("close", resolve));
+      out.destroy();
+      await closed;
+    }
     await fs.promises.rm(file, { force: true });
     throw err;
   }
