@@ -162,7 +162,14 @@ describe("Change management web UI", () => {
     await visible(change.getByText("Normal", { exact: true }));
     await visible(change.getByText("pg_upgrade --link on the replica"));
     await visible(card(agent, "Approvals").getByText("Not requested yet"));
-    await visible(card(agent, "Affected CIs and impacted services").getByText("Online shop"));
+    const impact = card(agent, "Affected CIs and impacted services");
+    await visible(impact.getByText("Online shop"));
+    await impact.getByRole("button", { name: "Add affected CI" }).click();
+    await impact.getByRole("combobox", { name: "Configuration item" }).fill("Shop web");
+    await impact.getByRole("option", { name: /Shop web app/ }).click();
+    await visible(impact.getByRole("list", { name: "Affected CIs" }).getByText("Shop web app"));
+    await impact.getByRole("button", { name: "Refresh from CMDB" }).click();
+    await visible(impact.getByRole("list", { name: "Impacted services" }).getByText("Online shop"));
   });
 
   it("sends the change to the CAB", async () => {

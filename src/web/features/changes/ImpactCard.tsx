@@ -86,13 +86,18 @@ export function ImpactCard({ ticket, canWrite, linkCis, onChanged }: { ticket: T
           />
           {editable ? (
             adding ? (
-              <TicketCiField
-                value={null}
-                onChange={(ci) => {
-                  setAdding(false);
-                  if (ci && !affected.some((a) => a.id === ci.id)) void setAffected([...affected.map((a) => a.id), ci.id], `${ci.name} added`);
-                }}
-              />
+              <div className="change-add-ci">
+                <TicketCiField
+                  value={null}
+                  onChange={(ci) => {
+                    setAdding(false);
+                    if (ci && !affected.some((a) => a.id === ci.id)) void setAffected([...affected.map((a) => a.id), ci.id], `${ci.name} added`);
+                  }}
+                />
+                <Button size="sm" variant="ghost" onClick={() => setAdding(false)}>
+                  Cancel
+                </Button>
+              </div>
             ) : (
               <Button size="sm" variant="ghost" icon="plus" onClick={() => setAdding(true)}>
                 Add affected CI
