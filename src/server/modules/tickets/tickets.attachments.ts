@@ -128,7 +128,7 @@ export async function addAttachment(
   } catch (err) {
     // The file may still be opening: wait for the stream to close, or the removal could run first.
     if (!out.closed) {
-      const closed = new Promise((resolve) => out.once("close", resolve));
+      const closed = new Promise<void>((resolve) => out.once("close", () => resolve()));
       out.destroy();
       await closed;
     }
