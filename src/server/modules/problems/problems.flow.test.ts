@@ -162,6 +162,8 @@ describe("problem flow", () => {
     const again = (await patch({ problem: { workaround: "Restart the print spooler" } })).json();
     expect(again.problem.knownErrorAt).toBe(known.problem.knownErrorAt);
     expect((await patch({ problem: { workaround: null } })).json().error).toBe("problem.known_error_incomplete");
+    const announced = await t.db.selectFrom("outbox").select("payload").where("type", "=", "problem.known_error").execute();
+    expect(announced.map((r) => JSON.parse(r.payload))).toEqual([{ id: p.id, number: p.number, ciId: null, category: null }]);
     const off = (await patch({ problem: { knownError: false } })).json();
     expect(off.problem).toMatchObject({ knownError: false, knownErrorAt: null });
     const timeline = (await t.app.inject({ url: `/api/v1/tickets/${p.number}/timeline`, headers: t.admin.auth })).json().items;

@@ -10,6 +10,7 @@ import type { ProblemDetailsTable } from "../../platform/db/schema.tickets.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { toBool } from "../../platform/db/dialect.js";
 import { recordAudit } from "../../platform/audit.js";
+import { emit } from "../../platform/outbox.js";
 import { ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
 import type { FieldChange, KindHooks } from "../tickets/index.js";
@@ -63,13 +64,17 @@ function changesOf(before: ProblemFields, after: ProblemFields): FieldChange[] {
   return keys.filter((k) => before[k] !== after[k]).map((k) => ({ field: `problem.${k}`, from: before[k], to: after[k] }));
 }
 
-async function save(trx: Trx, ticketId: string, fields: ProblemFields): Promise<void> {
+/** Stores the fields; a problem that just became a known error is announced (`problem.known_error`). */
+async function save(trx: Trx, ticket: Ticket, before: ProblemFields, fields: ProblemFields): Promise<void> {
   const row = { root_cause: fields.rootCause, workaround: fields.workaround, known_error: fields.knownError, known_error_at: fields.knownErrorAt };
   await trx
     .insertInto("problem_details")
-    .values({ ticket_id: Number(ticketId), ...row })
+    .values({ ticket_id: Number(ticket.id), ...row })
     .onConflict((oc) => oc.column("ticket_id").doUpdateSet(row))
     .execute();
+  if (fields.knownError && !before.knownError) {
+    await emit(trx, { type: "problem.known_error", payload: { id: ticket.id, number: ticket.number, ciId: ticket.ci?.id ?? null, category: ticket.category } });
+  }
 }
 
 /** Writes a problem input onto a ticket; returns what changed. */
@@ -78,7 +83,7 @@ async function applyInput(trx: Trx, ticket: Ticket, input: ProblemInput | undefi
   const before = await loadProblemFields(trx, ticket.id);
   const after = merge(before, input, state);
   const changes = changesOf(before, after);
-  if (changes.length > 0 || after.knownErrorAt !== before.knownErrorAt) await save(trx, ticket.id, after);
+  if (changes.length > 0 || after.knownErrorAt !== before.knownErrorAt) await save(trx, ticket, before, after);
   return changes;
 }
 
@@ -110,7 +115,7 @@ export const problemHooks: KindHooks = {
   },
 
   async afterCreate(trx: Trx, _actor: Actor, ticket: Ticket, input: CreateTicketBody) {
-    await save(trx, ticket.id, merge(EMPTY, input.problem, null));
+    await save(trx, ticket, EMPTY, merge(EMPTY, input.problem, null));
   },
 
   async update(trx: Trx, _actor: Actor, before: Ticket, input: UpdateTicketBody) {
