@@ -18,6 +18,8 @@ const USAGE = `usage: npm run bench -- ticket-create [options]
   --connections N        concurrent closed-loop clients, one keep-alive connection each (default 50)
   --duration S           measured seconds (default 10)
   --warmup S             warm-up seconds, not measured (default 2)
+  --api-only             run the server as OPSDESK_ROLE=api: no workers in the process, so the outbox
+                         events of the creations (problem suggestions, SLA) are left for a worker node
   --cpu-prof             run the server under node --cpu-prof; print where its time went in the window
   --max-wait S           wait up to S seconds for the machine to go quiet before measuring (default 120; 0: don't)
   --no-build             measure the existing dist/ instead of running npm run build:server
@@ -32,6 +34,7 @@ function options() {
       duration: { type: "string", default: "10" },
       warmup: { type: "string", default: "2" },
       "cpu-prof": { type: "boolean", default: false },
+      "api-only": { type: "boolean", default: false },
       "max-wait": { type: "string", default: "120" },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -45,7 +48,7 @@ function options() {
     if (!(n >= min)) throw new UsageError(`--${name} must be a number >= ${min}\n${USAGE}`);
     return n;
   };
-  return { dbs, connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, cpuProf: v["cpu-prof"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
+  return { dbs, connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, cpuProf: v["cpu-prof"], apiOnly: v["api-only"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
 }
 
 function cpuNow(pid) {
@@ -77,6 +80,7 @@ async function verify(server, headers, acknowledged, failedResponses) {
 
 async function runOne(kind, opts) {
   const db = await freshDatabase(kind);
+  if (opts.apiOnly) db.env = { ...db.env, OPSDESK_ROLE: "api" };
   try {
     const profDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-")) : null;
     const server = await spawnServer(db, { admin: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
@@ -133,7 +137,7 @@ function resultLines(r, opts, cores) {
   const s = r.sample;
   return [
     "",
-    `== ${r.db.label} ==`,
+    `== ${r.db.label}${opts.apiOnly ? ", OPSDESK_ROLE=api (no workers)" : ", all roles in one process (API and workers)"} ==`,
     `POST /api/v1/incidents (CI, group, impact/urgency, category, tags; answer is the full ticket with impacted services); ${opts.connections} closed-loop clients; ${opts.warmupMs / 1000} s warm-up, ${opts.durationMs / 1000} s measured`,
     `example:     ${s.number} priority ${s.priority}, ci ${s.ci?.name}, ${s.services?.length ?? 0} impacted service(s), ${s.allowedTransitions?.length ?? 0} allowed transitions`,
     `throughput:  ${Math.round(r.rps)} creates/s (${r.requests} in the window)`,

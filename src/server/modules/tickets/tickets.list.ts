@@ -40,6 +40,7 @@ export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQ
     q = q.where((eb: Eb) => eb.or([eb("t.requester_id", "=", me), eb("t.id", "in", eb.selectFrom("ticket_watchers").select("ticket_id").where("user_id", "=", me))]));
   }
   if (query.kind) q = q.where("t.kind", "=", query.kind);
+  let byWords = false;
   if (query.q) {
     const text = query.q.trim();
     if (NUMBER_LIKE.test(text)) {
@@ -48,6 +49,7 @@ export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQ
     } else {
       const words = searchWords(text);
       q = words.length ? q.where(fullText(db, words)) : q.where(sql<boolean>`1 = 0`);
+      byWords = words.length > 0;
     }
   }
   if (query.state) q = q.where("t.state", "in", csv(query.state));
@@ -70,7 +72,23 @@ export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQ
   }
   if (query.createdFrom) q = q.where("t.created_at", ">=", new Date(query.createdFrom).toISOString());
   if (query.createdTo) q = q.where("t.created_at", "<", new Date(query.createdTo).toISOString());
-  const page = await paginate(q, query, sortSpec(query.sort, SORTS, "-createdAt"), "t.id", toTicket, { db });
+  if (query.plannedFrom || query.plannedTo) {
+    // Changes whose planned window overlaps the range (their window lives beside the core).
+    const from = query.plannedFrom ? new Date(query.plannedFrom).toISOString() : null;
+    const to = query.plannedTo ? new Date(query.plannedTo).toISOString() : null;
+    q = q.where("t.id", "in", (eb: Eb) => {
+      let sub = eb.selectFrom("change_details").select("ticket_id").where("planned_start", "is not", null);
+      if (from) sub = sub.where("planned_end", ">", from);
+      if (to) sub = sub.where("planned_start", "<", to);
+      return sub;
+    });
+  }
+  let sort = sortSpec(query.sort, SORTS, "-createdAt");
+  // Newest first is creation order, which on SQLite (one writer) is id order: the matches of
+  // a word search are then read in rowid order and the page stops after `limit` of them,
+  // instead of sorting every match of a common word by date (bench/ticket-queries.mjs).
+  if (byWords && !isPostgres(db) && sort.column === SORTS.createdAt && sort.direction === "desc") sort = { column: "t.id", direction: "desc" };
+  const page = await paginate(q, query, sort, "t.id", toTicket, { db });
   await withKindFields(db, page.items as Ticket[]);
   return page;
 }

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
+import { param, runCompiled } from "./tickets.records.js";
 
 /** Digits after the prefix; numbers grow past them rather than wrap. */
 const WIDTH = 7;
@@ -21,11 +22,9 @@ export async function nextNumber(trx: Trx, kind: string, prefix: string): Promis
     const { rows } = await sql<{ v: string }>`select nextval(${`ticket_number_${kind}`}) as v`.execute(trx);
     return formatNumber(prefix, Number(rows[0].v));
   }
-  const row = await trx
-    .updateTable("ticket_counters")
-    .set({ next_value: sql`next_value + 1` })
-    .where("kind", "=", kind)
-    .returning("next_value")
-    .executeTakeFirstOrThrow();
+  // Compiled once: on the creation hot path building the query cost more than running it.
+  const [row] = await runCompiled<{ next_value: number }>(trx, "next-number", () =>
+    trx.updateTable("ticket_counters").set({ next_value: sql`next_value + 1` }).where("kind", "=", param("kind")).returning("next_value").compile(), { kind });
+  if (!row) throw new Error(`No ticket counter for ${kind}`);
   return formatNumber(prefix, row.next_value - 1);
 }

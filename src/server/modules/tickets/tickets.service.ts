@@ -198,9 +198,16 @@ async function createOne(trx: Trx, item: Creation, deferred: Deferred | null): P
   let services: Array<{ id: string; name: string }> = [];
   if (simple && input.ciId) {
     services = await impactedServicesOf(trx, input.ciId);
-    if (services.length) await trx.insertInto("ticket_cis").values(services.map((s) => ({ ticket_id: Number(id), ci_id: s.id, role: "service" }))).execute();
+    if (services.length) {
+      const rows = services.map((s, i) => ({ ticket_id: param("t"), ci_id: param(`c${i}`), role: "service" }));
+      await runCompiled(trx, `ticket-services-${services.length}`, () => trx.insertInto("ticket_cis").values(rows as never).compile(), { t: Number(id), ...Object.fromEntries(services.map((s, i) => [`c${i}`, s.id])) });
+    }
   } else if (input.ciId || input.affectedCiIds?.length) await refreshServices(trx, id);
-  await addEntry(trx, actor, id, { type: "created", public: true, data: { state, priority } }, now);
+  if (simple) {
+    // addEntry's row, through a compiled statement.
+    const entry = { ticket_id: Number(id), at: now, type: "created", public: pg ? true : 1, actor_id: actor.id, actor_name: actor.name, body: null, data: JSON.stringify({ state, priority }) };
+    await runCompiled(trx, "created-entry", () => trx.insertInto("ticket_timeline").values(Object.fromEntries(Object.keys(entry).map((k) => [k, param(k)])) as never).compile(), entry);
+  } else await addEntry(trx, actor, id, { type: "created", public: true, data: { state, priority } }, now);
   const audit: Parameters<typeof auditRow> = [actor, { action: "create", entity: "ticket", entityId: number, after: { kind, number, title: input.title, state, priority } }];
   const event = { type: "ticket.created", payload: { id, number, kind, state, priority, ciId: input.ciId ?? null, category: input.category ?? null, channel } };
   if (!simple || !names) {
@@ -330,12 +337,14 @@ export async function updateTicket(db: Db, actor: Actor, ref: string, input: Upd
         await setAffectedCis(trx, before.id, input.affectedCiIds);
       }
     }
+    // Kind rules (e.g. change risk) read the impacted services: bring them up to date first.
+    const cisChanged = changes.some((c) => c.field === "ciId" || c.field === "affectedCiIds");
+    if (cisChanged) await refreshServices(trx, before.id);
     if (def.hooks.update) changes.push(...(await def.hooks.update(trx, actor, before, input)));
     if (!changes.length) return decorate(trx, actor, before);
-    if (!set.version && !Object.keys(set).length) {
+    if (!Object.keys(set).length) {
       await trx.updateTable("tickets").set({ version: sql`version + 1`, updated_at: now }).where("id", "=", Number(before.id)).execute();
     }
-    if (changes.some((c) => c.field === "ciId" || c.field === "affectedCiIds")) await refreshServices(trx, before.id);
     await addEntry(trx, actor, before.id, { type: "field_change", public: false, data: { changes } }, now);
     await recordAudit(trx, actor, {
       action: "update",

@@ -9,6 +9,7 @@ import * as m0005 from "./migrations/0005-events.js";
 import * as m0006 from "./migrations/0006-sla.js";
 import * as m0007 from "./migrations/0007-changes.js";
 import * as m0009 from "./migrations/0009-problems.js";
+import * as m0010 from "./migrations/0010-ticket-indexes.js";
 
 /** Every migration, in order. Names are frozen once released. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0006-sla": m0006,
   "0007-changes": m0007,
   "0009-problems": m0009,
+  "0010-ticket-indexes": m0010,
 };
 
 /** Names of every migration, in order. */

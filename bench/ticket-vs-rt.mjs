@@ -1,0 +1,168 @@
+// Side by side with Request Tracker 5 (Debian): the same ticket create and read load (list, search, get) against RT's REST2 and OpsDesk's API in one run; rates and ratios.
+import { spawn, spawnSync } from "node:child_process";
+import http from "node:http";
+import os from "node:os";
+import { machineLines } from "./lib/machine.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { call, incidentBody, latencyStats, setupDesk } from "./lib/ticket-desk.mjs";
+
+const TARGET_CREATE_RATIO = 200;
+const TARGET_READ_RATIO = 50;
+const PEERS = process.env.PEERS_DIR || "/work/shared/peers";
+
+const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
+  --concurrency N   requests in flight against each system (default 4, rt-load's default)
+  --rt-count N      tickets created in RT (default 60; RT manages about 5-10/s)
+  --rt-reads N      RT requests per read kind: list, search, get (default 60)
+  --count N         tickets created in OpsDesk (default 5000)
+  --reads N         OpsDesk requests per read kind (default 2000)
+  --keep-rt         leave Request Tracker running afterwards even if this run started it
+  --no-build        measure the existing dist/ instead of running npm run build:server
+Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and
+loaded with ${PEERS}/rt-load.mjs, signed in once (session cookie, as a browser would be).`;
+
+function options() {
+  const v = parseOptions(
+    {
+      concurrency: { type: "string", default: "4" },
+      "rt-count": { type: "string", default: "60" },
+      "rt-reads": { type: "string", default: "60" },
+      count: { type: "string", default: "5000" },
+      reads: { type: "string", default: "2000" },
+      "keep-rt": { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
+  const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
+  return { concurrency: n("concurrency"), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], build: !v["no-build"] };
+}
+
+function rtScript(cmd) {
+  const res = spawnSync("bash", [`${PEERS}/rt.sh`, cmd], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return { code: res.status, out: `${res.stdout}${res.stderr}`.trim() };
+}
+
+/** Runs rt-load.mjs with --json and returns its phases by name. */
+function rtLoad(opts) {
+  return new Promise((resolve, reject) => {
+    const args = [`${PEERS}/rt-load.mjs`, "--login", `root:${process.env.RT_ROOT_PASSWORD || "peerpass1"}`, "--count", String(opts.rtCount), "--reads", String(opts.rtReads), "--concurrency", String(opts.concurrency), "--json", "--label", "ticket-vs-rt"];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`rt-load.mjs exited with ${code}: ${out.slice(0, 500)}`));
+      const result = JSON.parse(out.trim().split("\n").pop());
+      resolve({ ...result, byPhase: Object.fromEntries(result.phases.map((p) => [p.phase, p])) });
+    });
+  });
+}
+
+/** n requests with `concurrency` in flight, like rt-load's phases: rate over the phase and latency percentiles. */
+async function phase(n, concurrency, send) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const samples = [];
+  let next = 0;
+  let failed = 0;
+  const errors = {};
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < n; i = next++) {
+        const res = await send(agent, i);
+        samples.push(res.ms);
+        if (!res.ok) {
+          failed++;
+          errors[res.status] = (errors[res.status] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { ok: n - failed, failed, errors, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples) };
+}
+
+/** The same phases against OpsDesk: creates, then list pages (newest first), word searches and gets. */
+async function opsdeskLoad(opts) {
+  const db = await freshDatabase("sqlite");
+  try {
+    const server = await spawnServer(db, { admin: true });
+    try {
+      await waitReady(server);
+      const { headers } = await prepareApiClient(server);
+      const desk = await setupDesk(server, headers);
+      const ids = [];
+      const go = (method, path, body, want) => async (agent) => {
+        const res = await call(agent, server.baseUrl, method, path, headers, body);
+        return { ...res, ok: res.status === want };
+      };
+      // Warm-up, as rt-load's first requests warm RT's workers.
+      for (let i = 0; i < 20; i++) await go("POST", "/api/v1/incidents", incidentBody(1_000_000 + i, desk), 201)(undefined);
+      const create = await phase(opts.count, opts.concurrency, async (agent, i) => {
+        const res = await go("POST", "/api/v1/incidents", incidentBody(i, desk), 201)(agent);
+        if (res.ok) ids.push(JSON.parse(res.text).id);
+        return res;
+      });
+      const pages = Math.max(1, Math.floor(ids.length / 50));
+      const words = ["disk", "certificate", "login failures", "backup", "memory leak", "cpu"];
+      const list = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent));
+      const search = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent));
+      const get = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent));
+      return { create, list, search, get };
+    } finally {
+      await stopServer(server);
+    }
+  } finally {
+    await db.drop().catch(() => {});
+  }
+}
+
+const readRate = (r) => {
+  const n = r.list.ok + r.search.ok + r.get.ok;
+  return n / (r.list.seconds + r.search.seconds + r.get.seconds);
+};
+
+async function main() {
+  const opts = options();
+  ensureBuild({ build: opts.build });
+  print([
+    "bench ticket-vs-rt: ticket create and read load against Request Tracker 5 and OpsDesk, one after the other in one run",
+    ...machineLines(),
+    `code:    ${codeVersion()}`,
+    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.rtCount} creates and ${opts.rtReads} of each read; OpsDesk ${opts.count} creates and ${opts.reads} of each read`,
+  ]);
+  const wasRunning = rtScript("status").code === 0;
+  const started = rtScript("start");
+  if (started.code !== 0) throw new Error(`rt.sh start failed:\n${started.out}`);
+  print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
+  let rt;
+  try {
+    rt = await rtLoad(opts);
+  } finally {
+    if (!wasRunning && !opts.keepRt) rtScript("stop");
+  }
+  const od = await opsdeskLoad(opts);
+  const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${extra}`;
+  const rtP = (k) => ({ ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs });
+  const lines = ["", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`];
+  for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
+  lines.push("", "OpsDesk API (SQLite, bearer token, one server process):");
+  for (const k of ["create", "list", "search", "get"]) lines.push(row(k, od[k], `   ${(od[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
+  const rtRead = (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
+  const createRatio = od.create.perSec / rt.byPhase.create.perSec;
+  const readRatio = readRate(od) / rtRead;
+  const worstRead = Math.min(...["list", "search", "get"].map((k) => od[k].perSec / rtP(k).perSec));
+  lines.push(
+    "",
+    `reads over all three kinds: RT ${rtRead.toFixed(1)}/s, OpsDesk ${readRate(od).toFixed(0)}/s`,
+    targetLine(`create >= ${TARGET_CREATE_RATIO}x RT`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${od.create.perSec.toFixed(0)}/s vs ${rt.byPhase.create.perSec}/s`),
+    targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads)`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
+    targetLine("no failed requests", !Object.values(od).some((p) => p.failed) && !rt.phases.some((p) => p.failed), "OpsDesk and RT"),
+  );
+  print(lines);
+}
+
+main().catch((err) => reportFailure("ticket-vs-rt", err));
