@@ -125,11 +125,10 @@ export class Binder {
     const names = keys.filter((k) => k.kind === "name");
     for (let i = 0; i < names.length; i += CHUNK) {
       const part = [...new Set(names.slice(i, i + CHUNK).map((k) => k.value.toLowerCase()))];
-      const rows = await db.selectFrom("cis").select(["id", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).where("class", "<>", "unidentified").execute();
-      for (const r of rows) add(`name\u0000${r.lname}`, r.id);
-      const unidentified = await db.selectFrom("cis").select(["id", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).where("class", "=", "unidentified").execute();
-      // An unidentified CI answers to its name only when nothing better does.
-      for (const r of unidentified) if (!found.has(`name\u0000${r.lname}`)) add(`name\u0000${r.lname}`, r.id);
+      const rows = await db.selectFrom("cis").select(["id", "class", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).execute();
+      // An unidentified CI answers to its name only when no classified CI has that name.
+      for (const r of rows) if (r.class !== "unidentified") add(`name\u0000${r.lname}`, r.id);
+      for (const r of rows) if (r.class === "unidentified" && !found.has(`name\u0000${r.lname}`)) add(`name\u0000${r.lname}`, r.id);
     }
     for (const k of keys) {
       const ids = found.get(keyOf(k));

@@ -5,9 +5,11 @@
  */
 import type { Flow, StateMeta } from "../tickets/index.js";
 
+/** Every state of a problem, in the order of its life. */
 export const PROBLEM_STATES = ["new", "assess", "root_cause_analysis", "fix_in_progress", "resolved", "closed", "canceled"] as const;
 export type ProblemState = (typeof PROBLEM_STATES)[number];
 
+/** Label, colour and openness of each state. */
 export const PROBLEM_STATE_META: Record<ProblemState, StateMeta> = {
   new: { label: "New", color: "blue", open: true },
   assess: { label: "Assess", color: "indigo", open: true },
@@ -28,6 +30,7 @@ const WORKING: ProblemState[] = ["new", "assess", "root_cause_analysis", "fix_in
  */
 export const NEEDS_ROOT_CAUSE: ReadonlySet<string> = new Set(["start_fix", "resolve"]);
 
+/** The problem flow the kind registers (see the table in docs/problems.md). */
 export const PROBLEM_FLOW = {
   initial: "new",
   states: PROBLEM_STATE_META,

@@ -1,0 +1,267 @@
+// Event ingestion: POST /api/v2/alerts into a real Alertmanager 0.25 and into OpsDesk (SQLite, PostgreSQL) with the same load; alerts/s ratio, POST-to-incident latency, memory over a sustained run.
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { percentile } from "./lib/load.mjs";
+import { machineLines, residentMB, waitForQuiet, quietLines } from "./lib/machine.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+
+const USAGE = `usage: npm run bench -- alert-ingest [options]
+  --db sqlite|pg|both   OpsDesk databases, after Alertmanager (default both)
+  --distinct N          distinct alerts (fingerprints) per phase (default 10000)
+  --dup R               share of sent alerts that repeat a fingerprint (default 0.5)
+  --probes N            new critical alerts on CMDB hosts timed from POST to incident, per OpsDesk phase (default 40)
+  --sustain S           also run S seconds of steady load against OpsDesk (SQLite) and sample its memory (default 0; 600 for the 10-minute run)
+  --no-alertmanager     skip the Alertmanager run (no ratio then)
+  --no-build            measure the existing dist/
+Alertmanager: the Debian package prometheus-alertmanager (apt-get install prometheus-alertmanager).`;
+
+const PHASES = [
+  { name: "batches of 1", batch: 1, concurrency: 8 },
+  { name: "batches of 100", batch: 100, concurrency: 4 },
+];
+
+function options() {
+  const v = parseOptions(
+    {
+      db: { type: "string", default: "both" },
+      distinct: { type: "string", default: "10000" },
+      dup: { type: "string", default: "0.5" },
+      probes: { type: "string", default: "40" },
+      sustain: { type: "string", default: "0" },
+      "no-alertmanager": { type: "boolean", default: false },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
+  const dbs = v.db === "both" ? ["sqlite", "pg"] : [v.db];
+  if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
+  return { dbs, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"] };
+}
+
+/** mulberry32: the same duplicate pattern on every target. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Request bodies for one phase: `distinct` alerts, each once, plus duplicates, shuffled; pre-serialised. */
+function bodies({ distinct, dup, batch, tag }) {
+  const r = rng(batch * 7919 + 1);
+  const total = Math.round(distinct / (1 - dup));
+  const seq = Array.from({ length: total }, (_, i) => (i < distinct ? i : Math.floor(r() * distinct)));
+  for (let i = seq.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [seq[i], seq[j]] = [seq[j], seq[i]];
+  }
+  const startsAt = new Date().toISOString();
+  const endsAt = new Date(Date.now() + 3600_000).toISOString();
+  const sev = ["critical", "warning", "info"];
+  const alert = (i) => ({
+    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(i) },
+    annotations: { summary: `Synthetic alert ${i}`, description: `Load-test alert ${i}` },
+    startsAt,
+    endsAt,
+    generatorURL: `http://127.0.0.1:19090/graph?g0.expr=up`,
+  });
+  const out = [];
+  for (let o = 0; o < seq.length; o += batch) {
+    const part = seq.slice(o, o + batch).map(alert);
+    out.push({ n: part.length, buf: Buffer.from(JSON.stringify(part)) });
+  }
+  return out;
+}
+
+/** Sends every body with `concurrency` keep-alive clients; alerts/s over the whole phase and request latencies. */
+async function drive(baseUrl, headers, list, concurrency) {
+  const u = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const lat = [];
+  let next = 0;
+  let ok = 0;
+  let failed = 0;
+  const post = (buf) =>
+    new Promise((resolve) => {
+      const t0 = performance.now();
+      const req = http.request({ host: u.hostname, port: u.port, path: "/api/v2/alerts", method: "POST", agent, headers: { "content-type": "application/json", "content-length": buf.length, ...headers } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve({ status: res.statusCode, ms: performance.now() - t0 }));
+      });
+      req.on("error", () => resolve({ status: 0, ms: performance.now() - t0 }));
+      req.end(buf);
+    });
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < list.length) {
+        const b = list[next++];
+        const r = await post(b.buf);
+        lat.push(r.ms);
+        if (r.status === 200) ok += b.n;
+        else failed++;
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  return { alertsPerSec: ok / secs, seconds: secs, failed, p50: percentile(lat, 50), p99: percentile(lat, 99) };
+}
+
+const quiets = [];
+
+// ---------- Alertmanager ----------
+
+async function startAlertmanager() {
+  if (spawnSync("sh", ["-c", "command -v prometheus-alertmanager"]).status !== 0) throw new Error("prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager), or pass --no-alertmanager");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-am-"));
+  const port = await freePort();
+  fs.writeFileSync(path.join(dir, "am.yml"), "route:\n  receiver: none\n  group_by: ['alertname']\nreceivers:\n  - name: none\n");
+  const child = spawn("prometheus-alertmanager", [`--config.file=${dir}/am.yml`, `--storage.path=${dir}/data`, `--web.listen-address=127.0.0.1:${port}`, "--cluster.listen-address=", "--log.level=warn"], { stdio: "ignore" });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    const res = await request(`${baseUrl}/-/ready`).catch(() => null);
+    if (res?.status === 200) break;
+    await sleep(100);
+  }
+  return {
+    baseUrl,
+    pid: child.pid,
+    version: spawnSync("prometheus-alertmanager", ["--version"], { encoding: "utf8" }).stderr.split("\n")[0] || "prometheus-alertmanager",
+    stop: async () => {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------- OpsDesk ----------
+
+/** CIs whose hosts the probe alerts name, so each probe opens a new incident on its own CI. */
+async function seedProbeCis(server, headers, n) {
+  const cis = Array.from({ length: n }, (_, i) => ({ class: "linux_server", name: `probe-${i}`, criticality: "high", identifiers: { hostname: `probe-${i}`, fqdn: `probe-${i}.bench.example` } }));
+  const res = await request(`${server.baseUrl}/api/v1/cmdb/bulk`, { method: "POST", headers, body: { cis } });
+  if (res.status !== 200) throw new Error(`seeding probe CIs failed: ${res.status}`);
+  const list = JSON.parse((await request(`${server.baseUrl}/api/v1/cis?q=probe-&limit=500`, { headers })).text);
+  return new Map(list.items.map((c) => [c.name, c.id]));
+}
+
+/** While `running()`, posts one new critical alert on a fresh probe CI at a time and times until its incident is listed. */
+async function probeIncidents(server, headers, ciIds, offset, count, running) {
+  const out = [];
+  for (let i = offset; i < offset + count && running(); i++) {
+    const ciId = ciIds.get(`probe-${i}`);
+    const t0 = performance.now();
+    const res = await request(`${server.baseUrl}/api/v2/alerts`, { method: "POST", headers, body: [{ labels: { alertname: "ProbeDown", instance: `probe-${i}.bench.example:9100`, severity: "critical" } }] });
+    if (res.status !== 200) continue;
+    for (;;) {
+      const list = JSON.parse((await request(`${server.baseUrl}/api/v1/tickets?kind=incident&ciId=${ciId}&limit=1`, { headers })).text);
+      if (list.total > 0) break;
+      if (performance.now() - t0 > 30_000) throw new Error(`no incident for probe-${i} after 30 s`);
+      await sleep(5);
+    }
+    out.push(performance.now() - t0);
+    await sleep(50);
+  }
+  return out;
+}
+
+async function benchOpsDesk(kind, opts, lines) {
+  const db = await freshDatabase(kind);
+  const server = await spawnServer(db, { admin: true });
+  try {
+    await waitReady(server);
+    const { headers } = await prepareApiClient(server);
+    const ciIds = await seedProbeCis(server, headers, opts.probes * PHASES.length + 10);
+    const results = [];
+    for (const [p, phase] of PHASES.entries()) {
+      const list = bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `${kind}${p}` });
+      quiets.push(await waitForQuiet({ maxWaitMs: 60_000 }));
+      let running = true;
+      const probe = probeIncidents(server, headers, ciIds, p * opts.probes, opts.probes, () => running);
+      const r = await drive(server.baseUrl, headers, list, phase.concurrency);
+      running = false;
+      const incidentMs = (await probe).sort((a, b) => a - b);
+      results.push({ ...phase, ...r, incidentMs, rssMB: residentMB(server.pid) });
+    }
+    const stored = JSON.parse((await request(`${server.baseUrl}/api/v1/events/alerts/counts`, { headers })).text);
+    lines.push(`  stored after both phases: ${Object.values(stored.byStatus).reduce((a, b) => a + b, 0)} alerts (expected ${opts.distinct * 2} + probes)`);
+    if (opts.sustain > 0 && kind === "sqlite") results.sustain = await sustain(server, headers, opts);
+    return { label: db.label, results };
+  } finally {
+    await stopServer(server);
+    await db.drop();
+  }
+}
+
+/** Steady load for `sustain` seconds (batches of 100, 4 clients, the same 10,000 fingerprints over and over); RSS every 10 s. */
+async function sustain(server, headers, opts) {
+  const list = bodies({ distinct: opts.distinct, dup: opts.dup, batch: 100, tag: "sustain" });
+  const samples = [];
+  const end = Date.now() + opts.sustain * 1000;
+  let rounds = 0;
+  const sampler = setInterval(() => samples.push(residentMB(server.pid)), 10_000);
+  while (Date.now() < end) {
+    await drive(server.baseUrl, headers, list, 4);
+    rounds++;
+  }
+  clearInterval(sampler);
+  return { rounds, samples };
+}
+
+async function main() {
+  const opts = options();
+  const lines = [...machineLines(), `code:    ${codeVersion()}`, `load:    ${opts.distinct} distinct alerts per phase, ${opts.dup * 100}% duplicates; ${PHASES.map((p) => `${p.name} x ${p.concurrency} clients`).join(", ")}`];
+  print(lines.splice(0));
+  ensureBuild({ build: opts.build });
+  let am = null;
+  if (opts.alertmanager) {
+    const peer = await startAlertmanager();
+    try {
+      const r = [];
+      for (const [p, phase] of PHASES.entries()) {
+        quiets.push(await waitForQuiet({ maxWaitMs: 60_000 }));
+        r.push({ ...phase, ...(await drive(peer.baseUrl, {}, bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `am${p}` }), phase.concurrency)), rssMB: residentMB(peer.pid) });
+      }
+      am = { version: peer.version, results: r };
+      print([`\n${peer.version} (in memory only)`, ...r.map((x) => `  ${x.name.padEnd(15)} ${Math.round(x.alertsPerSec).toLocaleString("en")} alerts/s  request p50 ${ms(x.p50)} p99 ${ms(x.p99)}  RSS ${x.rssMB?.toFixed(0)} MB${x.failed ? `  FAILED ${x.failed}` : ""}`)]);
+    } finally {
+      await peer.stop();
+    }
+  }
+  for (const kind of opts.dbs) {
+    const out = [];
+    const o = await benchOpsDesk(kind, opts, out);
+    print([`\nOpsDesk on ${o.label} (durable, deduplicated, CI-bound, correlated)`]);
+    for (const [i, x] of o.results.entries()) {
+      const ref = am?.results[i];
+      const ratio = ref ? x.alertsPerSec / ref.alertsPerSec : null;
+      print([
+        `  ${x.name.padEnd(15)} ${Math.round(x.alertsPerSec).toLocaleString("en")} alerts/s  request p50 ${ms(x.p50)} p99 ${ms(x.p99)}  RSS ${x.rssMB?.toFixed(0)} MB${x.failed ? `  FAILED ${x.failed}` : ""}${ratio ? `  ratio to Alertmanager ${ratio.toFixed(2)}` : ""}`,
+        `  ${"".padEnd(15)} POST -> incident visible: n=${x.incidentMs.length} p50 ${ms(percentile(x.incidentMs, 50))} p99 ${ms(percentile(x.incidentMs, 99))} max ${ms(x.incidentMs.at(-1))}`,
+      ]);
+      if (kind === "sqlite" && ratio !== null) print([targetLine(`${x.name}: OpsDesk (SQLite) alerts/s >= Alertmanager`, ratio >= 1, `${ratio.toFixed(2)}x`)]);
+      print([targetLine(`${x.name}: POST -> incident p99 < 500 ms (${kind})`, percentile(x.incidentMs, 99) < 500, ms(percentile(x.incidentMs, 99)))]);
+    }
+    print(out);
+    if (o.results.sustain) {
+      const s = o.results.sustain.samples;
+      const growth = s.length > 2 ? s.at(-1) - s[1] : 0;
+      print([`  sustained ${opts.sustain}s: ${o.results.sustain.rounds} rounds; RSS every 10 s: ${s.map((x) => x.toFixed(0)).join(" ")} MB`, targetLine("memory flat over the sustained run (growth after the first sample < 50 MB)", growth < 50, `${growth.toFixed(0)} MB`)]);
+    }
+  }
+  print(quiets.flatMap((q) => quietLines(q)));
+}
+
+main().catch((err) => reportFailure("alert-ingest", err));
