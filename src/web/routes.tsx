@@ -68,14 +68,7 @@ export const ROUTES: RouteDef[] = [
   {
     path: "/operations",
     title: "Operations",
-    component: page(() => import("./features/events/OperationsConsolePage"), "OperationsConsolePage"),
-    requires: ["events.read"],
-  },
-  {
-    path: "/operations/groups/:id",
-    title: "Alert group",
-    component: page(() => import("./features/events/AlertGroupPage"), "AlertGroupPage"),
-    requires: ["events.read"],
+    component: page(() => import("./features/operations/OperationsPage"), "OperationsPage"),
   },
   {
     path: "/cmdb",
@@ -109,6 +102,9 @@ export const ROUTES: RouteDef[] = [
   },
   { path: "/assets", title: "Assets", component: page(() => import("./features/assets/AssetsPage"), "AssetsPage") },
   { path: "/knowledge", title: "Knowledge", component: page(() => import("./features/knowledge/KnowledgePage"), "KnowledgePage") },
+  { path: "/service-levels", title: "Service levels", component: page(() => import("./features/sla/SlaReportPage"), "SlaReportPage"), requires: ["sla.read"] },
+  { path: "/service-levels/definitions", title: "SLA definitions", component: page(() => import("./features/sla/SlaDefinitionsPage"), "SlaDefinitionsPage"), requires: ["sla.read"] },
+  { path: "/service-levels/calendars", title: "Business calendars", component: page(() => import("./features/sla/SlaCalendarsPage"), "SlaCalendarsPage"), requires: ["sla.read"] },
   { path: "/reports", title: "Reports", component: page(() => import("./features/reports/ReportsPage"), "ReportsPage") },
   {
     path: "/admin",

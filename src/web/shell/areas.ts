@@ -45,7 +45,7 @@ export const AREAS: Area[] = [
     label: "Operations",
     icon: "pulse",
     summary: "Alerts from monitoring and integrations, deduplicated and correlated into actionable groups.",
-    status: "ready",
+    status: "planned",
     requires: ["events.read"],
   },
   {
@@ -72,6 +72,7 @@ export const AREAS: Area[] = [
     status: "planned",
     requires: ["tickets.read"],
   },
+  { path: "/service-levels", label: "Service levels", icon: "clock", summary: "SLA, OLA and contract targets with business calendars, live clocks on tickets and compliance reports.", status: "ready", requires: ["sla.read"] },
   {
     path: "/reports",
     label: "Reports",

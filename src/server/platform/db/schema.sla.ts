@@ -41,19 +41,19 @@ export interface TicketSlasTable {
   target_ms: number | string;
   calendar_id: string;
   state: string;
-  breached: boolean | number;
+  breached: Generated<boolean | number>;
   started_at: Timestamp;
   stopped_at: Timestamp | null;
   due_at: Timestamp | null;
   breached_at: Timestamp | null;
-  elapsed_ms: number | string;
-  paused_ms: number | string;
-  pauses: string;
+  elapsed_ms: Generated<number | string>;
+  paused_ms: Generated<number | string>;
+  pauses: Generated<string>;
   cancel_reason: string | null;
   priority: number;
   ticket_kind: string;
-  warned_percent: number;
-  breach_fired: boolean | number;
+  warned_percent: Generated<number>;
+  breach_fired: Generated<boolean | number>;
   next_check_at: Timestamp | null;
   computed_at: Timestamp;
 }

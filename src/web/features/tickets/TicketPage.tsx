@@ -21,6 +21,7 @@ import { KIND_META, LEVEL_LABELS, ON_HOLD_LABELS, humanize } from "./ticketMeta"
 import { RelatedCard } from "./RelatedCard";
 import { addWatcher, removeWatcher } from "./ticketsApi";
 import { TimelineCard } from "./TimelineCard";
+import { SlaPanel } from "../sla/SlaPanel";
 import { TransitionButtons } from "./TransitionButtons";
 import type { Ticket } from "./ticketTypes";
 import { useFlows } from "./useFlows";
@@ -168,6 +169,7 @@ export function TicketPage() {
               ]}
             />
           </Card>
+          {permissions.includes("sla.read") ? <SlaPanel ticketRef={ticket.number} version={live.changeCount} /> : null}
           <RelatedCard ticket={ticket} flows={flows} canWrite={canWrite} linkCis={permissions.includes("cmdb.read")} version={live.changeCount} />
           <AttachmentsCard ticketRef={ticket.number} canUpload={canWrite} agent version={live.changeCount} onUploaded={live.refresh} />
         </div>

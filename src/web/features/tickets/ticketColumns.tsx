@@ -7,6 +7,7 @@ import { PriorityBadge, StateBadge, KindBadge } from "./TicketBadges";
 import { KIND_META, ticketPath } from "./ticketMeta";
 import type { Ticket } from "./ticketTypes";
 import type { FlowsValue } from "./useFlows";
+import { SlaBadge } from "../sla/SlaBadge";
 
 const none = <span className="subtle">—</span>;
 const refName = (ref: { name: string } | null): ReactNode => (ref ? <span className="muted">{ref.name}</span> : none);
@@ -92,6 +93,7 @@ export const TICKET_COLUMNS: TicketColumnDef[] = [
     default: true,
     column: () => ({ key: "updatedAt", header: "Updated", sortKey: "updatedAt", firstSort: "desc", render: (t) => <Time value={t.updatedAt} /> }),
   },
+  { key: "sla", label: "SLA", default: true, column: () => ({ key: "sla", header: "SLA", render: (t) => <SlaBadge ticketId={t.id} /> }) },
 ];
 
 const STORAGE_KEY = "opsdesk.tickets.columns";
