@@ -68,7 +68,14 @@ export const ROUTES: RouteDef[] = [
   {
     path: "/operations",
     title: "Operations",
-    component: page(() => import("./features/operations/OperationsPage"), "OperationsPage"),
+    component: page(() => import("./features/events/OperationsConsolePage"), "OperationsConsolePage"),
+    requires: ["events.read"],
+  },
+  {
+    path: "/operations/groups/:id",
+    title: "Alert group",
+    component: page(() => import("./features/events/AlertGroupPage"), "AlertGroupPage"),
+    requires: ["events.read"],
   },
   {
     path: "/cmdb",

@@ -45,7 +45,7 @@ export const AREAS: Area[] = [
     label: "Operations",
     icon: "pulse",
     summary: "Alerts from monitoring and integrations, deduplicated and correlated into actionable groups.",
-    status: "planned",
+    status: "ready",
     requires: ["events.read"],
   },
   {
