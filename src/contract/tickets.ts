@@ -167,6 +167,8 @@ export const ListTicketsQuery = Type.Object(
     tag: Type.Optional(Type.String({ maxLength: 60 })),
     createdFrom: Type.Optional(Timestamp),
     createdTo: Type.Optional(Timestamp),
+    plannedFrom: Type.Optional(Type.String({ format: "date-time", description: "Changes whose planned window ends after this time" })),
+    plannedTo: Type.Optional(Type.String({ format: "date-time", description: "Changes whose planned window starts before this time" })),
     sort: SortQuery(["createdAt", "updatedAt", "priority", "number", "state"]),
     ...PageQuery,
   },

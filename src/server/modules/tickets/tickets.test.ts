@@ -181,6 +181,16 @@ describe("ticket core", () => {
     expect((await get(agent, "/api/v1/tickets?priority=9")).statusCode).toBe(400);
   });
 
+  it("filters changes by their planned window", async () => {
+    const day = (d: number) => new Date(Date.UTC(2030, 0, d, 10)).toISOString();
+    const inWeek = await post(agent, "/api/v1/changes", { title: "Patch db01", change: { type: "normal", plannedStart: day(7), plannedEnd: day(8) } });
+    expect(inWeek.statusCode, inWeek.body).toBe(201);
+    await post(agent, "/api/v1/changes", { title: "Replace UPS", change: { type: "normal", plannedStart: day(20), plannedEnd: day(21) } });
+    await post(agent, "/api/v1/changes", { title: "Unplanned" });
+    const list = (await get(agent, `/api/v1/changes?plannedFrom=${day(6)}&plannedTo=${day(13)}`)).json();
+    expect(list.items.map((i: { title: string }) => i.title)).toEqual(["Patch db01"]);
+  });
+
   it("bulk-assigns and answers per ticket", async () => {
     const a = await incident();
     const b = await incident();

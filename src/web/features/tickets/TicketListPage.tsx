@@ -13,7 +13,7 @@ import { useClampPage, useListParams } from "../admin/useListParams";
 import { BulkActionBar } from "./BulkActions";
 import { ColumnChooser } from "./ColumnChooser";
 import { NewTicketDialog } from "./NewTicketDialog";
-import { CREATED_RANGES, FILTER_KEYS } from "./savedFilters";
+import { CREATED_RANGES, FILTER_KEYS, thisWeek } from "./savedFilters";
 import { SavedFiltersNav } from "./SavedFiltersNav";
 import { TICKET_COLUMNS, useColumnChoice } from "./ticketColumns";
 import { KIND_META, PRIORITY_META, ticketPath } from "./ticketMeta";
@@ -31,6 +31,7 @@ const LIVE_REFRESH_MS = 15_000;
 function toQuery(get: (key: string) => string): TicketQuery {
   const status = get("status");
   const created = CREATED_RANGES[get("created")]?.range();
+  const planned = get("planned") === "this_week" ? thisWeek() : undefined;
   const kind = get("kind");
   return {
     kind: (TICKET_KINDS as readonly string[]).includes(kind) ? kind : undefined,
@@ -46,6 +47,8 @@ function toQuery(get: (key: string) => string): TicketQuery {
     tag: get("tag") || undefined,
     createdFrom: created?.from,
     createdTo: created?.to,
+    plannedFrom: planned?.from,
+    plannedTo: planned?.to,
   };
 }
 

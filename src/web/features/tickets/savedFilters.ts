@@ -16,11 +16,11 @@ export const PREDEFINED_FILTERS: SavedFilter[] = [
   { id: "my-open-incidents", name: "My open incidents", builtin: true, params: { kind: "incident", status: "open", assigneeId: "me" } },
   { id: "unassigned-my-groups", name: "Unassigned in my groups", builtin: true, params: { status: "open", assignmentGroupId: "mine", assigneeId: "none" } },
   { id: "p1-p2-open", name: "P1/P2 open", builtin: true, params: { status: "open", priority: "1,2" } },
-  { id: "changes-this-week", name: "Changes this week", builtin: true, params: { kind: "change", created: "this_week" } },
+  { id: "changes-this-week", name: "Changes this week", builtin: true, params: { kind: "change", planned: "this_week" } },
 ];
 
 /** Query parameters a saved filter may carry; everything else in the URL is list state. */
-export const FILTER_KEYS = ["kind", "q", "status", "state", "priority", "assignmentGroupId", "assigneeId", "requesterId", "ciId", "major", "tag", "created"] as const;
+export const FILTER_KEYS = ["kind", "q", "status", "state", "priority", "assignmentGroupId", "assigneeId", "requesterId", "ciId", "major", "tag", "created", "planned"] as const;
 
 const STORAGE_KEY = "opsdesk.tickets.savedFilters";
 

@@ -222,6 +222,8 @@ export interface TicketQuery {
   tag?: string;
   createdFrom?: string;
   createdTo?: string;
+  plannedFrom?: string;
+  plannedTo?: string;
   sort?: string;
   limit?: number;
   offset?: number;
