@@ -58,10 +58,12 @@ export async function claimOutbox(db: Db, worker: string, limit: number, leaseMs
     .orderBy("id")
     .limit(limit)
     .$if(pg, (qb) => qb.forUpdate().skipLocked());
-  return db
+  const claimed = await db
     .updateTable("outbox")
     .set((eb) => ({ locked_by: worker, locked_until: isoIn(leaseMs), attempts: eb("attempts", "+", 1) }))
     .where("id", "in", due)
     .returningAll()
     .execute();
+  // UPDATE ... RETURNING gives rows in no particular order; handlers see events in the order they happened.
+  return claimed.sort((a, b) => Number(a.id) - Number(b.id));
 }
