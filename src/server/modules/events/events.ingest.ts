@@ -192,20 +192,22 @@ export class IngestQueue {
     private readonly write: (alerts: IncomingAlert[]) => Promise<void>,
     private readonly concurrency: number,
     private readonly maxBatch = 2000,
+    private readonly lingerMs = 2,
   ) {}
 
   /** Queues alerts; resolves once they are stored. */
   submit(alerts: IncomingAlert[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ alerts, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // Requests parsed in the same turn of the event loop share a write.
-        setImmediate(() => {
-          this.#scheduled = false;
-          this.#pump();
-        });
-      }
+      // While a write is under way, its completion starts the next one with everything that
+      // arrived meanwhile. When idle, linger a moment so that concurrent requests share one
+      // transaction: each commit writes its pages once, however many alerts it carries.
+      if (this.#active >= this.concurrency || this.#scheduled) return;
+      this.#scheduled = true;
+      setTimeout(() => {
+        this.#scheduled = false;
+        this.#pump();
+      }, this.lingerMs);
     });
   }
 

@@ -43,7 +43,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("alerts_ci_idx").on("alerts").columns(["ci_id", "last_seen"]).execute();
   await db.schema.createIndex("alerts_group_idx").on("alerts").columns(["group_id"]).execute();
   await db.schema.createIndex("alerts_pending_idx").on("alerts").columns(["pending"]).where(sql<boolean>`pending = 1`).execute();
-  await db.schema.createIndex("alerts_seen_idx").on("alerts").columns(["last_seen"]).execute();
   // The sweeper looks for flapping alerts every second; there are few.
   await db.schema.createIndex("alerts_flapping_idx").on("alerts").columns(["status_changed_at"]).where(isPostgres(db) ? sql<boolean>`flapping` : sql<boolean>`flapping = 1`).execute();
 
