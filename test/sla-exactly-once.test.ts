@@ -12,7 +12,7 @@ import { enqueueJob } from "../src/server/platform/jobs.js";
 import "../src/server/modules/incidents/index.js";
 import { createTicket } from "../src/server/modules/tickets/index.js";
 import { createDefinition } from "../src/server/modules/sla/sla.definitions.js";
-import { backdate } from "../src/server/modules/sla/sla.testing.js";
+import { backdate } from "../src/server/modules/sla/sla.test-helpers.js";
 import { startCli } from "./helpers/cli.js";
 import { createTestDb, type TestDb } from "./helpers/test-db.js";
 

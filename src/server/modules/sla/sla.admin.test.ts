@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HOUR, slaKit, type SlaKit } from "./sla.testing.js";
+import { HOUR, slaKit, type SlaKit } from "./sla.test-helpers.js";
 
 let k: SlaKit;
 beforeEach(async () => {

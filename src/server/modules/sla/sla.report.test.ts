@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import { createGroup } from "../users/index.js";
-import { slaKit, type SlaKit } from "./sla.testing.js";
+import { slaKit, type SlaKit } from "./sla.test-helpers.js";
 
 let k: SlaKit;
 beforeEach(async () => {

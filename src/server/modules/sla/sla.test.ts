@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { reconcileTicket } from "./sla.reconcile.js";
-import { HOUR, MIN, slaKit, type SlaKit } from "./sla.testing.js";
+import { HOUR, MIN, slaKit, type SlaKit } from "./sla.test-helpers.js";
 
 let k: SlaKit;
 beforeEach(async () => {
