@@ -21,7 +21,7 @@ export interface TransitionDef {
   label: string;
   from: readonly string[];
   to: string;
-  /** Body fields the transition needs, e.g. ["resolutionCode", "resolutionNotes"] or ["change.outcome"]. */
+  /** Fields the transition needs, sent in its body or already on the ticket, e.g. ["resolutionCode", "resolutionNotes"] or ["change.outcome"]. */
   requires?: readonly string[];
   /** Default: agents only. */
   who?: readonly TransitionActor[];

@@ -59,7 +59,9 @@ export async function applyTransition(trx: Trx, actor: Actor, ref: string, body:
     });
   }
   for (const field of t.requires ?? []) {
-    const value = fieldOf(body as Record<string, unknown>, field);
+    // Sent with the transition, or already recorded on the ticket (e.g. problem.rootCause).
+    const sent = fieldOf(body as Record<string, unknown>, field);
+    const value = sent === undefined || sent === null || sent === "" ? fieldOf(ticket as unknown as Record<string, unknown>, field) : sent;
     if (value === undefined || value === null || value === "") throw new ValidationError("ticket.field_required", `"${body.transition}" needs ${field}`, { field });
   }
   if (body.version !== undefined && body.version !== ticket.version) {
