@@ -149,23 +149,33 @@ export const param = (name: string): string => `${PARAM}${name}`;
  * query, instead of a query per level and per class.
  */
 export async function impactedServicesOf(db: DbOrTrx, ciId: string): Promise<Array<{ id: string; name: string }>> {
-  return runCompiled(db, "impacted-services", () => sql<{ id: string; name: string }>`
-    with recursive svc(name) as (
-      select ${sql.lit("business_service")}
-      union
-      select c.name from ci_classes c join svc on c.parent = svc.name
-    ),
-    reach(id, depth) as (
-      select cast(${param("ci")} as text), 0
-      union
-      select case when r.target_id = reach.id then r.source_id else r.target_id end, reach.depth + 1
-      from reach
-      join ci_relationships r on r.target_id = reach.id or r.source_id = reach.id
-      join ci_relationship_types rt on rt.name = r.type
-      where reach.depth < ${sql.lit(CMDB_MAX_DEPTH)}
-        and ((r.target_id = reach.id and rt.impact in ('target_to_source', 'both')) or (r.source_id = reach.id and rt.impact in ('source_to_target', 'both')))
-    )
-    select c.id, c.name from cis c where c.id in (select id from reach) and c.class in (select name from svc) order by c.name`.compile(db), { ci: ciId });
+  const pg = isPostgres(db);
+  return runCompiled(db, "impacted-services", () => {
+    const depth = sql.lit(CMDB_MAX_DEPTH);
+    // SQLite walks each direction with its own index (half the time of one OR join);
+    // PostgreSQL allows only one recursive reference, hence the OR there.
+    const step = pg
+      ? sql`select case when r.target_id = reach.id then r.source_id else r.target_id end, reach.depth + 1
+          from reach join ci_relationships r on r.target_id = reach.id or r.source_id = reach.id join ci_relationship_types rt on rt.name = r.type
+          where reach.depth < ${depth} and ((r.target_id = reach.id and rt.impact in ('target_to_source', 'both')) or (r.source_id = reach.id and rt.impact in ('source_to_target', 'both')))`
+      : sql`select r.source_id, reach.depth + 1 from reach join ci_relationships r on r.target_id = reach.id
+          where reach.depth < ${depth} and r.type in (select name from ci_relationship_types where impact in ('target_to_source', 'both'))
+          union
+          select r.target_id, reach.depth + 1 from reach join ci_relationships r on r.source_id = reach.id
+          where reach.depth < ${depth} and r.type in (select name from ci_relationship_types where impact in ('source_to_target', 'both'))`;
+    return sql<{ id: string; name: string }>`
+      with recursive svc(name) as (
+        select ${sql.lit("business_service")}
+        union
+        select c.name from ci_classes c join svc on c.parent = svc.name
+      ),
+      reach(id, depth) as (
+        select cast(${param("ci")} as text), 0
+        union
+        ${step}
+      )
+      select c.id, c.name from cis c where c.id in (select id from reach) and c.class in (select name from svc) order by c.name`.compile(db);
+  }, { ci: ciId });
 }
 /** The CMDB's impact depth limit (cmdb.impact.ts MAX_DEPTH). */
 const CMDB_MAX_DEPTH = 10;
