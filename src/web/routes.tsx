@@ -33,6 +33,8 @@ export const ROUTES: RouteDef[] = [
     component: page(() => import("./features/tickets/TicketPage"), "TicketPage"),
     requires: ticketPermissions("tickets.read"),
   },
+  { path: "/service-desk/known-errors", title: "Known errors", component: page(() => import("./features/problems/KnownErrorsPage"), "KnownErrorsPage"), requires: ticketPermissions("tickets.read") },
+  { path: "/service-desk/problem-suggestions", title: "Problem suggestions", component: page(() => import("./features/problems/ProblemSuggestionsPage"), "ProblemSuggestionsPage"), requires: ticketPermissions("tickets.read") },
   {
     path: "/changes",
     title: "Change calendar",

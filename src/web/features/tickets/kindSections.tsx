@@ -68,6 +68,7 @@ function ChangeFieldsSection({ ticket }: KindSectionProps) {
 
 /** Kind -> the section the ticket page shows for it. */
 export const KIND_SECTIONS: Partial<Record<TicketKind, ComponentType<KindSectionProps>>> = {
-  problem: ProblemFieldsSection,
+  problem: lazy(() => import("../problems/ProblemSection").then((m) => ({ default: m.ProblemSection }), () => ({ default: ProblemFieldsSection }))),
+  incident: lazy(() => import("../problems/IncidentSection").then((m) => ({ default: m.IncidentSection }), () => ({ default: () => null }))),
   change: lazy(() => import("../changes/ChangeSection").then((m) => ({ default: m.ChangeSection }), () => ({ default: ChangeFieldsSection }))),
 };
