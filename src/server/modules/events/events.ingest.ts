@@ -155,7 +155,6 @@ export async function flushAlerts(db: DbOrTrx, deps: FlushDeps, alerts: Incoming
       if (event) {
         const data: Record<string, unknown> = { from: prev?.status ?? null, source: a.source };
         if (silencedBy.length) data.silencedBy = silencedBy;
-        if (event === "created" || event === "refired") data.labels = a.labels;
         history.push([a.fingerprint, a.labels.alertname ?? "", now, event, status, severity, ciId, prev?.group_id ?? null, JSON.stringify(data)]);
       }
       if (becameFlapping) {
