@@ -16,7 +16,7 @@ export function registerEventsModule(app: App, ctx: AppContext): void {
   amRoutes(app, ctx, engine);
   eventRoutes(app, ctx, engine);
   receiverRoutes(app, ctx, engine);
-  for (const type of ["ci.created", "ci.updated", "ci.deleted", "relationship.created", "relationship.deleted"]) {
+  for (const type of ["ci.created", "ci.updated", "ci.deleted", "ci_relationship.created", "ci_relationship.deleted"]) {
     ctx.events.on(type, async () => engine.cmdbChanged());
   }
   // An incident resolved by a person: its alerts are acknowledged (someone dealt with them).
