@@ -8,7 +8,7 @@ import { useToast } from "../../components/Toast";
 import { Link } from "../../router";
 import { PriorityBadge, StateBadge } from "../tickets/TicketBadges";
 import { ticketPath } from "../tickets/ticketMeta";
-import { deleteLink } from "../tickets/ticketsApi";
+import { deleteLink, getTicket } from "../tickets/ticketsApi";
 import type { Ticket } from "../tickets/ticketTypes";
 import { useFlows } from "../tickets/useFlows";
 import { LinkIncidentsDialog } from "./LinkIncidentsDialog";
@@ -22,7 +22,7 @@ import { ResolveIncidentsDialog } from "./ResolveIncidentsDialog";
  * The incidents a problem causes, with their states: link several at once by number, unlink,
  * and once the problem is resolved, resolve its open incidents with its resolution.
  */
-export function LinkedIncidentsCard({ ticket, canWrite }: { ticket: Ticket; canWrite: boolean }) {
+export function LinkedIncidentsCard({ ticket, canWrite, onChanged }: { ticket: Ticket; canWrite: boolean; onChanged: (ticket: Ticket) => void }) {
   const toast = useToast();
   const flows = useFlows();
   const incidents = useApi((signal) => listProblemIncidents(ticket.number, signal), [ticket.number, ticket.updatedAt]);
@@ -32,12 +32,17 @@ export function LinkedIncidentsCard({ ticket, canWrite }: { ticket: Ticket; canW
   const items = incidents.data?.items ?? [];
   const openCount = incidents.data?.open ?? 0;
   const offer = canWrite && RESOLVED.has(ticket.state) && openCount > 0;
+  // links and resolutions show elsewhere on the page too (related records, timeline): reload the ticket
+  const changed = () => {
+    incidents.reload();
+    getTicket(ticket.number).then(onChanged, () => undefined);
+  };
 
   async function unlink(incident: ProblemIncident) {
     try {
       await deleteLink(ticket.number, incident.linkId);
       toast.success("Incident unlinked", `${incident.number} is no longer caused by ${ticket.number}`);
-      incidents.reload();
+      changed();
     } catch (failure) {
       toast.error("The incident could not be unlinked", toApiError(failure).message);
     }
@@ -97,7 +102,7 @@ export function LinkedIncidentsCard({ ticket, canWrite }: { ticket: Ticket; canW
         problem={ticket}
         open={linking}
         onClose={() => setLinking(false)}
-        onLinked={() => incidents.reload()}
+        onLinked={changed}
       />
       <ResolveIncidentsDialog
         problem={ticket}
@@ -107,7 +112,7 @@ export function LinkedIncidentsCard({ ticket, canWrite }: { ticket: Ticket; canW
         onResolved={(items) => {
           setResolving(false);
           setResolved(items);
-          incidents.reload();
+          changed();
         }}
       />
     </Card>

@@ -104,7 +104,8 @@ export function NewProblemDialog({ suggestion, onClose }: { suggestion: ProblemS
         <Textarea value={description} rows={3} onChange={(event) => setDescription(event.target.value)} />
       </Field>
       <div className="form-grid">
-        <TicketCiField value={ci} onChange={setCi} error={form.errors.ciId} />
+        {/* keyed: the picker reads its text from the value when it mounts, and the draft arrives after */}
+        <TicketCiField key={ci?.id ?? ""} value={ci} onChange={setCi} error={form.errors.ciId} />
         <Field label="Category" error={form.errors.category}>
           <Input value={category} maxLength={120} onChange={(event) => setCategory(event.target.value)} />
         </Field>

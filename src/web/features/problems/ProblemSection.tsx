@@ -12,7 +12,7 @@ export function ProblemSection({ ticket, canWrite, onChanged }: KindSectionProps
     <>
       <ProblemFieldsCard ticket={ticket} editable={canWrite && !FINISHED.has(ticket.state)} onChanged={onChanged} />
       <ActionItemsCard ticket={ticket} canWrite={canWrite} />
-      <LinkedIncidentsCard ticket={ticket} canWrite={canWrite} />
+      <LinkedIncidentsCard ticket={ticket} canWrite={canWrite} onChanged={onChanged} />
     </>
   );
 }
