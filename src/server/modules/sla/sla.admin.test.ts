@@ -88,6 +88,8 @@ describe("definitions and calendars", () => {
     const no = await k.post("/api/v1/sla-definitions/preview", { ticket: inc.number, definition: { name: "Try", target: "resolution", durationMinutes: 120, appliesTo: { priorities: [1] } } });
     expect(no.json()).toMatchObject({ applies: false, reasons: ["priority is P3, not P1"], items: [] });
     expect(await k.t.db.selectFrom("ticket_slas").select("id").execute()).toEqual([]);
+    const badCal = await k.post("/api/v1/sla-definitions/preview", { ticket: inc.number, definition: { name: "Try", target: "resolution", durationMinutes: 1, calendarId: "nope" } });
+    expect([badCal.statusCode, badCal.json().details.field]).toEqual([400, "calendarId"]);
     expect((await k.post("/api/v1/sla-definitions/preview", { ticket: "INC9999999", definition: { name: "Try", target: "resolution", durationMinutes: 1 } })).statusCode).toBe(404);
   });
 });

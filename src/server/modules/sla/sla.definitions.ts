@@ -47,7 +47,8 @@ export async function activeDefinitions(db: DbOrTrx): Promise<SlaDefinition[]> {
   return rows.map(toDefinition);
 }
 
-async function checkInput(db: DbOrTrx, input: Partial<SlaDefinitionInput>): Promise<void> {
+/** Refuses an unknown calendar or a blank name, naming the field. */
+export async function checkInput(db: DbOrTrx, input: Partial<SlaDefinitionInput>): Promise<void> {
   if (input.calendarId !== undefined) {
     const cal = await db.selectFrom("sla_calendars").select("id").where("id", "=", input.calendarId).executeTakeFirst();
     if (!cal) throw new ValidationError("sla.calendar_not_found", `No calendar ${input.calendarId}`, { field: "calendarId" });

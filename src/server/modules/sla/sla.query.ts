@@ -6,7 +6,7 @@ import type { TicketSlasTable } from "../../platform/db/schema.sla.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { requireTicket } from "../tickets/index.js";
 import { calendarFor } from "./sla.calendars.js";
-import { engineOfInput } from "./sla.definitions.js";
+import { checkInput, engineOfInput } from "./sla.definitions.js";
 import { clockFigures, type ClockFigures } from "./sla.figures.js";
 import { loadHistory, pauseLabel } from "./sla.history.js";
 import { replayDefinition, type Clock } from "./sla.replay.js";
@@ -94,6 +94,7 @@ export async function listSlas(db: DbOrTrx, actor: Actor, q: ListSlasQuery) {
 /** What an unsaved (or saved) definition would do on a ticket, over its whole history. */
 export async function previewDefinition(db: DbOrTrx, actor: Actor, body: SlaPreviewBody) {
   requirePermission(actor, "sla.admin");
+  await checkInput(db, body.definition);
   const ticket = await requireTicket(db, body.ticket);
   const hist = (await loadHistory(db, ticket.id))!;
   const engine = engineOfInput(body.definition);
