@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from "./server.js";
 const imagesDir = fileURLToPath(new URL("../../docs/images/", import.meta.url));
 const ADMIN = { name: "Ada Lovelace", email: "ada@example.com", password: "analytical-engine-1843" };
 const AGENT = { name: "Grace Hopper", email: "grace@example.com", password: "compiler-a0-1952", role: "agent" };
+const VIEWER = { name: "Edsger Dijkstra", email: "edsger@example.com", password: "shortest-path-1956", role: "viewer" };
 const ROOT_CAUSE = "The spam filter on mail-gw-01 leaks memory when a message has more than 500 recipients.";
 const WORKAROUND = "Restart the **filter** service on mail-gw-01: `systemctl restart mailfilter`.";
 const ACTION = "Upgrade the spam filter to 4.2";
@@ -26,6 +27,7 @@ let browser: Browser;
 let agent: Page;
 let call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
 let problemNumber = "";
+let majorNumber = "";
 const incidents: string[] = [];
 let elsewhere = "";
 const ids: Record<string, string> = {};
@@ -86,6 +88,7 @@ describe("Problem management web UI", () => {
     server = await startServer();
     call = await apiClient(server.url);
     ids.agent = (await call<{ id: string }>("POST", "/api/v1/users", AGENT)).id;
+    await call("POST", "/api/v1/users", VIEWER);
     ids.gateway = (await call<{ id: string }>("POST", "/api/v1/cis", { class: "server", name: "mail-gw-01", environment: "production" })).id;
     ids.printer = (await call<{ id: string }>("POST", "/api/v1/cis", { class: "server", name: "print-01", environment: "production" })).id;
     // two incidents on the gateway already; the agent opens the third
@@ -179,7 +182,7 @@ describe("Problem management web UI", () => {
     await visible(problem.getByText(ROOT_CAUSE));
     await visible(problem.getByText("systemctl restart mailfilter"));
     await problem.getByRole("checkbox", { name: "Known error" }).click();
-    await visible(problem.getByRole("link", { name: "known error database" }));
+    await visible(problem.getByText("Listed in the", { exact: false }));
     expect(await problem.getByRole("checkbox", { name: "Known error" }).isChecked()).toBe(true);
   });
 
@@ -247,6 +250,7 @@ describe("Problem management web UI", () => {
 
   it("shows the workaround on a new incident on that CI, and keeps a major incident's communication log", async () => {
     const created = await call<{ number: string }>("POST", "/api/v1/incidents", { title: "No mail since 10:00", ciId: ids.gateway, impact: 1, urgency: 1, major: true });
+    majorNumber = created.number;
     await agent.goto(ticketUrl(created.number));
     const known = card(agent, "Known errors");
     await visible(known.getByRole("link", { name: problemNumber }));
@@ -262,5 +266,24 @@ describe("Problem management web UI", () => {
     const timeline = await call<{ items: Array<{ type: string; body: string; public: boolean }> }>("GET", `/api/v1/tickets/${created.number}/timeline`);
     expect(timeline.items.filter((e) => e.type === "communication")).toEqual([expect.objectContaining({ body: COMMUNICATION, public: true })]);
     await screenshot(agent, "problem-incident.png");
+  });
+
+  it("shows a viewer the same records read-only", async () => {
+    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 900 }, colorScheme: "light", timezoneId: "UTC", locale: "en-GB" });
+    context.setDefaultTimeout(15_000);
+    const viewer = await context.newPage();
+    await signIn(viewer, VIEWER);
+    await viewer.goto(ticketUrl(problemNumber));
+    await visible(card(viewer, "Problem").getByText(ROOT_CAUSE));
+    await visible(card(viewer, "Problem").getByText("Known error", { exact: true }).last());
+    await visible(card(viewer, "Action items").getByText(ACTION));
+    await visible(card(viewer, "Linked incidents").getByRole("link", { name: incidents[0]! }));
+    expect(await viewer.getByRole("checkbox", { name: "Known error" }).count()).toBe(0);
+    expect(await viewer.getByRole("button", { name: /Add action item|Link incidents|Edit root cause/ }).count()).toBe(0);
+    expect(await card(viewer, "Action items").getByRole("checkbox").first().isDisabled()).toBe(true);
+    await viewer.goto(ticketUrl(majorNumber));
+    await visible(card(viewer, "Communication log").getByText(COMMUNICATION));
+    expect(await viewer.getByRole("button", { name: "Post communication" }).count()).toBe(0);
+    await context.close();
   });
 });

@@ -43,7 +43,13 @@ export function ProblemFieldsCard({ ticket, editable, onChanged }: { ticket: Tic
   return (
     <Card
       title="Problem"
-      description={problem.knownError ? <>Listed in the <Link to={KNOWN_ERRORS_PATH}>known error database</Link>.</> : "Root cause analysis and the workaround agents use meanwhile."}
+      description={
+        <>
+          {problem.knownError ? "Listed in the " : "Not in the "}
+          <Link to={KNOWN_ERRORS_PATH}>known error database</Link>
+          {problem.knownError ? "." : " yet."}
+        </>
+      }
       actions={editable ? <IconButton icon="pencil" size="sm" label="Edit root cause and workaround" onClick={() => setEditing(true)} /> : null}
     >
       <DetailList
