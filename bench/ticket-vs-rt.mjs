@@ -17,6 +17,8 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --rt-reads N      RT requests per read kind: list, search, get (default 60)
   --count N         tickets created in OpsDesk (default 5000)
   --reads N         OpsDesk requests per read kind (default 2000)
+  --api-only        run OpsDesk as OPSDESK_ROLE=api (workers elsewhere): the outbox events of the
+                    creations are not handled during the reads
   --keep-rt         leave Request Tracker running afterwards even if this run started it
   --no-build        measure the existing dist/ instead of running npm run build:server
 Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and
@@ -31,13 +33,14 @@ function options() {
       count: { type: "string", default: "5000" },
       reads: { type: "string", default: "2000" },
       "keep-rt": { type: "boolean", default: false },
+      "api-only": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
   );
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
-  return { concurrency: n("concurrency"), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], build: !v["no-build"] };
+  return { concurrency: n("concurrency"), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
 
 function rtScript(cmd) {
@@ -88,6 +91,7 @@ async function phase(n, concurrency, send) {
 /** The same phases against OpsDesk: creates, then list pages (newest first), word searches and gets. */
 async function opsdeskLoad(opts) {
   const db = await freshDatabase("sqlite");
+  if (opts.apiOnly) db.env = { ...db.env, OPSDESK_ROLE: "api" };
   try {
     const server = await spawnServer(db, { admin: true });
     try {
@@ -149,7 +153,7 @@ async function main() {
   const rtP = (k) => ({ ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs });
   const lines = ["", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`];
   for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
-  lines.push("", "OpsDesk API (SQLite, bearer token, one server process):");
+  lines.push("", `OpsDesk API (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers (outbox handlers run on the same cores)"}):`);
   for (const k of ["create", "list", "search", "get"]) lines.push(row(k, od[k], `   ${(od[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
   const rtRead = (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
   const createRatio = od.create.perSec / rt.byPhase.create.perSec;

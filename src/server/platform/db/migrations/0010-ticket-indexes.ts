@@ -4,6 +4,10 @@
  * newest first" on /api/v1/tickets) read every open ticket of the group and sorted them; and
  * a queue sorted by priority sorted the whole group. Priority rides at the end of the first
  * index so that the capped total (up to 1,000 rows) is counted from the index alone.
+ * Each new incident makes the problem-suggestion handler count the recent incidents of its CI
+ * and of its category (and look for an open problem on them): (kind, ci_id, created_at) and
+ * (kind, category, created_at) turn those into ranges of the one CI or category instead of
+ * every incident of the window.
  * Quick search matches every word as a prefix; FTS5 answers a prefix by merging the postings of
  * every term that starts with it, so a short, common prefix ("p0", "web") cost a scan of most
  * of the index (150 ms at a million tickets). On SQLite the full-text index is rebuilt with
@@ -19,6 +23,8 @@ const FTS_COLUMNS = sql`number, title, description, content='tickets', content_r
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("tickets_group_open_created_idx").on("tickets").columns(["assignment_group_id", "is_open", "created_at", "id", "priority"]).execute();
   await db.schema.createIndex("tickets_open_group_priority_idx").on("tickets").columns(["kind", "is_open", "assignment_group_id", "priority", "id"]).execute();
+  await db.schema.createIndex("tickets_kind_ci_created_idx").on("tickets").columns(["kind", "ci_id", "created_at"]).execute();
+  await db.schema.createIndex("tickets_kind_category_created_idx").on("tickets").columns(["kind", "category", "created_at"]).execute();
   if (!isPostgres(db)) await rebuildFts(db, sql`, prefix='2 3'`);
 }
 
@@ -30,6 +36,8 @@ async function rebuildFts(db: Kysely<any>, options: ReturnType<typeof sql>): Pro
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (!isPostgres(db)) await rebuildFts(db, sql``);
+  await db.schema.dropIndex("tickets_kind_category_created_idx").execute();
+  await db.schema.dropIndex("tickets_kind_ci_created_idx").execute();
   await db.schema.dropIndex("tickets_open_group_priority_idx").execute();
   await db.schema.dropIndex("tickets_group_open_created_idx").execute();
 }
