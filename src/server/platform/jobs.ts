@@ -107,9 +107,9 @@ export class Worker {
   readonly id: string;
   readonly #o: Required<Omit<WorkerOptions, "logger" | "workerId">> & { logger?: Logger };
   #running = false;
-  #timer: NodeJS.Timeout | null = null;
-  #wake: (() => void) | null = null;
-  #loop: Promise<void> | null = null;
+  /** Wakers of the sleeping loops (outbox and jobs), keyed by loop. */
+  readonly #wakers = new Set<() => void>();
+  #loops: Promise<void>[] = [];
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? newWorkerId();
@@ -120,19 +120,20 @@ export class Worker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loop = this.#run();
+    // Two loops: a backlog of events never delays due jobs (SLA timers), and the other way round.
+    this.#loops = [this.#run("outbox", () => this.#dispatchOutbox()), this.#run("jobs", () => this.#runJobs())];
   }
 
   /** Asks the loop to look for work now (called after enqueueing in this process). */
   poke(): void {
-    this.#wake?.();
+    for (const wake of [...this.#wakers]) wake();
   }
 
   /** Stops taking work and resolves once in-flight jobs and events are finished. */
   async stop(): Promise<void> {
     this.#running = false;
     this.poke();
-    await this.#loop;
+    await Promise.all(this.#loops);
   }
 
   /** Runs one polling round; returns how many items were handled. Exposed for tests. */
@@ -142,13 +143,13 @@ export class Worker {
     return events + jobs;
   }
 
-  async #run(): Promise<void> {
+  async #run(name: string, round: () => Promise<number>): Promise<void> {
     while (this.#running) {
       let handled = 0;
       try {
-        handled = await this.tick();
+        handled = await round();
       } catch (err) {
-        this.#o.logger?.error({ err }, "worker round failed");
+        this.#o.logger?.error({ err, loop: name }, "worker round failed");
       }
       if (!this.#running) break;
       if (handled === 0) await this.#sleep(this.#o.pollMs);
@@ -157,12 +158,14 @@ export class Worker {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      this.#wake = () => {
-        if (this.#timer) clearTimeout(this.#timer);
-        this.#wake = null;
+      let timer: NodeJS.Timeout | null = null;
+      const wake = () => {
+        if (timer) clearTimeout(timer);
+        this.#wakers.delete(wake);
         resolve();
       };
-      this.#timer = setTimeout(() => this.#wake?.(), ms);
+      this.#wakers.add(wake);
+      timer = setTimeout(wake, ms);
     });
   }
 
