@@ -12,7 +12,10 @@ const TARGET_READ_RATIO = 50;
 const PEERS = process.env.PEERS_DIR || "/work/shared/peers";
 
 const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
-  --concurrency N   requests in flight against each system (default 4, rt-load's default)
+  --concurrency N   requests in flight against each system (default 4, rt-load's default and
+                    RT's worker count); the targets are judged at this equal load
+  --od-concurrency N  OpsDesk is then measured again with N in flight (default 50, as in
+                    ticket-create; 0 skips it): RT's four workers cannot serve more at once
   --rt-count N      tickets created in RT (default 60; RT manages about 5-10/s)
   --rt-reads N      RT requests per read kind: list, search, get (default 60)
   --count N         tickets created in OpsDesk (default 5000)
@@ -28,6 +31,7 @@ function options() {
   const v = parseOptions(
     {
       concurrency: { type: "string", default: "4" },
+      "od-concurrency": { type: "string", default: "50" },
       "rt-count": { type: "string", default: "60" },
       "rt-reads": { type: "string", default: "60" },
       count: { type: "string", default: "5000" },
@@ -40,7 +44,7 @@ function options() {
     USAGE,
   );
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
-  return { concurrency: n("concurrency"), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], apiOnly: v["api-only"], build: !v["no-build"] };
+  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
 
 function rtScript(cmd) {
@@ -89,7 +93,7 @@ async function phase(n, concurrency, send) {
 }
 
 /** The same phases against OpsDesk: creates, then list pages (newest first), word searches and gets. */
-async function opsdeskLoad(opts) {
+async function opsdeskLoad(opts, concurrency) {
   const db = await freshDatabase("sqlite");
   if (opts.apiOnly) db.env = { ...db.env, OPSDESK_ROLE: "api" };
   try {
@@ -105,16 +109,16 @@ async function opsdeskLoad(opts) {
       };
       // Warm-up, as rt-load's first requests warm RT's workers.
       for (let i = 0; i < 20; i++) await go("POST", "/api/v1/incidents", incidentBody(1_000_000 + i, desk), 201)(undefined);
-      const create = await phase(opts.count, opts.concurrency, async (agent, i) => {
+      const create = await phase(opts.count, concurrency, async (agent, i) => {
         const res = await go("POST", "/api/v1/incidents", incidentBody(i, desk), 201)(agent);
         if (res.ok) ids.push(JSON.parse(res.text).id);
         return res;
       });
       const pages = Math.max(1, Math.floor(ids.length / 50));
       const words = ["disk", "certificate", "login failures", "backup", "memory leak", "cpu"];
-      const list = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent));
-      const search = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent));
-      const get = await phase(opts.reads, opts.concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent));
+      const list = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent));
+      const search = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent));
+      const get = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent));
       return { create, list, search, get };
     } finally {
       await stopServer(server);
@@ -148,13 +152,19 @@ async function main() {
   } finally {
     if (!wasRunning && !opts.keepRt) rtScript("stop");
   }
-  const od = await opsdeskLoad(opts);
+  const od = await opsdeskLoad(opts, opts.concurrency);
+  const odMany = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? await opsdeskLoad(opts, opts.odConcurrency) : null;
   const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${extra}`;
   const rtP = (k) => ({ ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs });
   const lines = ["", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`];
   for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
-  lines.push("", `OpsDesk API (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers (outbox handlers run on the same cores)"}):`);
+  const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
+  lines.push("", odLabel(opts.concurrency));
   for (const k of ["create", "list", "search", "get"]) lines.push(row(k, od[k], `   ${(od[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
+  if (odMany) {
+    lines.push("", odLabel(opts.odConcurrency));
+    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, odMany[k], `   ${(odMany[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
+  }
   const rtRead = (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
   const createRatio = od.create.perSec / rt.byPhase.create.perSec;
   const readRatio = readRate(od) / rtRead;
@@ -164,7 +174,10 @@ async function main() {
     `reads over all three kinds: RT ${rtRead.toFixed(1)}/s, OpsDesk ${readRate(od).toFixed(0)}/s`,
     targetLine(`create >= ${TARGET_CREATE_RATIO}x RT`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${od.create.perSec.toFixed(0)}/s vs ${rt.byPhase.create.perSec}/s`),
     targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads)`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
-    targetLine("no failed requests", !Object.values(od).some((p) => p.failed) && !rt.phases.some((p) => p.failed), "OpsDesk and RT"),
+    ...(odMany
+      ? [`at ${opts.odConcurrency} in flight (OpsDesk) vs ${opts.concurrency} (RT): create ${(odMany.create.perSec / rt.byPhase.create.perSec).toFixed(0)}x, all reads ${(readRate(odMany) / rtRead).toFixed(0)}x (for reference; the targets above are at equal load)`]
+      : []),
+    targetLine("no failed requests", ![od, odMany ?? {}].some((r) => Object.values(r).some((p) => p.failed)) && !rt.phases.some((p) => p.failed), "OpsDesk and RT"),
   );
   print(lines);
 }
