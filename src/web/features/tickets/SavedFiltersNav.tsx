@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Button, IconButton } from "../../components/Button";
 import { Field, Input } from "../../components/Field";
 import { Modal } from "../../components/Modal";
+import { Link } from "../../router";
 import { FILTER_KEYS, loadUserFilters, matchesFilter, PREDEFINED_FILTERS, storeUserFilters, type SavedFilter } from "./savedFilters";
 
 /** The saved filters beside a ticket list: predefined ones, the agent's own, and "Save current". */
@@ -54,6 +55,19 @@ export function SavedFiltersNav({ params, onApply }: { params: URLSearchParams; 
           <ul>{mine.map(item)}</ul>
         </>
       ) : null}
+      <p className="saved-filters-title">Problem management</p>
+      <ul>
+        <li className="saved-filter">
+          <Link className="saved-filter-link" to="/service-desk/known-errors">
+            Known errors
+          </Link>
+        </li>
+        <li className="saved-filter">
+          <Link className="saved-filter-link" to="/service-desk/problem-suggestions">
+            Problem suggestions
+          </Link>
+        </li>
+      </ul>
       <Button
         size="sm"
         variant="ghost"
