@@ -22,6 +22,7 @@ import { HistoryCard } from "./HistoryCard";
 import { RelationshipsCard } from "./RelationshipsCard";
 import { ServicesCard } from "./ServicesCard";
 import { CiIncidentsPanel } from "../../tickets/CiIncidentsPanel";
+import { CiAlertsCard } from "../../events/CiAlertsCard";
 import "../cmdb.css";
 
 const none = <span className="subtle">—</span>;
@@ -178,6 +179,7 @@ export function CiDetailPage() {
           </Card>
           <ServicesCard ciId={data.id} version={graphVersion} />
           <CiIncidentsPanel ciId={data.id} />
+          <CiAlertsCard ciId={data.id} />
           <Card title="Linked records">
             <div className="linked-records">
               <p className="muted" style={{ margin: 0 }}>

@@ -33,7 +33,7 @@ export function MapLegend({ big }: { big: boolean }) {
       </ul>
       <p className="subtle">
         {big ? "Large map: arrows and edge labels are hidden; layers run from dependent to dependency." : "Arrows read source → target (“depends on”)."}{" "}
-        Double-click a CI to show or hide its neighbours.
+        Double-click a CI to show or hide its neighbours. A thick coloured ring and a count mark CIs with open alerts (the ring takes the worst severity&apos;s colour).
       </p>
     </div>
   );

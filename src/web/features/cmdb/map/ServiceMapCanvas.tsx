@@ -20,8 +20,13 @@ export interface MapControls {
   center: (id: string) => void;
 }
 
+/** The worst open alert and how many there are, per CI id (from the event console's counts). */
+export type MapAlerts = ReadonlyMap<string, { severity: string; count: number }>;
+
 export interface ServiceMapCanvasProps {
   model: MapModel;
+  /** Open alerts per CI: nodes with alerts get the severity's ring and a count. */
+  alerts?: MapAlerts;
   catalog: CatalogValue;
   rankDir: "TB" | "LR";
   selectedId: string | null;
@@ -42,17 +47,21 @@ function loadCytoscape(): Promise<CytoscapeFactory> {
   return loading;
 }
 
-function elementsOf(model: MapModel, catalog: CatalogValue): ElementDefinition[] {
-  const nodes: ElementDefinition[] = [...model.nodes.values()].map(({ ci }) => ({
+function elementsOf(model: MapModel, catalog: CatalogValue, alerts?: MapAlerts): ElementDefinition[] {
+  const nodes: ElementDefinition[] = [...model.nodes.values()].map(({ ci }) => {
+    const open = alerts?.get(ci.id);
+    return {
     group: "nodes",
     data: {
       id: ci.id,
-      label: `${ci.name}\n${catalog.classLabel(ci.class)}`,
+      label: `${ci.name}\n${catalog.classLabel(ci.class)}${open ? `\n⚠ ${open.count} alert${open.count === 1 ? "" : "s"}` : ""}`,
       status: ci.operationalStatus,
+      alert: open?.severity ?? "",
       shape: FAMILY_SHAPES[familyOf(catalog.byName.get(ci.class)?.path, ci.class)],
     },
     classes: [ci.id === model.rootId ? "root" : "", model.expanded.has(ci.id) ? "expanded" : ""].filter(Boolean).join(" "),
-  }));
+    };
+  });
   const edges: ElementDefinition[] = [...model.edges.values()].map((edge) => ({
     group: "edges",
     data: { id: edge.key, source: edge.source, target: edge.target, label: edge.label, type: edge.type },
@@ -61,7 +70,7 @@ function elementsOf(model: MapModel, catalog: CatalogValue): ElementDefinition[]
 }
 
 /** The interactive graph: dagre layered layout, status colours, select, double-click to expand. */
-export function ServiceMapCanvas({ model, catalog, rankDir, selectedId, onSelect, onExpand, onReady }: ServiceMapCanvasProps) {
+export function ServiceMapCanvas({ model, alerts, catalog, rankDir, selectedId, onSelect, onExpand, onReady }: ServiceMapCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -122,7 +131,7 @@ export function ServiceMapCanvas({ model, catalog, rankDir, selectedId, onSelect
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy || !ready) return;
-    const wanted = elementsOf(model, catalog);
+    const wanted = elementsOf(model, catalog, alerts);
     const wantedIds = new Set(wanted.map((element) => element.data.id!));
     const firstLayout = cy.elements().empty();
     cy.batch(() => {
@@ -163,7 +172,7 @@ export function ServiceMapCanvas({ model, catalog, rankDir, selectedId, onSelect
     }
     layout.run();
     // the catalog's labels may arrive after the first render
-  }, [model, catalog, rankDir, ready, big]);
+  }, [model, catalog, rankDir, ready, big, alerts]);
 
   // follow light/dark mode
   useEffect(() => {

@@ -14,6 +14,7 @@ import { canCollapse, collapse, fromTraversal, withRelationships, type MapModel,
 import { MapLegend } from "./MapLegend";
 import { MapSidePanel } from "./MapSidePanel";
 import { ServiceMapCanvas, type MapControls } from "./ServiceMapCanvas";
+import { useOpenAlerts } from "./useOpenAlerts";
 import "../cmdb.css";
 import "./map.css";
 
@@ -37,6 +38,7 @@ export function ServiceMapPage() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [busyNode, setBusyNode] = useState<string | null>(null);
   const controls = useRef<MapControls | null>(null);
+  const mapAlerts = useOpenAlerts();
   const modelRef = useRef(model);
   modelRef.current = model;
 
@@ -145,6 +147,7 @@ export function ServiceMapPage() {
           <div className="service-map-main">
             <ServiceMapCanvas
               model={model}
+              alerts={mapAlerts}
               catalog={catalog}
               rankDir={rankDir}
               selectedId={selectedId}

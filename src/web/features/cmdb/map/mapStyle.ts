@@ -66,6 +66,9 @@ export function readColours(): MapColours {
   };
 }
 
+/** Ring colours of open alerts by severity (kept in step with the operations console's SEVERITY_META). */
+const ALERT_RING: Record<string, string> = { critical: "#b3261e", major: "#e8590c", minor: "#f2a100", warning: "#c9b400", info: "#3b73b9" };
+
 /** The stylesheet; big graphs get straight haystack edges without arrows for speed. */
 export function mapStylesheet(colours: MapColours, big: boolean): StylesheetJson {
   const statusRules = (Object.keys(colours.status) as CiOperationalStatus[]).map((key) => ({
@@ -92,6 +95,8 @@ export function mapStylesheet(colours: MapColours, big: boolean): StylesheetJson
       },
     },
     ...statusRules,
+    // Open alerts: a thick ring in the worst severity's colour (same colours as the operations console).
+    ...Object.entries(ALERT_RING).map(([severity, colour]) => ({ selector: `node[alert = "${severity}"]`, style: { "border-color": colour, "border-width": 5 } })),
     { selector: "node.root", style: { "border-width": 4, "font-weight": "bold" } },
     { selector: "node.expanded", style: { "border-style": "double", "border-width": 5 } },
     { selector: "node:selected", style: { "underlay-color": colours.accent, "underlay-opacity": 0.28, "underlay-padding": 7, "underlay-shape": "round-rectangle" } as never },
