@@ -1,10 +1,12 @@
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import type { Database, Db } from "./schema.js";
-import { registerDialect, SqliteBooleanPlugin } from "./dialect.js";
+import { registerDialect, sqliteBindable } from "./dialect.js";
 
 /** Where the database lives. */
 export interface DbOptions {
@@ -57,37 +59,104 @@ export function openDb(options: DbOptions): Db {
   // gigabytes, and bulk loads touch them all over (30% faster at 130,000 CIs). Pages are
   // allocated as they are read, so a small database never uses it.
   sqlite.pragma("cache_size = -65536");
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
-    plugins: [new SqliteBooleanPlugin()],
-  });
+  const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => checkpointer?.stop()) }) });
   registerDialect(db, "sqlite");
   return db;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
 
+interface CachedStatement extends SqliteStatement {
+  readonly stmt: BetterSqlite3.Statement;
+}
+
+/** A statement whose parameters are made bindable (booleans as 1/0) on the way in. */
+function bindableStatement(stmt: BetterSqlite3.Statement): CachedStatement {
+  return {
+    stmt,
+    reader: stmt.reader,
+    all: (parameters) => stmt.all(sqliteBindable(parameters)),
+    run: (parameters) => stmt.run(sqliteBindable(parameters)),
+    iterate: (parameters) => stmt.iterate(sqliteBindable(parameters)),
+  };
+}
+
 /**
  * Kysely prepares every query anew; on a hot path SQLite then parses and plans the same SQL
  * on every request (a quarter of an authenticated GET's CPU). This keeps the most recently
  * used statements, by SQL text. A statement still iterating (a streamed export) is never
- * handed out twice: a busy one is replaced by a fresh one.
+ * handed out twice: a busy one is replaced by a fresh one. Booleans are turned into 1/0 here,
+ * on the parameter list, rather than by a Kysely plugin that would rebuild every query's tree.
  */
-export function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+export function withStatementCache(sqlite: BetterSqlite3.Database, onClose?: () => void): SqliteDatabase {
+  const cache = new Map<string, CachedStatement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      onClose?.();
+      sqlite.close();
+    },
     prepare(sql: string) {
       const hit = cache.get(sql);
-      if (hit && !hit.busy) {
+      if (hit && !hit.stmt.busy) {
         cache.delete(sql);
         cache.set(sql, hit); // most recently used last
         return hit;
       }
-      const stmt = sqlite.prepare(sql);
+      const stmt = bindableStatement(sqlite.prepare(sql));
       cache.set(sql, stmt);
       if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       return stmt;
+    },
+  };
+}
+
+const CHECKPOINT_EVERY_MS = 100;
+// The writer still checkpoints by itself past this many WAL pages (40 MB), should the
+// background checkpoints fall behind or fail.
+const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+const CHECKPOINT_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma("busy_timeout = 1000");
+parentPort.on("message", () => {
+  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
+  parentPort.postMessage("done");
+});
+`;
+
+/**
+ * Moves WAL checkpoints off the event loop. With SQLite's default, the commit that crosses
+ * 1,000 WAL pages copies them into the database file and fsyncs it, blocking every request
+ * for tens of milliseconds (under a write load, one commit in ten). A worker thread with its
+ * own connection runs passive checkpoints every 100 ms instead; they never block the writer.
+ */
+function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop(): void } | null {
+  let worker: Worker;
+  try {
+    const driver = createRequire(import.meta.url).resolve("better-sqlite3");
+    worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver, file: path.resolve(file) } });
+  } catch {
+    return null; // SQLite's own checkpoints still run
+  }
+  sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  let running = false;
+  worker.on("message", () => (running = false));
+  worker.on("error", () => {
+    clearInterval(timer);
+    sqlite.pragma("wal_autocheckpoint = 1000");
+  });
+  worker.unref();
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    worker.postMessage("checkpoint");
+  }, CHECKPOINT_EVERY_MS).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      void worker.terminate();
     },
   };
 }
