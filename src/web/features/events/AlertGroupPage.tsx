@@ -39,7 +39,7 @@ export function AlertGroupPage() {
         </Card>
         <Card title="Topology" description="The CIs of the group and the CMDB relationships among them; the root cause is the most upstream.">
           <ul className="ev-topology">
-            {d.cis.map((c) => (
+            {[...d.cis].sort((a, b) => Number(b.id === root) - Number(a.id === root)).map((c) => (
               <li key={c.id} className={c.id === root ? "is-root" : ""}>
                 <Link to={`/cmdb/cis/${c.id}`}>{c.name}</Link> <span className="ev-muted">{c.class}</span>
                 {c.id === root && <Badge tone="danger">root cause</Badge>}
