@@ -115,22 +115,32 @@ const CHECKPOINT_EVERY_MS = 100;
 // The writer still checkpoints by itself past this many WAL pages (40 MB), should the
 // background checkpoints fall behind or fail.
 const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
+// Past this many pages, once the background checkpoint has nearly caught up, the writer
+// copies the last few pages itself so that its next transaction starts the WAL over.
+const RESTART_WAL_PAGES = 4000;
+const RESTART_LAG_PAGES = 256;
+// Whatever the lag, past this many pages the writer finishes the checkpoint itself.
+const RESTART_ANYWAY_PAGES = 8000;
 const CHECKPOINT_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
 parentPort.on("message", () => {
-  try { db.pragma("wal_checkpoint(PASSIVE)"); } catch {}
-  parentPort.postMessage("done");
+  let result = null;
+  try { result = db.pragma("wal_checkpoint(PASSIVE)")[0]; } catch {}
+  parentPort.postMessage(result);
 });
 `;
 
 /**
  * Moves WAL checkpoints off the event loop. With SQLite's default, the commit that crosses
  * 1,000 WAL pages copies them into the database file and fsyncs it, blocking every request
- * for tens of milliseconds (under a write load, one commit in ten). A worker thread with its
- * own connection runs passive checkpoints every 100 ms instead; they never block the writer.
+ * for several milliseconds (under an ingest load, one commit in ten). A worker thread with
+ * its own connection runs passive checkpoints every 100 ms instead, which never block the
+ * writer. A passive checkpoint cannot start the WAL over while writes keep coming, so when it
+ * has nearly caught up on a large WAL, the writer copies the remaining pages itself (a short
+ * checkpoint instead of one of thousands of pages).
  */
 function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop(): void } | null {
   let worker: Worker;
@@ -142,10 +152,20 @@ function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop
   }
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   let running = false;
-  worker.on("message", () => (running = false));
+  let stopped = false;
+  worker.on("message", (result: { log: number; checkpointed: number } | null) => {
+    running = false;
+    if (stopped || !result || result.log < RESTART_WAL_PAGES) return;
+    if (result.checkpointed < result.log - RESTART_LAG_PAGES && result.log < RESTART_ANYWAY_PAGES) return;
+    try {
+      sqlite.pragma("wal_checkpoint(PASSIVE)");
+    } catch {
+      // busy or closed: the next round tries again
+    }
+  });
   worker.on("error", () => {
     clearInterval(timer);
-    sqlite.pragma("wal_autocheckpoint = 1000");
+    if (!stopped) sqlite.pragma("wal_autocheckpoint = 1000");
   });
   worker.unref();
   const timer = setInterval(() => {
@@ -155,6 +175,7 @@ function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop
   }, CHECKPOINT_EVERY_MS).unref();
   return {
     stop() {
+      stopped = true;
       clearInterval(timer);
       void worker.terminate();
     },

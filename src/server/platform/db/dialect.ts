@@ -2,21 +2,7 @@
  * Everything that differs between SQLite and PostgreSQL lives here: column types used by
  * migrations, value conversions and the row-locking clause used when claiming work.
  */
-import {
-  OperationNodeTransformer,
-  sql,
-  type Kysely,
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  type QueryResult,
-  type RootOperationNode,
-  type UnknownRow,
-  type ValueNode,
-  type PrimitiveValueListNode,
-  type ColumnDataType,
-  type Expression,
-} from "kysely";
+import { sql, type Kysely, type ColumnDataType, type Expression } from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -65,29 +51,15 @@ export function boolLiteral(db: Kysely<any>, value: boolean) {
   return isPostgres(db) ? sql.lit(value) : sql.lit(value ? 1 : 0);
 }
 
-/** better-sqlite3 cannot bind JS booleans: turn them into 1/0 before the query leaves Kysely. */
-class BooleanToIntegerTransformer extends OperationNodeTransformer {
-  protected override transformValue(node: ValueNode): ValueNode {
-    const out = super.transformValue(node);
-    if (typeof out.value === "boolean") return { ...out, value: out.value ? 1 : 0 };
-    return out;
+/**
+ * better-sqlite3 cannot bind JS booleans: the SQLite driver passes every parameter list through
+ * this, which turns them into 1/0 (the same list back when there is none, the usual case).
+ */
+export function sqliteBindable(parameters: readonly unknown[]): readonly unknown[] {
+  for (let i = 0; i < parameters.length; i++) {
+    if (typeof parameters[i] === "boolean") return parameters.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v));
   }
-  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
-    const out = super.transformPrimitiveValueList(node);
-    if (!out.values.some((v) => typeof v === "boolean")) return out;
-    return { ...out, values: out.values.map((v) => (typeof v === "boolean" ? (v ? 1 : 0) : v)) };
-  }
-}
-
-/** Kysely plugin applied to SQLite connections only. */
-export class SqliteBooleanPlugin implements KyselyPlugin {
-  readonly #transformer = new BooleanToIntegerTransformer();
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.#transformer.transformNode(args.node);
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
+  return parameters;
 }
 
 /** Converts a stored boolean (true/false on PostgreSQL, 1/0 on SQLite) to a JS boolean. */
