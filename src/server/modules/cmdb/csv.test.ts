@@ -150,6 +150,28 @@ describe("CMDB CSV import and export", () => {
     expect(bad.json().details.field).toBe("class");
   });
 
+  it("matches a row by the CI id it names before any rule, and by the rules when no CI has that id", async () => {
+    await imported("name,class,serial_number,attr.os_version\nweb-01,linux_server,SN-1,12\nweb-02,linux_server,SN-2,12");
+    const web1 = (await cis("q=SN-1")).items[0];
+    // The serial changed in the spreadsheet: the rules alone would create a new CI, the id says which one it is.
+    const csv = `id,name,class,serial_number,attr.os_version\n${web1.id},web-01,linux_server,SN-1B,13\nnot-a-ci-id,web-02,linux_server,SN-2,14`;
+    const dry = await imported(csv, "dryRun=true");
+    expect(dry.counts).toMatchObject({ created: 0, updated: 2, errors: 0 });
+    expect(dry.changes.find((c: { row: number }) => c.row === 1)).toMatchObject({
+      outcome: "updated",
+      ciId: web1.id,
+      changes: [
+        { field: "attributes.os_version", old: "12", new: "13" },
+        { field: "identifiers.serialNumber", old: "SN-1", new: "SN-1B" },
+      ],
+    });
+    const real = await imported(csv);
+    expect(real.counts).toMatchObject({ created: 0, updated: 2, errors: 0 });
+    expect((await cis()).total).toBe(2);
+    expect((await cis("q=SN-1B")).items[0]).toMatchObject({ id: web1.id, attributes: { os_version: "13" } });
+    expect((await cis("q=SN-2")).items[0].attributes).toEqual({ os_version: "14" });
+  });
+
   it("uses declared match keys and the default class", async () => {
     await imported("name,class,hostname\nbuild-01,linux_server,build-01");
     // Hosts are not matched by name by default ...
