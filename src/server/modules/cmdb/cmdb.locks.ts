@@ -10,8 +10,10 @@
  * a bulk batch of thousands of keys takes at most STRIPES locks (the shared lock table holds
  * a few thousand), taken in ascending order so that lockers never deadlock each other.
  * SQLite: one process runs one transaction at a time on its connection; against other
- * processes (the CLI importing while the server runs) the transaction takes the database's
- * write lock, which SQLite gives to one connection at a time.
+ * processes (the CLI importing while the server runs) the transaction holds the database's
+ * write lock, which SQLite gives to one connection at a time. OpsDesk's transactions begin
+ * immediate (platform/db/db.ts), which takes it; the no-op write below makes sure of it for a
+ * transaction opened any other way.
  */
 import { sql } from "kysely";
 import type { CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
