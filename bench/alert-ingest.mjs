@@ -5,7 +5,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { percentile } from "./lib/load.mjs";
-import { machineLines, residentMB, waitForQuiet, quietLines } from "./lib/machine.mjs";
+import { machineLines, processCpuSeconds, residentMB, waitForQuiet, quietLines } from "./lib/machine.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 
@@ -191,8 +191,12 @@ async function benchOpsDesk(kind, opts, lines) {
       quiets.push(await waitForQuiet({ maxWaitMs: 60_000 }));
       let running = true;
       const probe = probeIncidents(server, headers, ciIds, p * opts.probes, opts.probes, () => running);
+      const cpu0 = processCpuSeconds(server.pid);
       const r = await drive(server.baseUrl, headers, list, phase.concurrency);
+      const cpu1 = processCpuSeconds(server.pid);
       running = false;
+      // Server CPU per sent alert (duplicates included, probes and correlation too): less noisy than alerts/s on a shared machine.
+      if (cpu0 !== null && cpu1 !== null) r.cpuUsPerAlert = ((cpu1 - cpu0) * 1e6) / list.reduce((n, b) => n + b.n, 0);
       const incidentMs = (await probe).sort((a, b) => a - b);
       results.push({ ...phase, ...r, incidentMs, rssMB: residentMB(server.pid) });
     }
@@ -250,6 +254,7 @@ async function main() {
       const ratio = ref ? x.alertsPerSec / ref.alertsPerSec : null;
       print([
         `  ${x.name.padEnd(15)} ${Math.round(x.alertsPerSec).toLocaleString("en")} alerts/s  request p50 ${ms(x.p50)} p99 ${ms(x.p99)}  RSS ${x.rssMB?.toFixed(0)} MB${x.failed ? `  FAILED ${x.failed}` : ""}${ratio ? `  ratio to Alertmanager ${ratio.toFixed(2)}` : ""}`,
+        ...(x.cpuUsPerAlert !== undefined ? [`  ${"".padEnd(15)} server CPU ${x.cpuUsPerAlert.toFixed(0)} µs per alert (${(x.cpuUsPerAlert * x.batch).toFixed(0)} µs per request)`] : []),
         `  ${"".padEnd(15)} POST -> incident visible: n=${x.incidentMs.length} p50 ${ms(percentile(x.incidentMs, 50))} p99 ${ms(percentile(x.incidentMs, 99))} max ${ms(x.incidentMs.at(-1))}`,
       ]);
       if (kind === "sqlite" && ratio !== null) print([targetLine(`${x.name}: OpsDesk (SQLite) alerts/s >= Alertmanager`, ratio >= 1, `${ratio.toFixed(2)}x`)]);

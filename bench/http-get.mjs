@@ -170,6 +170,7 @@ function resultLines(r, opts, cores) {
     `errors:      ${errors} (outside the window: ${r.outsideWindowErrors})`,
     `connections: ${r.connectionsOpened} opened for ${r.connections} clients${r.connectionsOpened === r.connections ? " (keep-alive held)" : " (some were re-opened: keep-alive broke)"}`,
     `CPU (cores): ${cpu}`,
+    ...(c ? [`server CPU:  ${((c.server * opts.durationMs * 1000) / r.requests).toFixed(0)} µs per request (the figure least disturbed by a busy machine)`] : []),
     ...noisy,
     targetLine(`p99 < ${TARGET_P99_MS} ms at ${TARGET_CLIENTS} clients${scope}`, l.p99 < TARGET_P99_MS, ms(l.p99)),
     targetLine(`>= ${TARGET_RPS} req/s${scope}`, r.rps >= TARGET_RPS, `${Math.round(r.rps)} req/s`),

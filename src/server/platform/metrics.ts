@@ -43,13 +43,26 @@ export function createMetrics(db: Db) {
     },
   });
 
+  // prom-client hashes the label object on every call; a route has a handful of label
+  // combinations, so each request looks its series up by one string instead.
+  const requestSeries = new Map<string, { inc(): void }>();
+  const durationSeries = new Map<string, { observe(value: number): void }>();
+
   /** Times every request; the route label is the route pattern, never the raw URL. */
   function install(app: FastifyInstance): void {
-    app.addHook("onResponse", async (request, reply) => {
+    app.addHook("onResponse", (request, reply, done) => {
       const route = request.routeOptions.url ?? "unmatched";
-      const seconds = reply.elapsedTime / 1000;
-      requests.inc({ method: request.method, route, status: String(reply.statusCode) });
-      duration.observe({ method: request.method, route }, seconds);
+      const method = request.method;
+      const status = reply.statusCode;
+      const key = `${method} ${route}`;
+      let timer = durationSeries.get(key);
+      if (!timer) durationSeries.set(key, (timer = duration.labels({ method, route })));
+      const countKey = `${key} ${status}`;
+      let counter = requestSeries.get(countKey);
+      if (!counter) requestSeries.set(countKey, (counter = requests.labels({ method, route, status: String(status) })));
+      counter.inc();
+      timer.observe(reply.elapsedTime / 1000);
+      done();
     });
   }
   return { registry, install };

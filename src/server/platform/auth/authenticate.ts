@@ -26,10 +26,13 @@ function due(key: string): boolean {
 /** Extracts a token from an Authorization header (Bearer, or Basic with the token as password). */
 export function tokenFromHeader(header: string | undefined): string | null {
   if (!header) return null;
-  const [scheme, value] = header.split(" ", 2);
+  const space = header.indexOf(" ");
+  if (space < 0) return null;
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).split(" ", 1)[0];
   if (!value) return null;
-  if (/^bearer$/i.test(scheme)) return value.trim();
-  if (/^basic$/i.test(scheme)) {
+  if (scheme === "bearer") return value.trim();
+  if (scheme === "basic") {
     const decoded = Buffer.from(value, "base64").toString("utf8");
     const colon = decoded.indexOf(":");
     return colon >= 0 ? decoded.slice(colon + 1) : null;
@@ -45,9 +48,18 @@ interface UserRow {
   active: unknown;
 }
 
+// A role's permission set is the same on every request; building it anew cost a Set per request.
+const rolePermissions = new Map<string, Actor["permissions"]>();
+
+function permissionsFor(role: string): Actor["permissions"] {
+  let set = rolePermissions.get(role);
+  if (!set) rolePermissions.set(role, (set = permissionsOf(role)));
+  return set;
+}
+
 function actorFrom(row: UserRow, via: Actor["via"], ip: string | null): Actor | null {
   if (!toBool(row.active) || !isRole(row.role)) return null;
-  return { kind: "user", id: row.id, name: row.name, email: row.email, role: row.role, permissions: permissionsOf(row.role), via, ip };
+  return { kind: "user", id: row.id, name: row.name, email: row.email, role: row.role, permissions: permissionsFor(row.role), via, ip };
 }
 
 /** The actor behind an API token, or null when the token is unknown, revoked or expired. */
