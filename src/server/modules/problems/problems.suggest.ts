@@ -130,6 +130,13 @@ export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<voi
   const keys: Array<[Basis, string | null]> = [["ci", incident.ci_id], ["category", incident.category]];
   for (const [basis, key] of keys) {
     if (!key) continue;
+    // At thousands of incidents a day this runs for each of them: it must stay cheap. Already
+    // suggested in this window: nothing to do (one key lookup). Otherwise count only up to the
+    // threshold before gathering the suggestion's details.
+    const recent = await db.selectFrom("problem_suggestions").select("suggested_at").where("basis", "=", basis).where("key", "=", key).executeTakeFirst();
+    if (recent && new Date(recent.suggested_at).toISOString() >= since) continue;
+    const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
+    if (Number(enough.rows[0]?.n ?? 0) < threshold) continue;
     const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);
     if (!suggestion) continue;
     await db.transaction().execute(async (trx) => {
