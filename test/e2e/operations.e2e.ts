@@ -90,6 +90,9 @@ async function screenshot(name: string, fullPage = true): Promise<void> {
   await page.screenshot({ path: `${imagesDir}${name}`, fullPage });
 }
 
+/** The computed text colour of an element (runs in the page; the test's tsconfig has no DOM types). */
+const colourOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color;
+
 function card(title: string): Locator {
   return page.locator(".card", { has: page.getByRole("heading", { level: 2, name: title, exact: true }) });
 }
@@ -180,9 +183,9 @@ describe("Operations console web UI", () => {
     await expect.poll(() => page.getByLabel("Active alerts by severity").getByText("Open groups").locator("..").locator(".ev-count-n").textContent()).toBe("1");
 
     const critical = alertRow("SwitchDown", "sw-core-1").getByText("Critical", { exact: true });
-    expect(await critical.evaluate((el) => getComputedStyle(el).color)).toBe(CRITICAL_RGB);
+    expect(await critical.evaluate(colourOf)).toBe(CRITICAL_RGB);
     const major = alertRow("HostUnreachable", "srv-1").getByText("Major", { exact: true });
-    expect(await major.evaluate((el) => getComputedStyle(el).color)).toBe(MAJOR_RGB);
+    expect(await major.evaluate(colourOf)).toBe(MAJOR_RGB);
     for (const name of ["sw-core-1", ...SERVERS]) await visible(alertRow(name === "sw-core-1" ? "SwitchDown" : "HostUnreachable", name).getByText("Firing", { exact: true }));
 
     // a severity tile filters the list
@@ -273,9 +276,9 @@ describe("Operations console web UI", () => {
     await visible(dialog);
     // the alert's labels (without severity) are the matchers
     const labels = dialog.getByRole("textbox", { name: "Label" });
-    await expect.poll(() => labels.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value).sort())).toEqual(["alertname", "instance", "job"]);
+    await expect.poll(() => labels.evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value).sort())).toEqual(["alertname", "instance", "job"]);
     const matcher = async (label: string) => {
-      const all = await labels.evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+      const all = await labels.evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
       return dialog.locator(".ev-matcher").nth(all.indexOf(label));
     };
     // any alert on srv-4, not only this one
@@ -317,6 +320,7 @@ describe("Operations console web UI", () => {
     await visible(silence.getByText("active", { exact: true }));
     await visible(silence.getByText(ADMIN.name));
     await silence.getByRole("button", { name: "Expire" }).click();
+    await visible(page.getByText("Silence expired"));
     await visible(silence.getByText("expired", { exact: true }));
     expect(await silence.getByRole("button", { name: "Expire" }).count()).toBe(0);
 

@@ -72,6 +72,17 @@ export function OperationsConsolePage() {
     }
   }
 
+  async function expire(id: string) {
+    try {
+      await expireSilence(id);
+      toast.success("Silence expired");
+    } catch (err) {
+      toast.error("Could not expire the silence", toApiError(err).message);
+    }
+    silences.reload();
+    alerts.reload();
+  }
+
   const columns: Column<Alert>[] = [
     { key: "severity", header: "Severity", render: (a) => <SeverityBadge severity={a.severity} />, width: "7rem" },
     {
@@ -200,7 +211,7 @@ export function OperationsConsolePage() {
                 header: "",
                 render: (s) =>
                   canWrite && s.status.state !== "expired" ? (
-                    <Button size="sm" variant="ghost" onClick={async () => { await expireSilence(s.id); silences.reload(); alerts.reload(); }}>Expire</Button>
+                    <Button size="sm" variant="ghost" onClick={() => expire(s.id)}>Expire</Button>
                   ) : null,
               },
             ]}

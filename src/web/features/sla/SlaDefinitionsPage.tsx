@@ -10,7 +10,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { Table } from "../../components/Table";
 import { SlaNav } from "./SlaNav";
 import { SlaProgress } from "./SlaPanel";
-import { formatMs, slaApi, type SlaDefinition, type SlaDefinitionInput, type TicketSla } from "./slaApi";
+import { formatMs, SLA_STATE_LABELS, slaApi, type SlaDefinition, type SlaDefinitionInput, type TicketSla } from "./slaApi";
 import "./sla.css";
 
 const RULE_KEYS = ["appliesTo", "startWhen", "pauseWhen", "stopWhen", "cancelWhen", "resetOn", "warnings", "retroactiveStart"] as const;
@@ -43,7 +43,7 @@ function PreviewResult({ items, reasons }: { items: TicketSla[]; reasons: string
     <ul className="sla-list">
       {items.map((s) => (
         <li key={s.id} className="sla-item">
-          <strong>Cycle {s.cycle}: {s.state}</strong>
+          <strong>Cycle {s.cycle}: {SLA_STATE_LABELS[s.state]}</strong>
           <SlaProgress sla={s} />
           <span className="muted">{s.explanation} · {formatMs(s.remainingMs)} left</span>
         </li>

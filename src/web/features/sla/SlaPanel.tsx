@@ -1,4 +1,5 @@
 /** The ticket page's SLA card: each clock with its progress bar, due time and the explanation of its pauses. */
+import { useEffect } from "react";
 import { useApi } from "../../api/useApi";
 import { Badge } from "../../components/Badge";
 import { Card } from "../../components/Card";
@@ -54,9 +55,20 @@ function SlaItem({ sla }: { sla: TicketSla }) {
   );
 }
 
+/**
+ * Clocks are recomputed by the worker just after a ticket change commits, so a read right
+ * after the change (or right after the ticket was opened) can still show the clocks as they
+ * were; these follow-up reads pick up the recomputed ones.
+ */
+const FOLLOW_UP_MS = [1500, 4000, 10_000];
+
 /** Every SLA clock on the ticket; `version` reloads it when the ticket changes. */
 export function SlaPanel({ ticketRef, version = 0 }: { ticketRef: string; version?: number }) {
-  const { data, error } = useApi((signal) => slaApi.ticket(ticketRef, signal), [ticketRef, version]);
+  const { data, error, reload } = useApi((signal) => slaApi.ticket(ticketRef, signal), [ticketRef, version]);
+  useEffect(() => {
+    const timers = FOLLOW_UP_MS.map((ms) => setTimeout(reload, ms));
+    return () => timers.forEach(clearTimeout);
+  }, [ticketRef, version, reload]);
   if (error?.status === 403) return null;
   return (
     <Card title="Service levels">

@@ -152,10 +152,11 @@ async function flush(): Promise<void> {
   }
 }
 
-/** "2h 10m", "45m", "-1h 5m" (business time). */
+/** "2h 10m", "45m", "-1h 5m", "20s" (business time), in the server's words so the card agrees with the explanation. */
 export function formatMs(ms: number): string {
   const sign = ms < 0 ? "-" : "";
   const minutes = Math.round(Math.abs(ms) / 60_000);
+  if (minutes === 0) return `${sign}${Math.round(Math.abs(ms) / 1000)}s`;
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
   return sign + (h === 0 ? `${m}m` : m === 0 ? `${h}h` : `${h}h ${m}m`);
