@@ -12,7 +12,7 @@ export function SlaNav({ current }: { current: string }) {
   return (
     <nav className="sla-tabs" aria-label="Service levels">
       {TABS.map((t) => (
-        <Link key={t.path} to={t.path} className={t.path === current ? "button button-secondary" : "button button-ghost"} aria-current={t.path === current ? "page" : undefined}>
+        <Link key={t.path} to={t.path} className={t.path === current ? "btn btn-secondary btn-sm" : "btn btn-ghost btn-sm"} aria-current={t.path === current ? "page" : undefined}>
           {t.label}
         </Link>
       ))}

@@ -21,7 +21,8 @@ export function ComplianceChart({ series }: { series: SlaReportRow[] }) {
   const max = Math.max(...series.map((r) => r.total), 1);
   const w = 600;
   const h = 160;
-  const bw = w / series.length;
+  // one bar per period, no wider than a bar of a busy month: a single day is not a full-width slab
+  const bw = Math.min(w / series.length, 40);
   return (
     <svg className="sla-chart" viewBox={`0 0 ${w} ${h + 20}`} role="img" aria-label="SLAs per period: met, breached and running">
       {series.map((r, i) => {
