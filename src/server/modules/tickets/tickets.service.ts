@@ -179,37 +179,17 @@ async function createOne(trx: Trx, item: Creation, deferred: Deferred | null): P
   const priority = def.hooks.priority ? await def.hooks.priority(trx, impact, urgency, input) : (input.priority ?? 4);
   const state = def.hooks.initialState?.(input) ?? def.flow.initial;
   const number = await nextNumber(trx, kind, def.prefix);
-  const now = nowIso();
-  const open = def.flow.states[state]?.open ?? true;
-  const channel = input.channel ?? (isAgent(actor) ? "api" : "portal");
-  const tags = input.tags ?? [];
-  const pg = isPostgres(trx);
-  const values = {
-    kind, number, title: input.title, description: input.description ?? "", state, is_open: pg ? open : Number(open), priority, impact, urgency,
-    requester_id: requesterId, caller_contact: input.callerContact ?? null, assignment_group_id: input.assignmentGroupId ?? null,
-    assignee_id: input.assigneeId ?? null, ci_id: input.ciId ?? null, category: input.category ?? null, subcategory: input.subcategory ?? null,
-    channel, tags: JSON.stringify(tags), major: pg ? (input.major ?? false) : Number(input.major ?? false), version: 1, created_by: actor.id, created_at: now, updated_at: now,
-  };
-  const [row] = await runCompiled<{ id: number }>(trx, "create-ticket", () =>
-    trx.insertInto("tickets").values(Object.fromEntries(Object.keys(values).map((k) => [k, param(k)])) as never).returning("id").compile(), values);
-  const id = String(row.id);
+  const row = await insertTicketRow(trx, item, { number, state, open: def.flow.states[state]?.open ?? true, priority, impact, urgency });
+  const id = row.id;
   if (input.watcherIds?.length) await trx.insertInto("ticket_watchers").values(input.watcherIds.map((user_id) => ({ ticket_id: Number(id), user_id }))).execute();
   if (input.affectedCiIds?.length) await setAffectedCis(trx, id, input.affectedCiIds);
-  let services: Array<{ id: string; name: string }> = [];
-  if (simple && input.ciId) {
-    services = await impactedServicesOf(trx, input.ciId);
-    if (services.length) {
-      const rows = services.map((s, i) => ({ ticket_id: param("t"), ci_id: param(`c${i}`), role: "service" }));
-      await runCompiled(trx, `ticket-services-${services.length}`, () => trx.insertInto("ticket_cis").values(rows as never).compile(), { t: Number(id), ...Object.fromEntries(services.map((s, i) => [`c${i}`, s.id])) });
-    }
-  } else if (input.ciId || input.affectedCiIds?.length) await refreshServices(trx, id);
-  if (simple) {
-    // addEntry's row, through a compiled statement.
-    const entry = { ticket_id: Number(id), at: now, type: "created", public: pg ? true : 1, actor_id: actor.id, actor_name: actor.name, body: null, data: JSON.stringify({ state, priority }) };
-    await runCompiled(trx, "created-entry", () => trx.insertInto("ticket_timeline").values(Object.fromEntries(Object.keys(entry).map((k) => [k, param(k)])) as never).compile(), entry);
-  } else await addEntry(trx, actor, id, { type: "created", public: true, data: { state, priority } }, now);
+  const services = simple && input.ciId ? await writeServices(trx, id, input.ciId) : [];
+  if (!simple && (input.ciId || input.affectedCiIds?.length)) await refreshServices(trx, id);
+  const created = { type: "created" as const, public: true, data: { state, priority } };
+  if (simple) await writeCreatedEntry(trx, actor, id, created.data, row.ticket.createdAt);
+  else await addEntry(trx, actor, id, created, row.ticket.createdAt);
   const audit: Parameters<typeof auditRow> = [actor, { action: "create", entity: "ticket", entityId: number, after: { kind, number, title: input.title, state, priority } }];
-  const event = { type: "ticket.created", payload: { id, number, kind, state, priority, ciId: input.ciId ?? null, category: input.category ?? null, channel } };
+  const event = { type: "ticket.created", payload: { id, number, kind, state, priority, ciId: input.ciId ?? null, category: input.category ?? null, channel: row.ticket.channel } };
   if (!simple || !names) {
     const ticket = await requireTicket(trx, id);
     if (input.parent) await linkTickets(trx, actor, ticket, { type: "child_of", target: input.parent }, "parent");
@@ -225,16 +205,60 @@ async function createOne(trx: Trx, item: Creation, deferred: Deferred | null): P
     await recordAudit(trx, audit[0], audit[1]);
     await emit(trx, event);
   }
+  // The answer is what was written, named from referencedNames: no read-back.
   const ref = (refId: string | null | undefined, name: string | null) => (refId ? { id: refId, name: name ?? refId } : null);
   const ticket: Ticket = {
-    id, kind, number, title: values.title, description: values.description, state, open, priority, impact, urgency,
-    requester: ref(requesterId, names.rq), callerContact: values.caller_contact, assignmentGroup: ref(input.assignmentGroupId, names.g),
-    assignee: ref(input.assigneeId, names.asg), ci: ref(input.ciId, names.ci), category: values.category, subcategory: values.subcategory,
-    channel, tags, onHoldReason: null, resolutionCode: null, resolutionNotes: null, major: input.major ?? false, version: 1,
-    createdBy: actor.id, createdAt: now, updatedAt: now, resolvedAt: null, closedAt: null, services, affectedCis: [], watchers: [],
+    ...row.ticket,
+    requester: ref(requesterId, names.rq),
+    assignmentGroup: ref(input.assignmentGroupId, names.g),
+    assignee: ref(input.assigneeId, names.asg),
+    ci: ref(input.ciId, names.ci),
+    services,
+    affectedCis: [],
+    watchers: [],
   };
   ticket.allowedTransitions = await allowedTransitions(trx, actor, ticket);
   return ticket;
+}
+
+/** Inserts the tickets row (a compiled statement); returns its id and the ticket it describes, without references. */
+async function insertTicketRow(trx: Trx, item: Creation, f: { number: string; state: string; open: boolean; priority: number; impact: number; urgency: number }) {
+  const { actor, kind, input, requesterId } = item;
+  const now = nowIso();
+  const pg = isPostgres(trx);
+  const channel = input.channel ?? (isAgent(actor) ? "api" : "portal");
+  const tags = input.tags ?? [];
+  const values = {
+    kind, number: f.number, title: input.title, description: input.description ?? "", state: f.state, is_open: pg ? f.open : Number(f.open), priority: f.priority, impact: f.impact, urgency: f.urgency,
+    requester_id: requesterId, caller_contact: input.callerContact ?? null, assignment_group_id: input.assignmentGroupId ?? null,
+    assignee_id: input.assigneeId ?? null, ci_id: input.ciId ?? null, category: input.category ?? null, subcategory: input.subcategory ?? null,
+    channel, tags: JSON.stringify(tags), major: pg ? (input.major ?? false) : Number(input.major ?? false), version: 1, created_by: actor.id, created_at: now, updated_at: now,
+  };
+  const [row] = await runCompiled<{ id: number }>(trx, "create-ticket", () =>
+    trx.insertInto("tickets").values(Object.fromEntries(Object.keys(values).map((k) => [k, param(k)])) as never).returning("id").compile(), values);
+  const id = String(row.id);
+  const ticket: Omit<Ticket, "requester" | "assignmentGroup" | "assignee" | "ci"> = {
+    id, kind, number: f.number, title: values.title, description: values.description, state: f.state, open: f.open, priority: f.priority, impact: f.impact, urgency: f.urgency,
+    callerContact: values.caller_contact, category: values.category, subcategory: values.subcategory, channel, tags, onHoldReason: null, resolutionCode: null,
+    resolutionNotes: null, major: input.major ?? false, version: 1, createdBy: actor.id, createdAt: now, updatedAt: now, resolvedAt: null, closedAt: null,
+  };
+  return { id, ticket };
+}
+
+/** Records the business services the ticket's CI impacts; returns them by name. */
+async function writeServices(trx: Trx, id: string, ciId: string): Promise<Array<{ id: string; name: string }>> {
+  const services = await impactedServicesOf(trx, ciId);
+  if (!services.length) return services;
+  const rows = services.map((_, i) => ({ ticket_id: param("t"), ci_id: param(`c${i}`), role: "service" }));
+  const values = { t: Number(id), ...Object.fromEntries(services.map((s, i) => [`c${i}`, s.id])) };
+  await runCompiled(trx, `ticket-services-${services.length}`, () => trx.insertInto("ticket_cis").values(rows as never).compile(), values);
+  return services;
+}
+
+/** The `created` timeline entry: addEntry's row, through a compiled statement. */
+async function writeCreatedEntry(trx: Trx, actor: Actor, id: string, data: Record<string, unknown>, at: string): Promise<void> {
+  const entry = { ticket_id: Number(id), at, type: "created", public: isPostgres(trx) ? true : 1, actor_id: actor.id, actor_name: actor.name, body: null, data: JSON.stringify(data) };
+  await runCompiled(trx, "created-entry", () => trx.insertInto("ticket_timeline").values(Object.fromEntries(Object.keys(entry).map((k) => [k, param(k)])) as never).compile(), entry);
 }
 
 type CoreField = Exclude<keyof UpdateTicketBody, "version" | "problem" | "change" | "affectedCiIds">;
