@@ -129,7 +129,10 @@ export async function listHistory(db: Db, actor: Actor, query: AlertHistoryQuery
 export async function alertCounts(db: Db, actor: Actor) {
   requirePermission(actor, "events.read");
   const bySeverity: Record<string, number> = {};
-  for (const r of await db.selectFrom("alerts").select(["severity", sql<number>`count(*)`.as("n")]).where("status", "<>", "resolved").groupBy("severity").execute()) bySeverity[r.severity] = Number(r.n);
+  // Silenced and in-maintenance alerts are kept and counted by status, but they flag nothing:
+  // neither the severity tiles nor a CI's ring on the service map.
+  const flagging = ["firing", "acknowledged"];
+  for (const r of await db.selectFrom("alerts").select(["severity", sql<number>`count(*)`.as("n")]).where("status", "in", flagging).groupBy("severity").execute()) bySeverity[r.severity] = Number(r.n);
   const byStatus: Record<string, number> = {};
   const dayAgo = new Date(Date.now() - 86400_000).toISOString();
   for (const r of await db.selectFrom("alerts").select(["status", sql<number>`count(*)`.as("n")]).where((eb) => eb.or([eb("status", "<>", "resolved"), eb("last_seen", ">=", dayAgo)])).groupBy("status").execute()) byStatus[r.status] = Number(r.n);
@@ -137,7 +140,7 @@ export async function alertCounts(db: Db, actor: Actor) {
   const perCi = await db
     .selectFrom("alerts")
     .select(["ci_id", sql<number>`count(*)`.as("n"), sql<number>`min(${SEVERITY_ORDER})`.as("worst")])
-    .where("status", "<>", "resolved")
+    .where("status", "in", flagging)
     .where("ci_id", "is not", null)
     .groupBy("ci_id")
     .orderBy("n", "desc")
