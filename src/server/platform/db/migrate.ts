@@ -11,7 +11,10 @@ import * as m0007 from "./migrations/0007-changes.js";
 import * as m0009 from "./migrations/0009-problems.js";
 import * as m0010 from "./migrations/0010-ticket-indexes.js";
 
-/** Every migration, in order. Names are frozen once released. */
+/**
+ * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
+ * sorts before migrations already applied somewhere would be refused, so numbers only go up.
+ */
 const MIGRATIONS: Record<string, Migration> = {
   "0001-platform": m0001,
   "0002-cmdb": m0002,
