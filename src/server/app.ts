@@ -13,6 +13,7 @@ import { JobRegistry, Worker } from "./platform/jobs.js";
 import { installAuth } from "./platform/http/auth.plugin.js";
 import { installErrorHandling } from "./platform/http/errors.plugin.js";
 import { validatorCompiler } from "./platform/http/validation.js";
+import { serializerCompiler } from "./platform/http/serialization.js";
 import { findWebDir, installWeb, packageRoot } from "./platform/http/web.js";
 import { createMetrics } from "./platform/metrics.js";
 import { healthRoutes } from "./platform/health.routes.js";
@@ -64,6 +65,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.removeContentTypeParser("text/plain");
   // Credentials guard the API. The web UI's static files and the API documentation are
   // public pages; health and metrics routes declare their own policy.
