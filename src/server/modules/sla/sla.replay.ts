@@ -73,6 +73,8 @@ function finish(clock: Clock, at: number, outcome: "stopped" | "cancelled", reas
 export function replayDefinition(def: EngineDefinition, moments: readonly Moment[], label: PauseLabel): Clock[] {
   const clocks: Clock[] = [];
   let current: Clock | null = null;
+  /** What the ticket was when the last clock stopped ("Resolved"), for the reopen pause's reason. */
+  let stoppedAs = "";
   for (let i = 0; i < moments.length; i++) {
     const { at, snap } = moments[i];
     const prev = i > 0 ? moments[i - 1].snap : null;
@@ -83,13 +85,26 @@ export function replayDefinition(def: EngineDefinition, moments: readonly Moment
       const resetFields = prev ? def.rules.resetOn.filter((f) => JSON.stringify(resetValue(f, prev)) !== JSON.stringify(resetValue(f, snap))) : [];
       if (!applies) finish(current, at, "cancelled", `no longer applies: ${failingConditions(def.rules.appliesTo, snap).join("; ")}`);
       else if (cancelled) finish(current, at, "cancelled", `ticket ${snap.state}`);
-      else if (stopped) finish(current, at, "stopped", null);
+      else if (stopped) {
+        finish(current, at, "stopped", null);
+        stoppedAs = label(snap);
+      }
       else if (resetFields.length) finish(current, at, "cancelled", `reset: ${describeReset(resetFields, prev!, snap)}`);
       else updatePause(current.pauses, def, moments[i], label);
       if (current.outcome) current = null;
       else continue;
     }
     const last = clocks[clocks.length - 1];
+    // A reopened ticket was not resolved after all: its resolution clock goes on from where it
+    // stopped, and the time it spent resolved counts as a pause ("paused 2h while Resolved").
+    if (last && last.outcome === "stopped" && def.target === "resolution" && applies && !cancelled && !stopped && last.stoppedAt !== null) {
+      last.pauses.push({ pausedAt: last.stoppedAt, resumedAt: at, reason: stoppedAs || "stopped" });
+      last.stoppedAt = null;
+      last.outcome = null;
+      current = last;
+      updatePause(current.pauses, def, moments[i], label);
+      continue;
+    }
     const mayStart = !last || (last.outcome === "cancelled" && !stopped);
     if (!mayStart || !applies || cancelled || at < def.activeFrom || !anyHolds(def.rules.startWhen, snap, true)) continue;
     const retro = def.rules.retroactiveStart && clocks.length === 0;

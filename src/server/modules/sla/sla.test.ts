@@ -60,6 +60,23 @@ describe("SLA clocks on tickets", () => {
     expect(sb.explanation).toMatch(/paused 1h so far while On hold \(awaiting vendor\)/);
   });
 
+  it("resumes the resolution clock when a resolved incident is reopened, counting the resolved time as a pause", async () => {
+    await k.definition({ name: "Resolution 8h", target: "resolution", durationMinutes: 480 });
+    const inc = await k.incident({ impact: 2, urgency: 2 });
+    await k.transition(inc.number, { transition: "resolve", resolutionCode: "solved_permanently", resolutionNotes: "Restarted" });
+    await k.transition(inc.number, { transition: "reopen", reason: "Still failing" });
+    const t0 = Date.now() - 5 * HOUR;
+    await k.backdate(inc.id, [t0, t0 + HOUR, t0 + 3 * HOUR]);
+    await k.drain();
+    const slas = await slasOf(inc.number);
+    expect(slas).toHaveLength(1);
+    const [sla] = slas;
+    expect(sla).toMatchObject({ name: "Resolution 8h", state: "in_progress", startedAt: new Date(t0).toISOString(), stoppedAt: null, pausedMs: 2 * HOUR });
+    expect(sla.dueAt).toBe(new Date(t0 + 10 * HOUR).toISOString());
+    expect(sla.pauses).toEqual([expect.objectContaining({ businessMs: 2 * HOUR })]);
+    expect(sla.pauses[0].reason).toMatch(/Resolved/);
+  });
+
   it("stops the response clock at the first assignment and the resolution clock at Resolved", async () => {
     await k.definition({ name: "Response 1h", target: "response", durationMinutes: 60 });
     await k.definition({ name: "Resolution 4h", target: "resolution", durationMinutes: 240 });
