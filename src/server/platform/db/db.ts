@@ -96,7 +96,12 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, onClose?: () 
       onClose?.();
       sqlite.close();
     },
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Kysely opens transactions with a plain BEGIN, which reads first and only takes the
+      // write lock at the first write; when another process wrote in between, SQLite then
+      // fails at once (SQLITE_BUSY_SNAPSHOT) instead of waiting. BEGIN IMMEDIATE waits for
+      // the lock up front (busy_timeout), so several nodes on one file queue instead of failing.
+      const sql = text === "begin" ? "begin immediate" : text;
       const hit = cache.get(sql);
       if (hit && !hit.stmt.busy) {
         cache.delete(sql);
