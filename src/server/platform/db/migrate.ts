@@ -10,6 +10,7 @@ import * as m0006 from "./migrations/0006-sla.js";
 import * as m0007 from "./migrations/0007-changes.js";
 import * as m0009 from "./migrations/0009-problems.js";
 import * as m0010 from "./migrations/0010-ticket-indexes.js";
+import * as m0011 from "./migrations/0011-ticket-list-indexes.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0007-changes": m0007,
   "0009-problems": m0009,
   "0010-ticket-indexes": m0010,
+  "0011-ticket-list-indexes": m0011,
 };
 
 /** Names of every migration, in order. */
