@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { visible } from "./browser.js";
 
 /**
  * The CMDB in a real Chromium against the real server: a service chain created through the
@@ -41,10 +42,6 @@ async function apiClient(baseUrl: string) {
   };
 }
 
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
 async function screenshot(name: string, fullPage = true): Promise<void> {
   const dismiss = page.getByRole("button", { name: "Dismiss notification" });

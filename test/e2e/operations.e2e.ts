@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { apiClient, visible } from "./browser.js";
 
 /**
  * The operations console in a real Chromium against the real server: a switch and the five
@@ -26,23 +27,6 @@ let call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
 let token = "";
 const ids: Record<string, string> = {};
 
-/** A signed-in API client for setting up data: session cookie plus the CSRF header. */
-async function apiClient(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-  expect(response.status).toBeLessThan(300);
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), cookie, "x-csrf-token": csrfToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
 
 /** Pushes alerts the way Prometheus does: Alertmanager API v2, bearer token, empty 200. */
 async function pushAlerts(alerts: object[]): Promise<void> {
@@ -76,10 +60,6 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
 async function screenshot(name: string, fullPage = true): Promise<void> {
   const dismiss = page.getByRole("button", { name: "Dismiss notification" });
@@ -121,7 +101,7 @@ describe("Operations console web UI", () => {
   beforeAll(async () => {
     await mkdir(imagesDir, { recursive: true });
     server = await startServer();
-    call = await apiClient(server.url);
+    call = await apiClient(server.url, ADMIN);
     ids.group = (await call<{ id: string }>("POST", "/api/v1/groups", { name: "Network operations" })).id;
     ids.switch = (
       await call<{ id: string }>("POST", "/api/v1/cis", {

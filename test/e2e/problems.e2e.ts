@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { apiClient, visible } from "./browser.js";
 
 /**
  * Problem management in a real Chromium against the real server: a third incident on one mail
@@ -32,28 +33,7 @@ const incidents: string[] = [];
 let elsewhere = "";
 const ids: Record<string, string> = {};
 
-/** A signed-in API client for setting up data: session cookie plus the CSRF header. */
-async function apiClient(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-  expect(response.status).toBeLessThan(300);
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), cookie, "x-csrf-token": csrfToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
 
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
 async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
   const dismiss = page.getByRole("button", { name: "Dismiss notification" });
@@ -86,7 +66,7 @@ describe("Problem management web UI", () => {
   beforeAll(async () => {
     await mkdir(imagesDir, { recursive: true });
     server = await startServer();
-    call = await apiClient(server.url);
+    call = await apiClient(server.url, ADMIN);
     ids.agent = (await call<{ id: string }>("POST", "/api/v1/users", AGENT)).id;
     await call("POST", "/api/v1/users", VIEWER);
     ids.gateway = (await call<{ id: string }>("POST", "/api/v1/cis", { class: "server", name: "mail-gw-01", environment: "production" })).id;

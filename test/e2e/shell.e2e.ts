@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { visible } from "./browser.js";
 
 /**
  * The first-run story in a real Chromium against the real server: setup, home, theme,
@@ -19,10 +20,6 @@ let context: BrowserContext;
 let page: Page;
 
 /** Waits until the locator is visible; fails the test with Playwright's message otherwise. */
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
 async function hidden(locator: Locator, timeout = 10_000): Promise<void> {
   await locator.first().waitFor({ state: "hidden", timeout });

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { apiClient, visible } from "./browser.js";
 
 /**
  * Service levels in a real Chromium against the real server: an admin creates a business-hours
@@ -34,28 +35,7 @@ let call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
 const tickets: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
-/** A signed-in API client for setting up data: session cookie plus the CSRF header. */
-async function apiClient(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-  expect(response.status).toBeLessThan(300);
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), cookie, "x-csrf-token": csrfToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
 
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
 async function screenshot(name: string, fullPage = true): Promise<void> {
   const dismiss = page.getByRole("button", { name: "Dismiss notification" });
@@ -78,7 +58,7 @@ describe("Service levels web UI", () => {
   beforeAll(async () => {
     await mkdir(imagesDir, { recursive: true });
     server = await startServer();
-    call = await apiClient(server.url);
+    call = await apiClient(server.url, ADMIN);
     ids.group = (await call<{ id: string }>("POST", "/api/v1/groups", { name: "Service Desk" })).id;
     ids.ci = (await call<{ id: string }>("POST", "/api/v1/cis", { class: "application", name: "Payroll", environment: "production", criticality: "critical" })).id;
     // tickets that exist before any SLA: a P1 and a P3

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
+import { apiClient, visible, screenshotPage as screenshot } from "./browser.js";
 
 /**
  * The service desk in a real Chromium against the real server: a requester reports a problem
@@ -26,37 +27,8 @@ let call: <T>(method: string, path: string, body?: unknown) => Promise<T>;
 let ticketNumber = "";
 const ids: Record<string, string> = {};
 
-/** A signed-in API client for setting up data: session cookie plus the CSRF header. */
-async function apiClient(baseUrl: string) {
-  const response = await fetch(`${baseUrl}/api/v1/setup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(ADMIN) });
-  expect(response.status).toBeLessThan(300);
-  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
-  const { csrfToken } = (await response.json()) as { csrfToken: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), cookie, "x-csrf-token": csrfToken },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
 
-async function visible(locator: Locator, timeout = 10_000): Promise<Locator> {
-  await locator.first().waitFor({ state: "visible", timeout });
-  return locator;
-}
 
-async function screenshot(page: Page, name: string, fullPage = true): Promise<void> {
-  const dismiss = page.getByRole("button", { name: "Dismiss notification" });
-  while ((await dismiss.count()) > 0) await dismiss.first().click();
-  await page.mouse.move(0, 0);
-  await page.evaluate("document.fonts.ready.then(() => true)");
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: `${imagesDir}${name}`, fullPage });
-}
 
 async function newPage(): Promise<Page> {
   const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 860 }, colorScheme: "light" });
@@ -85,7 +57,7 @@ describe("Service desk web UI", () => {
   beforeAll(async () => {
     await mkdir(imagesDir, { recursive: true });
     server = await startServer();
-    call = await apiClient(server.url);
+    call = await apiClient(server.url, ADMIN);
     ids.agent = (await call<{ id: string }>("POST", "/api/v1/users", AGENT)).id;
     ids.requester = (await call<{ id: string }>("POST", "/api/v1/users", REQUESTER)).id;
     ids.group = (await call<{ id: string }>("POST", "/api/v1/groups", { name: "Service Desk" })).id;
