@@ -17,7 +17,7 @@ import {
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { allKinds } from "./tickets.kinds.js";
-import { createTicket, getTicket, listTickets, updateTicket } from "./tickets.service.js";
+import { createTicket, decorate, getTicket, listTickets, updateTicket } from "./tickets.service.js";
 import { transitionTicket } from "./tickets.transition.js";
 import { bulkTickets } from "./tickets.bulk.js";
 import { getTicketSettings, updateTicketSettings } from "./tickets.settings.js";
@@ -90,8 +90,8 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
     },
     async (req) => {
       const actor = actorOf(req);
-      await transitionTicket(db, actor, req.params.ref, req.body);
-      return getTicket(db, actor, req.params.ref);
+      // The transition already loaded and checked the ticket: add what the page shows, no second lookup.
+      return decorate(db, actor, await transitionTicket(db, actor, req.params.ref, req.body));
     },
   );
 }
