@@ -2,7 +2,9 @@
  * The CI half of a bulk batch. Identification is per item and in order (an item may match one
  * sent earlier in the same batch), but most items of a load describe CIs nobody has seen: one
  * query per identifier kind for the whole batch proves that no rule of theirs can match, and
- * those items are created with multi-row inserts. Every other item goes through
+ * those items are created with multi-row inserts: per CI its row, its identifiers and one
+ * history row, and per group of CIs one audit entry and one `ci.created` event naming them
+ * all. Every other item goes through
  * `identifyOrCreate` in its own savepoint, exactly as when it comes alone, after the items
  * before it have been written, so the answer is the one item-by-item processing gives.
  */
@@ -10,12 +12,13 @@ import type { BulkBody, BulkResult, Ci, CreateCiBody } from "../../../contract/i
 import type { DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { nowIso } from "../../platform/time.js";
+import { actorLabel } from "../../platform/audit.js";
 import { requireClass, type ClassCatalog } from "./classes.service.js";
 import { identifyOrCreate } from "./cmdb.identify.js";
 import { normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { KEY_SEP, lockIdentification, lockKeys, matchKeys } from "./cmdb.locks.js";
 import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
-import { allOrNothing, describe, insertRows, isolated } from "./bulk.write.js";
+import { allOrNothing, describe, insertRows, isolated, recordGroup } from "./bulk.write.js";
 
 type CiItem = NonNullable<BulkBody["cis"]>[number];
 type CiResult = BulkResult["cis"][number];
@@ -93,15 +96,17 @@ async function existingGroups(db: DbOrTrx, items: CiItem[]): Promise<Set<string>
 export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, catalog: ClassCatalog, items: ReconcileItem[], options: ReconcileOptions = {}): Promise<CiBatchOutcome> {
   const out: CiBatchOutcome = { results: [], byRef: new Map(), created: new Set(), details: [] };
   const w: WriteContext = { actor, source, catalog };
-  if (!options.locked) await lockIdentification(trx, items.flatMap((i) => lockKeys(i)));
+  if (!options.locked) await lockIdentification(trx, () => items.flatMap((i) => lockKeys(i)));
+  const actorName = actorLabel(actor);
 
   // What each item could be matched by; an item whose input is bad gets its error in order below.
   const prepared = items.map((item) => {
     const { ref, knownId, ...record } = item;
     try {
       requireClass(catalog, record.class);
-      const fields = flattenInput(record);
-      return { ref, knownId, record, fields, keys: matchKeys(catalog, record, normaliseIdentifiers(record.identifiers)) };
+      const identifiers = normaliseIdentifiers(record.identifiers);
+      const fields = flattenInput(record, identifiers);
+      return { ref, knownId, record, fields, keys: matchKeys(catalog, record, identifiers) };
     } catch (err) {
       return { ref, knownId, record, error: err };
     }
@@ -130,16 +135,15 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
     const written = await allOrNothing(trx, async () => {
       await insertRows(trx, "cis", group.map((p) => p.rows.ci));
       await insertRows(trx, "ci_identifiers", group.flatMap((p) => p.rows.identifiers));
-      await insertRows(trx, "ci_history", group.flatMap((p) => p.rows.history));
-      await insertRows(trx, "ci_attribute_sources", group.flatMap((p) => p.rows.sources));
-      await insertRows(trx, "audit_log", group.map((p) => p.rows.audit));
-      await insertRows(trx, "outbox", group.map((p) => p.rows.outbox));
+      await insertRows(trx, "ci_changes", group.map((p) => p.rows.change));
+      await recordGroup(trx, actor, source, "ci", group.map((p) => p.ci.id));
     });
     if (written) for (const p of group) done(p.index, p.ref, { outcome: "created", id: p.rows.ci.id }, { ci: p.ci, before: null });
     // Someone else wrote a clashing key meanwhile: redo each item alone, so each gets its own answer.
     else for (const p of group) await careful(p.index, p.ref, p.record);
   };
 
+  const now = nowIso();
   for (const [index, p] of prepared.entries()) {
     if (!p.fields) {
       done(index, p.ref, { outcome: "error", error: describe(p.error) });
@@ -155,13 +159,13 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
     }
     // No rule can match: this is createCiRecord's work, checked here and written with the group.
     try {
-      const ci = newCi(p.fields, nowIso());
+      const ci = newCi(p.fields, now);
       checkFields(catalog, null, ci, p.fields);
       for (const field of GROUP_FIELDS) {
         const id = p.fields[field];
         if (typeof id === "string" && !groups.has(id)) throw unknownGroup(field, id);
       }
-      pending.push({ index, ref: p.ref, record: p.record, ci, rows: creationRows(w, ci) });
+      pending.push({ index, ref: p.ref, record: p.record, ci, rows: creationRows(w, ci, actorName) });
     } catch (err) {
       done(index, p.ref, { outcome: "error", error: describe(err) });
     }

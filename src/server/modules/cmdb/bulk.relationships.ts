@@ -2,17 +2,20 @@
  * The relationship half of a bulk batch: the checks `linkCis` makes one query at a time
  * (type, self-link, both CIs exist, link already there) are made for the whole batch with a
  * handful of queries, in the same order per item, and new links are written with multi-row
- * inserts. If the database refuses the group (a concurrent writer), each item is redone
+ * inserts, with one audit entry and one `ci_relationship.created` event for the group
+ * (bulk.write.ts recordGroup). If the database refuses the group (a concurrent writer), each item is redone
  * through `linkCis` in its own savepoint.
  */
-import { sql } from "kysely";
+import { sql, type Insertable } from "kysely";
 import type { BulkBody, BulkResult, RelationshipType } from "../../../contract/index.js";
-import type { DbOrTrx } from "../../platform/db/schema.js";
+import type { CiRelationshipsTable, DbOrTrx } from "../../platform/db/schema.js";
+import { nowIso } from "../../platform/time.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { ValidationError } from "../../platform/errors.js";
 import { ciNotFound } from "./cis.records.js";
-import { linkCis, linkRows, selfRelationship, unknownRelationshipType } from "./relationships.service.js";
-import { allOrNothing, describe, insertRows, isolated } from "./bulk.write.js";
+import { linkCis, selfRelationship, unknownRelationshipType } from "./relationships.service.js";
+import { allOrNothing, describe, insertRows, isolated, recordGroup } from "./bulk.write.js";
+import { newId } from "./cmdb.ids.js";
 import type { CiBatchOutcome } from "./bulk.cis.js";
 
 type RelItem = NonNullable<BulkBody["relationships"]>[number];
@@ -82,7 +85,8 @@ export async function linkBatch(
   const stored = await existingLinks(trx, older);
 
   const made = new Map<string, string>(); // links this batch created, by key
-  let pending: Array<{ index: number; input: { sourceId: string; type: string; targetId: string }; rows: ReturnType<typeof linkRows> }> = [];
+  const pending: Array<{ index: number; row: Insertable<CiRelationshipsTable> }> = [];
+  const now = nowIso();
   for (const [index, rel] of rels.entries()) {
     const end = ends[index];
     try {
@@ -98,19 +102,18 @@ export async function linkBatch(
         results[index] = { index, outcome: "unchanged", id: already };
         continue;
       }
-      const rows = linkRows(actor, source, input);
-      made.set(k, rows.relationship.id);
-      pending.push({ index, input, rows });
-      results[index] = { index, outcome: "created", id: rows.relationship.id };
+      const row = { id: newId(), source_id: input.sourceId, type: input.type, target_id: input.targetId, data_source: source, created_at: now };
+      made.set(k, row.id);
+      pending.push({ index, row });
+      results[index] = { index, outcome: "created", id: row.id };
     } catch (err) {
       results[index] = { index, outcome: "error", error: describe(err) };
     }
   }
 
   const written = await allOrNothing(trx, async () => {
-    await insertRows(trx, "ci_relationships", pending.map((p) => p.rows.relationship));
-    await insertRows(trx, "audit_log", pending.map((p) => p.rows.audit));
-    await insertRows(trx, "outbox", pending.map((p) => p.rows.outbox));
+    await insertRows(trx, "ci_relationships", pending.map((p) => p.row));
+    await recordGroup(trx, actor, source, "ci_relationship", pending.map((p) => p.row.id));
   });
   if (!written) {
     // Someone else linked or deleted meanwhile: redo from the first new link on, one by one.

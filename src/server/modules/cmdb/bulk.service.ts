@@ -21,7 +21,7 @@ export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Prom
   const result = await db.transaction().execute(async (trx) => {
     const items = input.cis ?? [];
     // Before any read: see cmdb.locks.ts.
-    if (items.length) await lockIdentification(trx, items.flatMap((i) => lockKeys(i)));
+    if (items.length) await lockIdentification(trx, () => items.flatMap((i) => lockKeys(i)));
     const catalog = await loadCatalog(trx);
     const cis = await reconcileCis(trx, actor, source, catalog, items, { locked: true });
     const relationships = input.relationships?.length ? await linkBatch(trx, actor, source, await loadTypes(trx), input.relationships, cis) : [];

@@ -1,12 +1,17 @@
 /**
  * How the bulk endpoint writes: per-item savepoints for items that need the careful path,
- * one savepoint around a group of multi-row inserts for items checked up front, and the
- * per-item error shape both produce.
+ * one savepoint around a group of multi-row inserts for items checked up front, the audit
+ * entry and event such a group leaves, and the per-item error shape both produce.
  */
 import { CompiledQuery, sql, type Insertable } from "kysely";
 import { isPostgres } from "../../platform/db/dialect.js";
 import type { Database, DbOrTrx } from "../../platform/db/schema.js";
 import { AppError, isForeignKeyViolation, isUniqueViolation } from "../../platform/errors.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { auditRow } from "../../platform/audit.js";
+import { outboxRow } from "../../platform/outbox.js";
+import { nowIso } from "../../platform/time.js";
+import { newId } from "./cmdb.ids.js";
 
 /** What the answer says about an item that failed. */
 export type ItemError = { error: string; message: string; field?: string };
@@ -83,4 +88,17 @@ export async function insertRows<T extends keyof Database & string>(db: DbOrTrx,
     }
     await db.executeQuery(CompiledQuery.raw(head + chunk.map(tuple).join(", "), parameters));
   }
+}
+
+/**
+ * The audit entry and the event of a group of CIs (`entity` "ci") or relationships
+ * ("ci_relationship") created together by the bulk path: one `create` entry on a
+ * `<entity>_batch` with the count and the ids, and one `<entity>.created` event whose payload
+ * names them all (`ids`) instead of one event per record (`id`).
+ */
+export async function recordGroup(trx: DbOrTrx, actor: Actor, source: string, entity: "ci" | "ci_relationship", ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const at = nowIso();
+  await insertRows(trx, "audit_log", [auditRow(actor, { action: "create", entity: `${entity}_batch`, entityId: newId(), after: { source, count: ids.length, ids } }, at)]);
+  await insertRows(trx, "outbox", [outboxRow({ type: `${entity}.created`, payload: { ids, count: ids.length, source } }, at)]);
 }

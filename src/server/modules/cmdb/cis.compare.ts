@@ -1,5 +1,5 @@
 /**
- * A CI at two points in time. Every write records each changed field (creation records all of
+ * A CI at two points in time. Every write records each field it changed (creation all of
  * them, deletion one `*` entry), so replaying the history up to a moment rebuilds the CI as it
  * was then, whether or not it still exists.
  */
@@ -7,11 +7,12 @@ import type { CiComparison } from "../../../contract/index.js";
 import type { Db } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
+import { changesOf, expandChange } from "./cis.history.js";
 
 type Snapshot = CiComparison["from"];
 
 /** Replays history entries (oldest first) up to and including `at`. */
-function replay(entries: Array<{ at: string; field: string; new_value: string | null }>, at: string): Snapshot {
+function replay(entries: Array<{ at: string; field: string; new: unknown }>, at: string): Snapshot {
   let fields: Record<string, unknown> = {};
   let exists = false;
   for (const e of entries) {
@@ -22,7 +23,7 @@ function replay(entries: Array<{ at: string; field: string; new_value: string | 
       continue;
     }
     exists = true;
-    const value = e.new_value === null ? null : JSON.parse(e.new_value);
+    const value = e.new;
     if (value === null) delete fields[e.field];
     else fields[e.field] = value;
   }
@@ -35,7 +36,7 @@ export async function compareCi(db: Db, actor: Actor, id: string, fromIso: strin
   const from = new Date(fromIso).toISOString();
   const to = new Date(toIso ?? Date.now()).toISOString();
   if (from > to) throw new ValidationError("cmdb.compare_order", "from must not be later than to", { field: "from" });
-  const entries = await db.selectFrom("ci_history").select(["at", "field", "new_value"]).where("ci_id", "=", id).orderBy("id").execute();
+  const entries = (await changesOf(db, id)).flatMap(expandChange);
   if (!entries.length) throw new NotFoundError("ci.not_found", `No configuration item ${id}`, { id });
   const a = replay(entries, from);
   const b = replay(entries, to);

@@ -1,12 +1,12 @@
 /**
  * The one place CI rows are written. Every write (API edit, identify, bulk) goes through
- * `createCiRecord` / `updateCiRecord`, which keep the identifiers, per-field sources, history,
- * audit trail and outbox in step. Changes travel as flat field maps:
- * `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
+ * `createCiRecord` / `updateCiRecord`, which keep the identifiers, field sources (cis.sources,
+ * see cis.sources.ts), history (one ci_changes row per write), audit trail and outbox in step.
+ * Changes travel as flat field maps: `{ name, "attributes.os_version", "identifiers.ipAddresses", ... }`.
  */
 import type { ExpressionBuilder, Insertable, Selectable } from "kysely";
 import type { Ci, CiIdentifiers, CreateCiBody } from "../../../contract/index.js";
-import type { CiHistoryTable, CisTable, Database, DbOrTrx } from "../../platform/db/schema.js";
+import type { CiChangesTable, CisTable, Database, DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { actorLabel, auditRow, diffFields, recordAudit } from "../../platform/audit.js";
 import { emit, outboxRow } from "../../platform/outbox.js";
@@ -16,6 +16,7 @@ import { requireClass, validateAttributes, type ClassCatalog } from "./classes.s
 import { insertRows } from "./bulk.write.js";
 import { identifierRows, identifiersFromRows, IDENTIFIERS, normaliseIdentifiers, UNIQUE_KINDS, fieldOfKind } from "./cmdb.identifiers.js";
 import { newId } from "./cmdb.ids.js";
+import { readSources, singleSource, writeSources, type SourceEntry } from "./cis.sources.js";
 
 /** Field name -> value; `null` clears an attribute or identifier. */
 export type FlatFields = Record<string, unknown>;
@@ -77,12 +78,12 @@ export async function loadCi(db: DbOrTrx, id: string): Promise<Ci> {
   return ci;
 }
 
-/** The fields a create/update/identify body sets, flattened; identifiers are normalised. */
-export function flattenInput(input: Partial<CreateCiBody>): FlatFields {
+/** The fields a create/update/identify body sets, flattened; identifiers are normalised (pass them when already done). */
+export function flattenInput(input: Partial<CreateCiBody>, normalised?: CiIdentifiers): FlatFields {
   const out: FlatFields = {};
   for (const f of SCALARS) if (input[f] !== undefined) out[f] = typeof input[f] === "string" && f === "name" ? (input[f] as string).trim() : input[f];
   for (const [k, v] of Object.entries(input.attributes ?? {})) out[`attributes.${k}`] = v;
-  const ids = normaliseIdentifiers(input.identifiers) as Record<string, unknown>;
+  const ids = (normalised ?? normaliseIdentifiers(input.identifiers)) as Record<string, unknown>;
   // A key sent but emptied by normalisation (e.g. `ipAddresses: []`) clears it.
   for (const k of Object.keys(input.identifiers ?? {})) out[`identifiers.${k}`] = ids[k] ?? null;
   return out;
@@ -171,31 +172,21 @@ export interface WriteContext {
   catalog: ClassCatalog;
 }
 
-function historyRows(w: WriteContext, ciId: string, before: FlatFields, changes: FlatFields, at: string): Array<Insertable<CiHistoryTable>> {
-  const actorName = actorLabel(w.actor);
-  return Object.keys(changes).map((field) => ({
-    ci_id: ciId,
-    at,
-    actor_id: w.actor.id,
-    actor_name: actorName,
-    source: w.source,
-    field,
-    old_value: JSON.stringify(before[field] ?? null),
-    new_value: JSON.stringify(changes[field] ?? null),
-  }));
+/** The history row of one write: every changed field with its old and new value. */
+export function changeRow(w: Pick<WriteContext, "actor" | "source">, ciId: string, before: FlatFields, changes: FlatFields, at: string, actorName: string = actorLabel(w.actor)): Insertable<CiChangesTable> {
+  const doc: Record<string, [unknown, unknown]> = {};
+  let n = 0;
+  for (const field in changes) {
+    doc[field] = [before[field] ?? null, changes[field] ?? null];
+    n++;
+  }
+  return { ci_id: ciId, at, actor_id: w.actor.id, actor_name: actorName, source: w.source, changes: JSON.stringify(doc), field_count: n };
 }
 
-async function writeHistoryAndSources(db: DbOrTrx, w: WriteContext, ciId: string, before: FlatFields, changes: FlatFields, confirmed: string[], at: string): Promise<void> {
-  const fields = Object.keys(changes);
-  if (fields.length) await db.insertInto("ci_history").values(historyRows(w, ciId, before, changes, at)).execute();
-  const touched = [...new Set([...fields, ...confirmed])];
-  if (touched.length) {
-    await db
-      .insertInto("ci_attribute_sources")
-      .values(touched.map((field) => ({ ci_id: ciId, field, source: w.source, confirmed_at: at })))
-      .onConflict((oc) => oc.columns(["ci_id", "field"]).doUpdateSet((eb) => ({ source: eb.ref("excluded.source"), confirmed_at: eb.ref("excluded.confirmed_at") })))
-      .execute();
-  }
+/** Every field's source of a stored CI (see cis.sources.ts). */
+export async function loadSources(db: DbOrTrx, ci: Ci): Promise<Map<string, SourceEntry>> {
+  const row = await db.selectFrom("cis").select("sources").where("id", "=", ci.id).executeTakeFirst();
+  return readSources(row?.sources, flattenCi(ci));
 }
 
 /** A CI that does not exist yet, built from flat fields (class and name required); nothing is checked or written. */
@@ -218,10 +209,16 @@ export function newCi(fields: FlatFields, now: string = nowIso()): Ci {
   return applyFields(blank, fields);
 }
 
-/** Every row the creation of `ci` writes, table by table: the CI, identifiers, history, sources, audit and outbox. */
-export function creationRows(w: WriteContext, ci: Ci) {
+/**
+ * The rows the creation of `ci` writes, table by table: the CI (its fields' source in it), its
+ * identifiers and its history entry. The audit entry and the event are the caller's: one per
+ * CI for a single write, one per group for a bulk write.
+ */
+export function creationRows(w: Pick<WriteContext, "actor" | "source">, ci: Ci, actorName?: string) {
   const now = ci.createdAt;
-  const recorded = Object.fromEntries(Object.entries(flattenCi(ci)).filter(([, v]) => v !== null));
+  const flat = flattenCi(ci);
+  const recorded: FlatFields = {};
+  for (const field in flat) if (flat[field] !== null) recorded[field] = flat[field];
   return {
     ci: {
       id: ci.id,
@@ -234,15 +231,12 @@ export function creationRows(w: WriteContext, ci: Ci) {
       criticality: ci.criticality,
       owner_group_id: ci.ownerGroupId,
       support_group_id: ci.supportGroupId,
+      sources: singleSource(w.source, now),
       created_at: now,
       updated_at: now,
     } satisfies Insertable<CisTable>,
     identifiers: identifierRows(ci.id, ci.identifiers),
-    history: historyRows(w, ci.id, {}, recorded, now),
-    // A new CI has no sources yet, so these are plain inserts.
-    sources: Object.keys(recorded).map((field) => ({ ci_id: ci.id, field, source: w.source, confirmed_at: now })),
-    audit: auditRow(w.actor, { action: "create", entity: "ci", entityId: ci.id, after: ci }, now),
-    outbox: outboxRow({ type: "ci.created", payload: { id: ci.id, class: ci.class, source: w.source } }, now),
+    change: changeRow(w, ci.id, {}, recorded, now, actorName),
   };
 }
 
@@ -253,29 +247,38 @@ export async function createCiRecord(db: DbOrTrx, w: WriteContext, fields: FlatF
   const rows = creationRows(w, ci);
   await db.insertInto("cis").values(rows.ci).execute();
   if (rows.identifiers.length) await db.insertInto("ci_identifiers").values(rows.identifiers).execute();
-  if (rows.history.length) await db.insertInto("ci_history").values(rows.history).execute();
-  if (rows.sources.length) await db.insertInto("ci_attribute_sources").values(rows.sources).execute();
-  await db.insertInto("audit_log").values(rows.audit).execute();
-  await db.insertInto("outbox").values(rows.outbox).execute();
+  await db.insertInto("ci_changes").values(rows.change).execute();
+  await db.insertInto("audit_log").values(auditRow(w.actor, { action: "create", entity: "ci", entityId: ci.id, after: ci }, ci.createdAt)).execute();
+  await db.insertInto("outbox").values(outboxRow({ type: "ci.created", payload: { id: ci.id, class: ci.class, source: w.source } }, ci.createdAt)).execute();
   return ci;
 }
 
 /**
- * Applies changed fields to a CI and refreshes the confirmation time of `confirmed` ones;
- * call inside a transaction. Fields whose value would not change are ignored.
+ * Applies changed fields to a CI and refreshes the confirmation time of `confirmed` ones (and
+ * of every field sent); call inside a transaction. Fields whose value would not change are
+ * ignored. `sources` are the CI's field sources when the caller has read them already.
  */
-export async function updateCiRecord(db: DbOrTrx, w: WriteContext, before: Ci, fields: FlatFields, confirmed: string[] = []): Promise<{ ci: Ci; changed: string[] }> {
+export async function updateCiRecord(
+  db: DbOrTrx,
+  w: WriteContext,
+  before: Ci,
+  fields: FlatFields,
+  confirmed: string[] = [],
+  sources?: Map<string, SourceEntry>,
+): Promise<{ ci: Ci; changed: string[] }> {
   const old = flattenCi(before);
   const changes = Object.fromEntries(Object.entries(fields).filter(([f, v]) => !sameValue(old[f], v)));
   const changed = Object.keys(changes);
   const now = nowIso();
+  const owners = new Map(sources ?? (await loadSources(db, before)));
+  for (const field of [...confirmed, ...Object.keys(fields)]) owners.set(field, [w.source, now]);
   if (!changed.length) {
-    await writeHistoryAndSources(db, w, before.id, old, {}, [...confirmed, ...Object.keys(fields)], now);
+    await db.updateTable("cis").set({ sources: writeSources(owners, old) }).where("id", "=", before.id).execute();
     return { ci: before, changed };
   }
   const after = { ...applyFields(before, changes), updatedAt: now };
   await checkWrite(db, w.catalog, before, after, changes);
-  const set: Record<string, unknown> = { updated_at: now };
+  const set: Record<string, unknown> = { updated_at: now, sources: writeSources(owners, flattenCi(after)) };
   for (const f of SCALARS) if (f in changes) set[COLUMN[f]] = after[f];
   if (changed.some((f) => f.startsWith("attributes."))) set.attributes = JSON.stringify(after.attributes);
   await db.updateTable("cis").set(set).where("id", "=", before.id).execute();
@@ -286,7 +289,7 @@ export async function updateCiRecord(db: DbOrTrx, w: WriteContext, before: Ci, f
     const rows = identifierRows(before.id, { [key]: after.identifiers[key] } as CiIdentifiers).filter((r) => r.kind === kind);
     if (rows.length) await db.insertInto("ci_identifiers").values(rows).execute();
   }
-  await writeHistoryAndSources(db, w, before.id, old, changes, [...confirmed, ...Object.keys(fields)], now);
+  await db.insertInto("ci_changes").values(changeRow(w, before.id, old, changes, now)).execute();
   await recordAudit(db, w.actor, { action: "update", entity: "ci", entityId: before.id, ...diffFields(before, after) });
   await emit(db, { type: "ci.updated", payload: { id: before.id, fields: changed, source: w.source } });
   return { ci: after, changed };
@@ -299,19 +302,7 @@ export async function updateCiRecord(db: DbOrTrx, w: WriteContext, before: Ci, f
  */
 export async function deleteCiRecord(db: DbOrTrx, w: Omit<WriteContext, "catalog">, before: Ci): Promise<void> {
   const now = nowIso();
-  await db
-    .insertInto("ci_history")
-    .values({
-      ci_id: before.id,
-      at: now,
-      actor_id: w.actor.id,
-      actor_name: actorLabel(w.actor),
-      source: w.source,
-      field: "*",
-      old_value: JSON.stringify(before),
-      new_value: null,
-    })
-    .execute();
+  await db.insertInto("ci_changes").values(changeRow(w, before.id, { "*": before }, { "*": null }, now)).execute();
   const ofThisCi = (eb: ExpressionBuilder<Database, "ci_relationships">) => eb.or([eb("source_id", "=", before.id), eb("target_id", "=", before.id)]);
   const links = await db.selectFrom("ci_relationships").selectAll().where(ofThisCi).orderBy("created_at").orderBy("id").execute();
   if (links.length) {

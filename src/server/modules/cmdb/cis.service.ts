@@ -1,14 +1,14 @@
 /** Configuration items: list, read, explicit create/edit/delete, history and field sources. */
-import type { Ci, CiHistoryEntry, CreateCiBody, ListCiHistoryQuery, UpdateCiBody } from "../../../contract/index.js";
+import type { Ci, CreateCiBody, UpdateCiBody } from "../../../contract/index.js";
 import type { Db } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { ConflictError } from "../../platform/errors.js";
-import { paginate, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { findExisting } from "./cmdb.identify.js";
-import { createCiRecord, deleteCiRecord, flattenInput, loadCi, updateCiRecord } from "./cis.records.js";
+import { createCiRecord, deleteCiRecord, flattenInput, loadCi, loadSources, updateCiRecord } from "./cis.records.js";
 
 export { listCis } from "./cis.list.js";
+export { listCiHistory } from "./cis.history.js";
 
 /** Explicit edits through the API are a person's (or a script's) deliberate word. */
 const MANUAL = "manual";
@@ -50,29 +50,10 @@ export async function deleteCi(db: Db, actor: Actor, id: string): Promise<void> 
   await db.transaction().execute(async (trx) => deleteCiRecord(trx, { actor, source: MANUAL }, await loadCi(trx, id)));
 }
 
-/** A CI's changes, newest first by default; still readable after the CI was deleted. */
-export async function listCiHistory(db: Db, actor: Actor, id: string, query: ListCiHistoryQuery) {
-  requirePermission(actor, "cmdb.read");
-  const q = db.selectFrom("ci_history").selectAll().where("ci_id", "=", id);
-  const page = await paginate(q, query, sortSpec(query.sort, { at: "id" }, "-at"), "id", (r): CiHistoryEntry => ({
-    id: Number(r.id),
-    ciId: r.ci_id,
-    at: r.at,
-    actorId: r.actor_id,
-    actorName: r.actor_name,
-    source: r.source,
-    field: r.field,
-    old: r.old_value === null ? null : JSON.parse(r.old_value),
-    new: r.new_value === null ? null : JSON.parse(r.new_value),
-  }));
-  if (page.total === 0) await loadCi(db, id);
-  return page;
-}
-
 /** Which source set each field of a CI, and when it was last confirmed. */
 export async function listCiSources(db: Db, actor: Actor, id: string) {
   requirePermission(actor, "cmdb.read");
-  await loadCi(db, id);
-  const rows = await db.selectFrom("ci_attribute_sources").selectAll().where("ci_id", "=", id).orderBy("field").execute();
-  return { items: rows.map((r) => ({ field: r.field, source: r.source, confirmedAt: r.confirmed_at })) };
+  const sources = await loadSources(db, await loadCi(db, id));
+  const fields = [...sources.keys()].sort();
+  return { items: fields.map((field) => ({ field, source: sources.get(field)![0], confirmedAt: sources.get(field)![1] })) };
 }

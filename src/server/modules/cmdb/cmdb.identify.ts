@@ -14,7 +14,7 @@ import { loadCatalog, requireClass, type ClassCatalog } from "./classes.service.
 import { DEFAULT_SOURCE_PRECEDENCE, PRECEDENCE_SETTING } from "./cmdb.classes.js";
 import { matchRule, normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { lockIdentification, lockKeys } from "./cmdb.locks.js";
-import { createCiRecord, findCi, flattenInput, updateCiRecord } from "./cis.records.js";
+import { createCiRecord, findCi, flattenInput, loadSources, updateCiRecord } from "./cis.records.js";
 
 export type Outcome = "created" | "updated" | "unchanged";
 
@@ -133,17 +133,15 @@ export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string
   else delete fields.class;
   const precedence = await getPrecedence(db);
   const mine = rankOf(precedence, source);
-  const owners = new Map(
-    (await db.selectFrom("ci_attribute_sources").select(["field", "source"]).where("ci_id", "=", existing.id).execute()).map((r) => [r.field, r.source]),
-  );
+  const sources = await loadSources(db, existing);
   const allowed: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(fields)) {
-    const owner = owners.get(field);
+    const owner = sources.get(field)?.[0];
     // A stronger source set this field: leave it, and do not claim it as confirmed either.
     if (owner !== undefined && owner !== source && rankOf(precedence, owner) < mine) continue;
     allowed[field] = value;
   }
-  const { ci, changed } = await updateCiRecord(db, w, existing, allowed);
+  const { ci, changed } = await updateCiRecord(db, w, existing, allowed, [], sources);
   return { ci, outcome: changed.length ? "updated" : "unchanged", before: existing };
 }
 

@@ -67,15 +67,15 @@ function stripeOf(key: string): number {
  * Serialises identification of the given keys until the transaction ends; call inside the
  * transaction, before looking the records up. A transaction that identifies several records
  * locks all their keys in one call (as the bulk path does), so that it never waits while
- * holding some.
+ * holding some. `keys` may be a function: SQLite needs none, so a batch computes them only on PostgreSQL.
  */
-export async function lockIdentification(trx: DbOrTrx, keys: Iterable<string>): Promise<void> {
+export async function lockIdentification(trx: DbOrTrx, keys: Iterable<string> | (() => Iterable<string>)): Promise<void> {
   if (!isPostgres(trx)) {
     // Any write statement takes SQLite's write lock, even one that changes nothing.
     await sql`update settings set key = key where 1 = 0`.execute(trx);
     return;
   }
-  const stripes = [...new Set([...keys].map(stripeOf))].sort((a, b) => a - b);
+  const stripes = [...new Set([...(typeof keys === "function" ? keys() : keys)].map(stripeOf))].sort((a, b) => a - b);
   if (!stripes.length) return;
   // The subquery fixes the order in which the locks are taken.
   await sql`select count(pg_advisory_xact_lock(${LOCK_SPACE}, s)) from (select unnest(${stripes}::int4[]) as s order by s) as ordered`.execute(trx);

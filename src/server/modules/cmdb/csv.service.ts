@@ -207,7 +207,7 @@ async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
   try {
     await w.db.transaction().execute(async (trx) => {
       // Before any read: see cmdb.locks.ts.
-      await lockIdentification(trx, records.flatMap((r) => lockKeys(r)));
+      await lockIdentification(trx, () => records.flatMap((r) => lockKeys(r)));
       const out = await reconcileCis(trx, w.actor, w.source, w.catalog, records, { locked: true, details: w.dryRun });
       for (const [i, r] of out.results.entries()) {
         const item = items[i];

@@ -11,7 +11,7 @@ describe("demo data", () => {
   });
   afterEach(async () => t.close());
 
-  const count = async (table: "cis" | "ci_relationships" | "ci_history" | "users" | "groups") =>
+  const count = async (table: "cis" | "ci_relationships" | "ci_changes" | "users" | "groups") =>
     Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 
   it("loads a believable company of about 200 CIs, idempotently", async () => {
@@ -27,13 +27,13 @@ describe("demo data", () => {
     expect(agent.res.statusCode).toBe(200);
     expect((await findUserByEmail(t.db, DEMO_USERS[2].email))?.role).toBe("requester");
 
-    const before = { cis: await count("cis"), rels: await count("ci_relationships"), history: await count("ci_history"), users: await count("users"), groups: await count("groups") };
+    const before = { cis: await count("cis"), rels: await count("ci_relationships"), history: await count("ci_changes"), users: await count("users"), groups: await count("groups") };
     const second = await loadDemoData(t.db, SYSTEM_ACTOR);
     expect(second.cis).toEqual({ created: 0, updated: 0, unchanged: data.cis.length });
     expect(second.relationships).toEqual({ created: 0, unchanged: data.relationships.length });
     expect(second.usersCreated).toEqual([]);
     expect(second.groupsCreated).toEqual([]);
-    expect({ cis: await count("cis"), rels: await count("ci_relationships"), history: await count("ci_history"), users: await count("users"), groups: await count("groups") }).toEqual(before);
+    expect({ cis: await count("cis"), rels: await count("ci_relationships"), history: await count("ci_changes"), users: await count("users"), groups: await count("groups") }).toEqual(before);
   });
 
   it("gives a business service a dependency map that reaches databases and servers, in colour", async () => {

@@ -263,7 +263,7 @@ export async function loadDemoData(db: Db, actor: Actor): Promise<DemoSummary> {
   const summary: DemoSummary = { cis: { created: 0, updated: 0, unchanged: 0 }, relationships: { created: 0, unchanged: 0 }, groupsCreated: groups.created, usersCreated };
   await db.transaction().execute(async (trx) => {
     // All keys at once, first: a transaction that identifies many records never waits holding some.
-    await lockIdentification(trx, data.cis.flatMap((item) => lockKeys(item.ci)));
+    await lockIdentification(trx, () => data.cis.flatMap((item) => lockKeys(item.ci)));
     const catalog = await loadCatalog(trx);
     const idOf = new Map<string, string>();
     for (const item of data.cis) {

@@ -11,6 +11,7 @@ import * as m0007 from "./migrations/0007-changes.js";
 import * as m0009 from "./migrations/0009-problems.js";
 import * as m0010 from "./migrations/0010-ticket-indexes.js";
 import * as m0011 from "./migrations/0011-ticket-list-indexes.js";
+import * as m0012 from "./migrations/0012-cmdb-compact-history.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0009-problems": m0009,
   "0010-ticket-indexes": m0010,
   "0011-ticket-list-indexes": m0011,
+  "0012-cmdb-compact-history": m0012,
 };
 
 /** Names of every migration, in order. */

@@ -130,7 +130,11 @@ export interface CiClassesTable {
   updated_at: Timestamp;
 }
 
-/** A configuration item; `attributes` is a JSON object as text. */
+/**
+ * A configuration item; `attributes` is a JSON object as text. `sources` (JSON, 0012) says
+ * which source set each field and when it was last confirmed: `{"*": [source, at]}` covers
+ * every field the CI holds that has no entry of its own; `{field: [source, at] | null}`.
+ */
 export interface CisTable {
   id: string;
   class: string;
@@ -142,6 +146,7 @@ export interface CisTable {
   criticality: string | null;
   owner_group_id: string | null;
   support_group_id: string | null;
+  sources: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -171,25 +176,20 @@ export interface CiRelationshipsTable {
   created_at: Timestamp;
 }
 
-/** Which source last set (or confirmed) one field of a CI, and when. */
-export interface CiAttributeSourcesTable {
-  ci_id: string;
-  field: string;
-  source: string;
-  confirmed_at: Timestamp;
-}
-
-/** One changed field of a CI; values are JSON text. */
-export interface CiHistoryTable {
+/**
+ * One write to a CI (0012): every field it changed, as JSON `{field: [old, new]}` (a
+ * creation lists every field it set; a deletion is `{"*": [the CI, null]}`).
+ */
+export interface CiChangesTable {
   id: Generated<AutoId>;
   ci_id: string;
   at: Timestamp;
   actor_id: string | null;
   actor_name: string | null;
   source: string;
-  field: string;
-  old_value: string | null;
-  new_value: string | null;
+  changes: string;
+  /** How many fields `changes` holds, so a page of the per-field history is found without parsing. */
+  field_count: number;
 }
 
 /** The whole database as Kysely sees it; each later module declares its tables in schema.<module>.ts. */
@@ -209,8 +209,7 @@ export interface Database extends TicketTables, EventsTables, SlaTables, Changes
   ci_identifiers: CiIdentifiersTable;
   ci_relationship_types: CiRelationshipTypesTable;
   ci_relationships: CiRelationshipsTable;
-  ci_attribute_sources: CiAttributeSourcesTable;
-  ci_history: CiHistoryTable;
+  ci_changes: CiChangesTable;
 }
 
 /** A database handle or an open transaction: services accept either. */
