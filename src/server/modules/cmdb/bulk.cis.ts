@@ -18,7 +18,7 @@ import { identifyOrCreate } from "./cmdb.identify.js";
 import { normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { KEY_SEP, lockIdentification, lockKeys, matchKeys } from "./cmdb.locks.js";
 import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
-import { allOrNothing, describe, insertRows, isolated, recordGroup } from "./bulk.write.js";
+import { allOrNothing, describe, insertRows, isolated, recordGroup, selectIn } from "./bulk.write.js";
 
 type CiItem = NonNullable<BulkBody["cis"]>[number];
 type CiResult = BulkResult["cis"][number];
@@ -45,27 +45,23 @@ export interface CiBatchOutcome {
   details: Array<{ ci: Ci; before: Ci | null } | undefined>;
 }
 
-const CHUNK = 2000;
 
 /** Which of `keys` already exist in the database: one query per identifier kind, plus one for names. */
 async function existingKeys(db: DbOrTrx, keys: Set<string>): Promise<Set<string>> {
   const byKind = new Map<string, string[]>();
   for (const key of keys) {
     const [kind, value] = key.split(KEY_SEP);
-    byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+    const list = byKind.get(kind);
+    if (list) list.push(value);
+    else byKind.set(kind, [value]);
   }
   const found = new Set<string>();
   for (const [kind, values] of byKind) {
-    for (let i = 0; i < values.length; i += CHUNK) {
-      const chunk = values.slice(i, i + CHUNK);
-      if (kind === "name") {
-        // The same comparison matchRule makes: lower(name) against the lower-cased name.
-        const rows = await db.selectFrom("cis").select((eb) => eb.fn<string>("lower", ["name"]).as("n")).where((eb) => eb(eb.fn("lower", ["name"]), "in", chunk)).execute();
-        for (const r of rows) found.add(`name${KEY_SEP}${r.n}`);
-      } else {
-        const rows = await db.selectFrom("ci_identifiers").select("value").where("kind", "=", kind).where("value", "in", chunk).execute();
-        for (const r of rows) found.add(`${kind}${KEY_SEP}${r.value}`);
-      }
+    if (kind === "name") {
+      // The same comparison matchRule makes: lower(name) against the lower-cased name.
+      for (const r of await selectIn<{ n: string }>(db, "select lower(name) as n from cis where lower(name)", [], values)) found.add(`name${KEY_SEP}${r.n}`);
+    } else {
+      for (const r of await selectIn<{ value: string }>(db, "select value from ci_identifiers where kind = ? and value", [kind], values)) found.add(`${kind}${KEY_SEP}${r.value}`);
     }
   }
   return found;
@@ -73,20 +69,12 @@ async function existingKeys(db: DbOrTrx, keys: Set<string>): Promise<Set<string>
 
 /** Which of the ids name a CI. */
 async function existingIds(db: DbOrTrx, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const r of await db.selectFrom("cis").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
-  }
-  return found;
+  return new Set((await selectIn<{ id: string }>(db, "select id from cis where id", [], ids)).map((r) => r.id));
 }
 
 async function existingGroups(db: DbOrTrx, items: CiItem[]): Promise<Set<string>> {
   const ids = [...new Set(items.flatMap((i) => GROUP_FIELDS.map((f) => i[f]).filter((v): v is string => typeof v === "string")))];
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const r of await db.selectFrom("groups").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
-  }
-  return found;
+  return new Set((await selectIn<{ id: string }>(db, "select id from groups where id", [], ids)).map((r) => r.id));
 }
 
 /**

@@ -6,7 +6,8 @@
  * (bulk.write.ts recordGroup). If the database refuses the group (a concurrent writer), each item is redone
  * through `linkCis` in its own savepoint.
  */
-import { sql, type Insertable } from "kysely";
+import { CompiledQuery, type Insertable } from "kysely";
+import { isPostgres } from "../../platform/db/dialect.js";
 import type { BulkBody, BulkResult, RelationshipType } from "../../../contract/index.js";
 import type { CiRelationshipsTable, DbOrTrx } from "../../platform/db/schema.js";
 import { nowIso } from "../../platform/time.js";
@@ -14,7 +15,7 @@ import type { Actor } from "../../platform/auth/permissions.js";
 import { ValidationError } from "../../platform/errors.js";
 import { ciNotFound } from "./cis.records.js";
 import { linkCis, selfRelationship, unknownRelationshipType } from "./relationships.service.js";
-import { allOrNothing, describe, insertRows, isolated, recordGroup } from "./bulk.write.js";
+import { allOrNothing, describe, insertRows, isolated, recordGroup, selectIn } from "./bulk.write.js";
 import { newId } from "./cmdb.ids.js";
 import type { CiBatchOutcome } from "./bulk.cis.js";
 
@@ -36,20 +37,19 @@ function endpoint(end: { ref?: string; id?: string }, byRef: Map<string, string>
 }
 
 async function existingCis(db: DbOrTrx, ids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    for (const r of await db.selectFrom("cis").select("id").where("id", "in", ids.slice(i, i + CHUNK)).execute()) found.add(r.id);
-  }
-  return found;
+  return new Set((await selectIn<{ id: string }>(db, "select id from cis where id", [], ids)).map((r) => r.id));
 }
 
 /** Links already stored among the given (source, type, target) triples, by key -> id. */
 async function existingLinks(db: DbOrTrx, triples: Array<[string, string, string]>): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  const pg = isPostgres(db);
   for (let i = 0; i < triples.length; i += CHUNK) {
-    const values = sql.join(triples.slice(i, i + CHUNK).map(([s, t, d]) => sql`(${s}, ${t}, ${d})`));
-    const { rows } = await sql<{ id: string; source_id: string; type: string; target_id: string }>`
-      select id, source_id, type, target_id from ci_relationships where (source_id, type, target_id) in (values ${values})`.execute(db);
+    const chunk = triples.slice(i, i + CHUNK);
+    let n = 0;
+    const tuple = pg ? () => `($${++n}, $${++n}, $${++n})` : () => "(?, ?, ?)";
+    const text = `select id, source_id, type, target_id from ci_relationships where (source_id, type, target_id) in (values ${chunk.map(tuple).join(", ")})`;
+    const { rows } = await db.executeQuery<{ id: string; source_id: string; type: string; target_id: string }>(CompiledQuery.raw(text, chunk.flat()));
     for (const r of rows) found.set(key(r.source_id, r.type, r.target_id), r.id);
   }
   return found;

@@ -102,3 +102,23 @@ export async function recordGroup(trx: DbOrTrx, actor: Actor, source: string, en
   await insertRows(trx, "audit_log", [auditRow(actor, { action: "create", entity: `${entity}_batch`, entityId: newId(), after: { source, count: ids.length, ids } }, at)]);
   await insertRows(trx, "outbox", [outboxRow({ type: `${entity}.created`, payload: { ids, count: ids.length, source } }, at)]);
 }
+
+const IN_CHUNK = 2000;
+
+/**
+ * Rows of `select ... where ... <column> in (values)`, asked in chunks of a few thousand
+ * values: `head` is the statement up to `in`, `params` its own parameters (written as `?`).
+ * Written here for the reason insertRows is: Kysely builds an in-list value by value.
+ */
+export async function selectIn<R>(db: DbOrTrx, head: string, params: unknown[], values: unknown[]): Promise<R[]> {
+  const pg = isPostgres(db);
+  const out: R[] = [];
+  for (let i = 0; i < values.length; i += IN_CHUNK) {
+    const chunk = values.slice(i, i + IN_CHUNK);
+    let n = 0;
+    const text = head.replace(/\?/g, () => (pg ? `$${++n}` : "?")) + ` in (${chunk.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
+    const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params, ...chunk]));
+    for (const row of result.rows) out.push(row);
+  }
+  return out;
+}
