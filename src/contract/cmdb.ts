@@ -325,22 +325,42 @@ export const CiRelationshipList = Type.Object({ items: Type.Array(CiRelationship
 
 // ---------- impact ----------
 
+const impactDepth = (fallback: number) => Type.Integer({ minimum: 1, maximum: 10, default: fallback, description: "Hops to follow (1-10)" });
+const WithEdges = Type.Boolean({ default: false, description: "Also answer `edges`: every relationship among the root and the reached CIs (what a map draws)" });
+const withPaths = (fallback: boolean, description = "Also answer each item's full `path` and `relationshipTypes` (they can always be rebuilt from `from` and `type`)") =>
+  Type.Boolean({ default: fallback, description });
 export const ImpactQuery = Type.Object(
   {
     direction: Type.Optional(Type.Union([Type.Literal("downstream"), Type.Literal("upstream")], { default: "downstream", description: "downstream: what this CI's failure impacts; upstream: what it depends on" })),
-    depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 6, description: "Hops to follow (1-10)" })),
+    depth: Type.Optional(impactDepth(6)),
+    edges: Type.Optional(WithEdges),
+    paths: Type.Optional(withPaths(false)),
   },
   { additionalProperties: false },
 );
 export type ImpactQuery = Static<typeof ImpactQuery>;
-export const DepthQuery = Type.Object({ depth: Type.Optional(Type.Integer({ minimum: 1, maximum: 10, default: 6 })) }, { additionalProperties: false });
+export const DepthQuery = Type.Object(
+  { depth: Type.Optional(impactDepth(6)), edges: Type.Optional(WithEdges), paths: Type.Optional(withPaths(false)) },
+  { additionalProperties: false },
+);
 export type DepthQuery = Static<typeof DepthQuery>;
+export const ServicesQuery = Type.Object(
+  {
+    depth: Type.Optional(impactDepth(10)),
+    edges: Type.Optional(WithEdges),
+    paths: Type.Optional(withPaths(true, "Answer each service's full `path` and `relationshipTypes` (default true here: the CIs in between are not in the answer)")),
+  },
+  { additionalProperties: false },
+);
+export type ServicesQuery = Static<typeof ServicesQuery>;
 
 export const ImpactItem = Type.Object({
   ci: CiRef,
   depth: Type.Integer({ description: "Hops from the starting CI" }),
-  path: Type.Array(Id, { description: "CI ids from the starting CI to this one" }),
-  relationshipTypes: Type.Array(Type.String(), { description: "Type of each hop along the path" }),
+  from: Type.String({ minLength: 1, maxLength: 64, description: "The CI this one was reached from (one hop closer to the start; the start itself at depth 1). Following `from` back to the start gives the path" }),
+  type: Type.String({ description: "Type of the relationship between `from` and this CI" }),
+  path: Type.Optional(Type.Array(Id, { description: "With paths=true: CI ids from the starting CI to this one" })),
+  relationshipTypes: Type.Optional(Type.Array(Type.String(), { description: "With paths=true: type of each hop along the path" })),
 });
 export type ImpactItem = Static<typeof ImpactItem>;
 export const ImpactEdge = Type.Object({
@@ -354,10 +374,12 @@ export const ImpactResult = Type.Object({
   root: CiRef,
   direction: Type.Union([Type.Literal("downstream"), Type.Literal("upstream")]),
   depth: Type.Integer(),
-  items: Type.Array(ImpactItem),
-  edges: Type.Array(ImpactEdge, {
-    description: "Every relationship whose two ends are the root or a reached CI, so a map can draw the whole subgraph (not only the traversal tree)",
-  }),
+  items: Type.Array(ImpactItem, { description: "Each reached CI once, nearest first (then by name), with the hop that reached it along a shortest path" }),
+  edges: Type.Optional(
+    Type.Array(ImpactEdge, {
+      description: "With edges=true: every relationship whose two ends are the root or a reached CI, so a map can draw the whole subgraph (not only the traversal tree)",
+    }),
+  ),
 });
 export type ImpactResult = Static<typeof ImpactResult>;
 

@@ -102,9 +102,9 @@ export function getImpactedServices(id: string, signal?: AbortSignal): Promise<I
   return api.get(`${ci(id)}/services`, { signal });
 }
 
-/** Everything a CI (usually a service) depends on, up to `depth` hops. */
+/** Everything a CI (usually a service) depends on, up to `depth` hops, with the relationships among them (what a map draws). */
 export function getDependencies(id: string, depth: number, signal?: AbortSignal): Promise<ImpactResult> {
-  return api.get(`${ci(id)}/dependencies`, { query: { depth }, signal });
+  return api.get(`${ci(id)}/dependencies`, { query: { depth, edges: true }, signal });
 }
 
 /** Relates two CIs: source <type> target. */
@@ -142,9 +142,9 @@ export function createRelationshipType(input: RelationshipTypeInput): Promise<Re
   return api.post("/api/v1/relationship-types", input);
 }
 
-/** CIs this CI's failure impacts (downstream) or that it depends on (upstream), with paths. */
+/** CIs this CI's failure impacts (downstream) or that it depends on (upstream), with the relationships among them (what a map draws). */
 export function getImpact(id: string, direction: "upstream" | "downstream", depth: number, signal?: AbortSignal): Promise<ImpactResult> {
-  return api.get(`${ci(id)}/impact`, { query: { direction, depth }, signal });
+  return api.get(`${ci(id)}/impact`, { query: { direction, depth, edges: true }, signal });
 }
 
 /** A CI's recorded state at two points in time and the fields that differ. */

@@ -225,10 +225,14 @@ export interface CiHistoryEntry {
 export interface ImpactItem {
   ci: CiRef;
   depth: number;
-  /** CI ids from the starting CI to this one. */
-  path: string[];
-  /** Type of each hop along the path. */
-  relationshipTypes: string[];
+  /** The CI this one was reached from (the start at depth 1): following it back gives the path. */
+  from: string;
+  /** Type of the relationship between `from` and this CI. */
+  type: string;
+  /** With paths=true (the default for impacted services): CI ids from the starting CI to this one. */
+  path?: string[];
+  /** With paths=true: type of each hop along the path. */
+  relationshipTypes?: string[];
 }
 
 export interface ImpactEdge {
@@ -243,8 +247,8 @@ export interface ImpactResult {
   direction: "downstream" | "upstream";
   depth: number;
   items: ImpactItem[];
-  /** Every relationship among the root and the reached CIs. */
-  edges: ImpactEdge[];
+  /** With edges=true: every relationship among the root and the reached CIs. */
+  edges?: ImpactEdge[];
 }
 
 export interface CiSnapshot {

@@ -1,10 +1,18 @@
 /**
- * Impact analysis: breadth-first over relationships, two queries per depth level
- * (`where target_id in (frontier)`, `where source_id in (frontier) and type in (...)`), each
- * CI visited once, so cycles end and every reached CI carries the shortest path that connects it.
+ * Impact analysis: breadth-first over relationships, one query per depth level that follows
+ * both ends at once (`target_id in (frontier)` for types whose failure travels from target
+ * to source, `source_id in (frontier)` for the others), each answered from a covering index.
+ * Each CI is visited once, so cycles end, and each reached CI keeps the hop that reached it
+ * (`from`, `type`): following those back to the start gives a shortest path.
+ *
+ * The queries are fixed SQL texts whose lists arrive as one parameter (a JSON array read with
+ * json_each on SQLite, a text[] on PostgreSQL), so every request reuses the same prepared
+ * statements whatever the size of the frontier, and no list meets a bound-parameter limit.
  */
+import { CompiledQuery } from "kysely";
 import type { CiRef, ImpactEdge, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { loadCatalog } from "./classes.service.js";
 import { BUSINESS_SERVICE_CLASS } from "./cmdb.classes.js";
@@ -13,15 +21,21 @@ import { loadTypes } from "./relationships.service.js";
 
 export type ImpactDirection = "downstream" | "upstream";
 
-/** Keeps each `in (...)` list well below both dialects' bound-parameter limits. */
-const CHUNK = 2000;
 export const DEFAULT_DEPTH = 6;
 export const MAX_DEPTH = 10;
 
+/** What an answer carries beyond each reached CI and its hop. */
+export interface ImpactOptions {
+  /** Every relationship among the root and the reached CIs (default true for callers in code; the API asks with ?edges=true). */
+  edges?: boolean;
+  /** Each item's full path and relationship types (default false). */
+  paths?: boolean;
+}
+
 interface Reached {
   depth: number;
-  from: string | null;
-  type: string | null;
+  from: string;
+  type: string;
 }
 
 /**
@@ -41,112 +55,136 @@ function typeSets(types: Map<string, RelationshipType>, direction: ImpactDirecti
   return { toSource, toTarget };
 }
 
+// `+type` keeps SQLite from seeking every (id, type) pair: it seeks each id once and filters
+// the few types in the index entries it reads.
+const SQLITE = {
+  hops: `select source_id as next, target_id as prev, type from ci_relationships where target_id in (select value from json_each(?)) and +type in (select value from json_each(?))
+    union all
+    select target_id, source_id, type from ci_relationships where source_id in (select value from json_each(?)) and +type in (select value from json_each(?))`,
+  refs: "select id, name, class, operational_status from cis where id in (select value from json_each(?))",
+  edges: "select id, source_id, target_id, type from ci_relationships where target_id in (select value from json_each(?))",
+};
+const POSTGRES = {
+  hops: `select source_id as next, target_id as prev, type from ci_relationships where target_id = any($1::text[]) and type = any($2::text[])
+    union all
+    select target_id, source_id, type from ci_relationships where source_id = any($1::text[]) and type = any($3::text[])`,
+  refs: "select id, name, class, operational_status from cis where id = any($1::text[])",
+  edges: "select id, source_id, target_id, type from ci_relationships where target_id = any($1::text[])",
+};
+
+type Hop = { next: string; prev: string; type: string };
+type RefRow = { id: string; name: string; class: string; operational_status: string };
 type EdgeRow = { id: string; source_id: string; target_id: string; type: string };
 
-/** Every relationship into `ids`, whatever its type: it extends the walk or ends up in `edges`. */
-async function incoming(db: DbOrTrx, ids: string[]): Promise<EdgeRow[]> {
-  const out: EdgeRow[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    out.push(...(await db.selectFrom("ci_relationships").select(["id", "source_id", "target_id", "type"]).where("target_id", "in", ids.slice(i, i + CHUNK)).execute()));
-  }
-  return out;
+/** The three queries of a walk, bound to a database handle and its dialect. */
+function queries(db: DbOrTrx) {
+  const pg = isPostgres(db);
+  const run = async <R>(text: string, parameters: unknown[]): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(text, parameters))).rows;
+  return {
+    hops: (frontier: string[], toSource: string[], toTarget: string[]) => {
+      if (pg) return run<Hop>(POSTGRES.hops, [frontier, toSource, toTarget]);
+      const ids = JSON.stringify(frontier);
+      return run<Hop>(SQLITE.hops, [ids, JSON.stringify(toSource), ids, JSON.stringify(toTarget)]);
+    },
+    refs: (ids: string[]) => run<RefRow>(pg ? POSTGRES.refs : SQLITE.refs, [pg ? ids : JSON.stringify(ids)]),
+    // Every relationship into the CIs; the caller keeps those from one of them (cheaper in
+    // JavaScript than a second list in SQL: nearly all of them are).
+    edges: (ids: string[]) => run<EdgeRow>(pg ? POSTGRES.edges : SQLITE.edges, [pg ? ids : JSON.stringify(ids)]),
+  };
 }
 
-/** Relationships of the given types out of `ids` (the unique index covers them). */
-async function outgoing(db: DbOrTrx, ids: string[], types: string[]) {
-  if (!types.length) return [];
-  const out: Array<{ source_id: string; target_id: string; type: string }> = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    out.push(...(await db.selectFrom("ci_relationships").select(["source_id", "target_id", "type"]).where("source_id", "in", ids.slice(i, i + CHUNK)).where("type", "in", types).execute()));
-  }
-  return out;
-}
-
-async function refs(db: DbOrTrx, ids: string[]): Promise<Map<string, CiRef>> {
-  const out = new Map<string, CiRef>();
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await db.selectFrom("cis").select(["id", "name", "class", "operational_status"]).where("id", "in", ids.slice(i, i + CHUNK)).execute();
-    for (const r of rows) out.set(r.id, { id: r.id, name: r.name, class: r.class, operationalStatus: r.operational_status as CiRef["operationalStatus"] });
-  }
-  return out;
-}
+const toRef = (r: RefRow): CiRef => ({ id: r.id, name: r.name, class: r.class, operationalStatus: r.operational_status as CiRef["operationalStatus"] });
 
 // The default collation, built once (String#localeCompare compares the same way).
 const byName = new Intl.Collator();
 
-/**
- * Every CI reachable from `rootId` within `depth` hops, with depth and path, and every
- * relationship among them. Each level reads all relationships into the frontier: those of
- * impacting types extend the walk, and all of them are kept, so the relationships among the
- * reached CIs need no query of their own (only those into CIs left at the depth limit).
- */
-export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number): Promise<ImpactResult> {
-  // Only the root's reference is answered, so its identifiers are not read.
-  const root = (await refs(db, [rootId])).get(rootId);
-  if (!root) throw ciNotFound(rootId);
-  const types = typeSets(await loadTypes(db), direction);
-  const toSource = new Set(types.toSource);
-  const seen = new Map<string, Reached>([[rootId, { depth: 0, from: null, type: null }]]);
-  const into = new Map<string, EdgeRow>(); // relationships into reached CIs, by id
+/** The CIs a walk reached, each with the hop that reached it, breadth-first from `rootId`. */
+async function walk(q: ReturnType<typeof queries>, rootId: string, sets: { toSource: string[]; toTarget: string[] }, depth: number): Promise<Map<string, Reached>> {
+  const seen = new Map<string, Reached>();
   let frontier = [rootId];
   for (let level = 1; level <= depth && frontier.length; level++) {
     const next: string[] = [];
-    const reach = (to: string, from: string, type: string) => {
-      if (seen.has(to)) return;
-      seen.set(to, { depth: level, from, type });
-      next.push(to);
-    };
-    for (const r of await incoming(db, frontier)) {
-      into.set(r.id, r);
-      if (toSource.has(r.type)) reach(r.source_id, r.target_id, r.type);
+    for (const hop of await q.hops(frontier, sets.toSource, sets.toTarget)) {
+      if (hop.next === rootId || seen.has(hop.next)) continue;
+      seen.set(hop.next, { depth: level, from: hop.prev, type: hop.type });
+      next.push(hop.next);
     }
-    for (const r of await outgoing(db, frontier, types.toTarget)) reach(r.target_id, r.source_id, r.type);
     frontier = next;
   }
-  // A frontier left by the depth limit was never expanded: read what leads into it too.
-  if (frontier.length) for (const r of await incoming(db, frontier)) into.set(r.id, r);
-  const edges: ImpactEdge[] = [];
-  for (const r of into.values()) if (seen.has(r.source_id)) edges.push({ id: r.id, sourceId: r.source_id, targetId: r.target_id, type: r.type });
-  seen.delete(rootId);
-  const ciRefs = await refs(db, [...seen.keys()]);
+  return seen;
+}
+
+/** Rebuilds a reached CI's path from the start by following `from` back. */
+function pathOf(rootId: string, id: string, seen: Map<string, Reached>): { path: string[]; relationshipTypes: string[] } {
+  const path = [id];
+  const relationshipTypes: string[] = [];
+  for (let at = id; at !== rootId; ) {
+    const r = seen.get(at)!;
+    path.push(r.from);
+    relationshipTypes.push(r.type);
+    at = r.from;
+  }
+  return { path: path.reverse(), relationshipTypes: relationshipTypes.reverse() };
+}
+
+/**
+ * Every CI reachable from `rootId` within `depth` hops, nearest first, each with the hop that
+ * reached it; with `edges`, every relationship among the root and the reached CIs (one more
+ * query); with `paths`, each item's full path.
+ */
+export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number, options: ImpactOptions = {}): Promise<ImpactResult> {
+  const q = queries(db);
+  const [rootRow] = await q.refs([rootId]);
+  if (!rootRow) throw ciNotFound(rootId);
+  const seen = await walk(q, rootId, typeSets(await loadTypes(db), direction), depth);
+  const ids = [...seen.keys()];
+  const refs = new Map<string, CiRef>();
+  if (ids.length) for (const r of await q.refs(ids)) refs.set(r.id, toRef(r));
   const items: ImpactItem[] = [];
-  for (const [id, reached] of seen) {
-    const path = [id];
-    const relationshipTypes: string[] = [];
-    for (let r: Reached | undefined = reached; r && r.from; r = seen.get(r.from)) {
-      path.unshift(r.from);
-      relationshipTypes.unshift(r.type!);
-    }
-    items.push({ ci: ciRefs.get(id)!, depth: reached.depth, path, relationshipTypes });
+  for (const [id, r] of seen) {
+    const ci = refs.get(id);
+    if (!ci) continue; // deleted while we walked
+    const item: ImpactItem = { ci, depth: r.depth, from: r.from, type: r.type };
+    if (options.paths) Object.assign(item, pathOf(rootId, id, seen));
+    items.push(item);
   }
   items.sort((a, b) => a.depth - b.depth || byName.compare(a.ci.name, b.ci.name));
-  return {
-    root,
-    direction,
-    depth,
-    items,
-    edges,
-  };
+  const result: ImpactResult = { root: toRef(rootRow), direction, depth, items };
+  if (options.edges ?? true) {
+    const edges: ImpactEdge[] = [];
+    for (const r of await q.edges([rootId, ...ids])) {
+      if (r.source_id === rootId || seen.has(r.source_id)) edges.push({ id: r.id, sourceId: r.source_id, targetId: r.target_id, type: r.type });
+    }
+    result.edges = edges;
+  }
+  return result;
 }
+
+const clampDepth = (depth: number) => Math.min(Math.max(depth, 1), MAX_DEPTH);
 
 /** GET /cis/:id/impact. */
-export async function ciImpact(db: Db, actor: Actor, id: string, direction: ImpactDirection = "downstream", depth = DEFAULT_DEPTH): Promise<ImpactResult> {
+export async function ciImpact(db: Db, actor: Actor, id: string, direction: ImpactDirection = "downstream", depth = DEFAULT_DEPTH, options: ImpactOptions = {}): Promise<ImpactResult> {
   requirePermission(actor, "cmdb.read");
-  return traverse(db, id, direction, Math.min(Math.max(depth, 1), MAX_DEPTH));
+  return traverse(db, id, direction, clampDepth(depth), { edges: options.edges ?? false, paths: options.paths });
 }
 
-/** The business services a CI's failure would impact. */
-export async function impactedServices(db: Db, actor: Actor, id: string, depth = MAX_DEPTH): Promise<ImpactResult> {
+/**
+ * The business services a CI's failure would impact. Their paths are answered by default:
+ * the CIs in between are not among the items, so `from` alone would not lead back.
+ */
+export async function impactedServices(db: DbOrTrx, actor: Actor, id: string, depth = MAX_DEPTH, options: ImpactOptions = {}): Promise<ImpactResult> {
   requirePermission(actor, "cmdb.read");
-  const result = await traverse(db, id, "downstream", Math.min(Math.max(depth, 1), MAX_DEPTH));
+  const { edges = false, paths = true } = options;
+  const result = await traverse(db, id, "downstream", clampDepth(depth), { edges, paths });
   const services = new Set((await loadCatalog(db)).descendants(BUSINESS_SERVICE_CLASS));
   const items = result.items.filter((i) => services.has(i.ci.class));
+  if (!result.edges) return { ...result, items };
   const kept = new Set([id, ...items.map((i) => i.ci.id)]);
   return { ...result, items, edges: result.edges.filter((e) => kept.has(e.sourceId) && kept.has(e.targetId)) };
 }
 
 /** What a service (or any CI) depends on: upstream traversal. */
-export async function serviceDependencies(db: Db, actor: Actor, id: string, depth = DEFAULT_DEPTH): Promise<ImpactResult> {
+export async function serviceDependencies(db: Db, actor: Actor, id: string, depth = DEFAULT_DEPTH, options: ImpactOptions = {}): Promise<ImpactResult> {
   requirePermission(actor, "cmdb.read");
-  return traverse(db, id, "upstream", Math.min(Math.max(depth, 1), MAX_DEPTH));
+  return traverse(db, id, "upstream", clampDepth(depth), { edges: options.edges ?? false, paths: options.paths });
 }

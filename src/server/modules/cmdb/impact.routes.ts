@@ -1,34 +1,51 @@
-import { DepthQuery, errorResponses, IdParams, ImpactQuery, ImpactResult } from "../../../contract/index.js";
+import { DepthQuery, errorResponses, IdParams, ImpactQuery, ImpactResult, ServicesQuery } from "../../../contract/index.js";
+import type { FastifyReply } from "fastify";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { ciImpact, DEFAULT_DEPTH, impactedServices, MAX_DEPTH, serviceDependencies } from "./cmdb.impact.js";
 
 const tags = ["CMDB"];
 
+/**
+ * The answers are built field by field (nothing to strip), and an impact answer holds about a
+ * thousand CIs: JSON.stringify writes it in half the time fast-json-stringify takes, which
+ * tests every CI's status against the four literals of its union schema.
+ */
+function asJson(reply: FastifyReply, answer: Promise<ImpactResult>): Promise<ImpactResult> {
+  reply.serializer(JSON.stringify);
+  return answer;
+}
+
 /** Impact analysis over the relationship graph. */
 export function impactRoutes(app: App, { db }: AppContext): void {
   app.get(
     "/api/v1/cis/:id/impact",
     {
-      schema: { tags, summary: "CIs impacted by (downstream) or impacting (upstream) this CI, with depth and path", params: IdParams, querystring: ImpactQuery, response: { 200: ImpactResult, ...errorResponses } },
+      schema: {
+        tags,
+        summary: "CIs impacted by (downstream) or impacting (upstream) this CI, each with its depth and the hop that reached it (paths and edges on request)",
+        params: IdParams,
+        querystring: ImpactQuery,
+        response: { 200: ImpactResult, ...errorResponses },
+      },
       config: { permission: "cmdb.read" },
     },
-    async (req) => ciImpact(db, actorOf(req), req.params.id, req.query.direction, req.query.depth ?? DEFAULT_DEPTH),
+    async (req, reply) => asJson(reply, ciImpact(db, actorOf(req), req.params.id, req.query.direction, req.query.depth ?? DEFAULT_DEPTH, req.query)),
   );
   app.get(
     "/api/v1/cis/:id/services",
     {
-      schema: { tags, summary: "Business services this CI's failure would impact", params: IdParams, querystring: DepthQuery, response: { 200: ImpactResult, ...errorResponses } },
+      schema: { tags, summary: "Business services this CI's failure would impact, with the path to each", params: IdParams, querystring: ServicesQuery, response: { 200: ImpactResult, ...errorResponses } },
       config: { permission: "cmdb.read" },
     },
-    async (req) => impactedServices(db, actorOf(req), req.params.id, req.query.depth ?? MAX_DEPTH),
+    async (req, reply) => asJson(reply, impactedServices(db, actorOf(req), req.params.id, req.query.depth ?? MAX_DEPTH, req.query)),
   );
   app.get(
     "/api/v1/cis/:id/dependencies",
     {
-      schema: { tags, summary: "What a service (or any CI) depends on", params: IdParams, querystring: DepthQuery, response: { 200: ImpactResult, ...errorResponses } },
+      schema: { tags, summary: "What a service (or any CI) depends on (paths and edges on request)", params: IdParams, querystring: DepthQuery, response: { 200: ImpactResult, ...errorResponses } },
       config: { permission: "cmdb.read" },
     },
-    async (req) => serviceDependencies(db, actorOf(req), req.params.id, req.query.depth ?? DEFAULT_DEPTH),
+    async (req, reply) => asJson(reply, serviceDependencies(db, actorOf(req), req.params.id, req.query.depth ?? DEFAULT_DEPTH, req.query)),
   );
 }

@@ -36,7 +36,7 @@ export function fromTraversal(result: ImpactResult, types: Map<string, Relations
   const nodes = new Map<string, MapNode>([[result.root.id, { ci: result.root, depth: 0, addedBy: null }]]);
   const edges = new Map<string, MapEdge>();
   for (const item of result.items) nodes.set(item.ci.id, { ci: item.ci, depth: item.depth, addedBy: null });
-  for (const e of result.edges) {
+  for (const e of result.edges ?? []) {
     const key = edgeKey(e.sourceId, e.type, e.targetId);
     edges.set(key, { key, source: e.sourceId, target: e.targetId, type: e.type, label: types.get(e.type)?.label ?? e.type });
   }
