@@ -1,7 +1,8 @@
 /**
  * The CI half of a bulk batch. Identification is per item and in order (an item may match one
  * sent earlier in the same batch), but most items of a load describe CIs nobody has seen: one
- * query per identifier kind for the whole batch proves that no rule of theirs can match, and
+ * query per identifier kind for the whole batch proves that no rule of theirs can match (some
+ * kind of every rule has no value that a stored or earlier record holds), and
  * those items are created with multi-row inserts: per CI its row, its identifiers and one
  * history row, and per group of CIs one audit entry and one `ci.created` event naming them
  * all. Every other item goes through
@@ -15,8 +16,8 @@ import { nowIso } from "../../platform/time.js";
 import { actorLabel } from "../../platform/audit.js";
 import { requireClass, type ClassCatalog } from "./classes.service.js";
 import { identifyOrCreate } from "./cmdb.identify.js";
-import { normaliseIdentifiers } from "./cmdb.identifiers.js";
-import { KEY_SEP, lockIdentification, lockKeys, matchKeys } from "./cmdb.locks.js";
+import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { KEY_SEP, lockIdentification, lockKeys, nameKey, ruleKeys } from "./cmdb.locks.js";
 import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
 import { allOrNothing, describe, insertRows, isolated, recordGroup, selectIn } from "./bulk.write.js";
 
@@ -94,12 +95,15 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
       requireClass(catalog, record.class);
       const identifiers = normaliseIdentifiers(record.identifiers);
       const fields = flattenInput(record, identifiers);
-      return { ref, knownId, record, fields, keys: matchKeys(catalog, record, identifiers) };
+      const rules = ruleKeys(catalog, record, identifiers);
+      // Every key goes into `seen`: an earlier record of another class may still be the match.
+      const keys = [...identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`), nameKey(record.name)];
+      return { ref, knownId, record, fields, rules, keys };
     } catch (err) {
       return { ref, knownId, record, error: err };
     }
   });
-  const inDb = await existingKeys(trx, new Set(prepared.flatMap((p) => p.keys ?? [])));
+  const inDb = await existingKeys(trx, new Set(prepared.flatMap((p) => p.rules?.flat(2) ?? [])));
   const knownIds = await existingIds(trx, [...new Set(prepared.flatMap((p) => (p.fields && p.knownId ? [p.knownId] : [])))]);
   const groups = await existingGroups(trx, items);
   const seen = new Set<string>(); // keys of the items before this one in the batch
@@ -138,7 +142,8 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
       continue;
     }
     const known = p.knownId && knownIds.has(p.knownId) ? p.knownId : null;
-    const mayMatch = known !== null || p.keys.some((k) => inDb.has(k) || seen.has(k));
+    const held = (k: string) => inDb.has(k) || seen.has(k);
+    const mayMatch = known !== null || p.rules.some((rule) => rule.every((keys) => keys.some(held)));
     for (const k of p.keys) seen.add(k);
     if (mayMatch) {
       await flush();

@@ -106,6 +106,49 @@ describe("configuration items", () => {
     expect((await t.app.inject({ url: "/api/v1/cis/nope/history", headers: t.admin.auth })).statusCode).toBe(404);
   });
 
+  it("pages through the history field by field, across writes, in both orders", async () => {
+    const ci = await create({ class: "linux_server", name: "pager", environment: "production", attributes: { os_version: "1", cpu_count: 2 } });
+    for (let v = 2; v <= 4; v++) {
+      await t.app.inject({ method: "PATCH", url: `/api/v1/cis/${ci.id}`, headers: t.admin.auth, payload: { attributes: { os_version: String(v), cpu_count: v * 2 } } });
+    }
+    const page = async (query: string) => (await t.app.inject({ url: `/api/v1/cis/${ci.id}/history?${query}`, headers: t.admin.auth })).json();
+    const all = await page("limit=500&sort=at");
+    expect(all.total).toBe(7 + 3 * 2);
+    for (const sort of ["at", "-at"]) {
+      const whole = (await page(`limit=500&sort=${sort}`)).items;
+      const pieces = [];
+      for (let offset = 0; offset < all.total; offset += 3) {
+        const p = await page(`limit=3&offset=${offset}&sort=${sort}`);
+        expect(p.total).toBe(all.total);
+        pieces.push(...p.items);
+      }
+      expect(pieces).toEqual(whole);
+    }
+    const newest = (await page("limit=2")).items;
+    expect(newest.map((h: { field: string; old: unknown; new: unknown }) => [h.field, h.old, h.new])).toEqual([
+      ["attributes.cpu_count", 6, 8],
+      ["attributes.os_version", "3", "4"],
+    ]);
+    expect((await page("limit=5&offset=500")).items).toEqual([]);
+  });
+
+  it("keeps each field's source and confirmation through edits and clears", async () => {
+    const ci = await create({ class: "linux_server", name: "src-1", environment: "production", attributes: { os_version: "1" } });
+    const sources = async () => (await t.app.inject({ url: `/api/v1/cis/${ci.id}/sources`, headers: t.admin.auth })).json().items as Array<{ field: string; source: string; confirmedAt: string }>;
+    const created = await sources();
+    expect(created.map((s) => s.field)).toEqual(["attributes.os_version", "class", "environment", "lifecycleStatus", "name", "operationalStatus"]);
+    expect(new Set(created.map((s) => s.confirmedAt)).size).toBe(1);
+    await new Promise((r) => setTimeout(r, 5));
+    await t.app.inject({ method: "PATCH", url: `/api/v1/cis/${ci.id}`, headers: t.admin.auth, payload: { environment: null, attributes: { cpu_count: 8 } } });
+    const edited = await sources();
+    // The cleared field keeps its entry; the new one gets one; the others keep their first confirmation.
+    expect(edited.map((s) => s.field)).toEqual(["attributes.cpu_count", "attributes.os_version", "class", "environment", "lifecycleStatus", "name", "operationalStatus"]);
+    const at = (items: typeof edited, field: string) => items.find((s) => s.field === field)!.confirmedAt;
+    expect(at(edited, "environment") > at(created, "environment")).toBe(true);
+    expect(at(edited, "attributes.cpu_count")).toBe(at(edited, "environment"));
+    expect(at(edited, "name")).toBe(at(created, "name"));
+  });
+
   it("emits outbox events for every write", async () => {
     const ci = await create({ class: "storage", name: "nas" });
     await t.app.inject({ method: "PATCH", url: `/api/v1/cis/${ci.id}`, headers: t.admin.auth, payload: { name: "nas-1" } });

@@ -151,6 +151,48 @@ describe("identification and reconciliation", () => {
       expect(created).toBe(3);
     });
 
+    it("records a group of new CIs with one history row each, one audit entry and one event naming them all", async () => {
+      const res = await bulk({
+        source: "discovery",
+        cis: [
+          { ref: "a", class: "linux_server", name: "bulk-a", identifiers: { serialNumber: "B-1" }, attributes: { cpu_count: 4 } },
+          { ref: "b", class: "linux_server", name: "bulk-b", identifiers: { serialNumber: "B-2" } },
+          { ref: "c", class: "database", name: "bulk-db", environment: "production" },
+        ],
+        relationships: [
+          { source: { ref: "c" }, type: "runs_on", target: { ref: "a" } },
+          { source: { ref: "c" }, type: "runs_on", target: { ref: "b" } },
+        ],
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const ids = res.json().cis.map((c: { id: string }) => c.id);
+      const relIds = res.json().relationships.map((r: { id: string }) => r.id);
+      const audit = await t.db.selectFrom("audit_log").select(["entity", "action", "actor_id", "after"]).where("entity", "in", ["ci", "ci_batch", "ci_relationship", "ci_relationship_batch"]).execute();
+      expect(audit.map((a) => a.entity).sort()).toEqual(["ci_batch", "ci_relationship_batch"]);
+      const ciEntry = audit.find((a) => a.entity === "ci_batch")!;
+      expect(ciEntry).toMatchObject({ action: "create", actor_id: t.admin.user.id });
+      expect(JSON.parse(ciEntry.after!)).toEqual({ source: "discovery", count: 3, ids });
+      expect(JSON.parse(audit.find((a) => a.entity === "ci_relationship_batch")!.after!)).toEqual({ source: "discovery", count: 2, ids: relIds });
+      const events = await t.db.selectFrom("outbox").select(["type", "payload"]).where("type", "in", ["ci.created", "ci_relationship.created"]).orderBy("id").execute();
+      expect(events.map((e) => [e.type, JSON.parse(e.payload)])).toEqual([
+        ["ci.created", { ids, count: 3, source: "discovery" }],
+        ["ci_relationship.created", { ids: relIds, count: 2, source: "discovery" }],
+      ]);
+      // Each CI: one history row holding every field it was created with, and its fields' source.
+      expect(await t.db.selectFrom("ci_changes").select("ci_id").where("ci_id", "in", ids).execute()).toHaveLength(3);
+      const history = (await t.app.inject({ url: `/api/v1/cis/${ids[0]}/history?sort=at`, headers: t.admin.auth })).json();
+      expect(history.items.map((h: { field: string }) => h.field)).toEqual(["class", "name", "lifecycleStatus", "operationalStatus", "attributes.cpu_count", "identifiers.serialNumber"]);
+      expect(history.items.every((h: { source: string; actorId: string; old: unknown }) => h.source === "discovery" && h.actorId === t.admin.user.id && h.old === null)).toBe(true);
+      const sources = (await t.app.inject({ url: `/api/v1/cis/${ids[2]}/sources`, headers: t.admin.auth })).json().items;
+      expect(sources.map((s: { field: string; source: string }) => [s.field, s.source])).toEqual([
+        ["class", "discovery"],
+        ["environment", "discovery"],
+        ["lifecycleStatus", "discovery"],
+        ["name", "discovery"],
+        ["operationalStatus", "discovery"],
+      ]);
+    });
+
     it("refuses an unknown field in an item before writing anything", async () => {
       const res = await bulk({ cis: [{ class: "server", name: "ok" }, { class: "server", name: "x", colour: "red" }] });
       expect(res.statusCode).toBe(400);

@@ -30,14 +30,24 @@ const STRIPES = 256;
 // The first half of the two-part advisory lock key: "the CMDB identification stripes".
 const LOCK_SPACE = 0x0c3db;
 
-/** The keys identification can match a record by: every identifier, and the name when a rule of its class uses it. */
-export function matchKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name">, identifiers: CiIdentifiers): string[] {
-  const keys = identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`);
-  if (catalog.rules(record.class).some((rule) => rule.includes("name"))) keys.push(nameKey(record.name));
-  return keys;
+/**
+ * What identification could match a record by: per rule of its class, per kind of the rule,
+ * the record's keys of that kind (the name for "name"). A rule whose every kind has a key that
+ * some stored or earlier record holds may match; a record none of whose rules may is new.
+ */
+export function ruleKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name">, identifiers: CiIdentifiers): string[][][] {
+  const byKind = new Map<string, string[]>();
+  for (const r of identifierRows("", identifiers)) {
+    const key = `${r.kind}${KEY_SEP}${r.value}`;
+    const list = byKind.get(r.kind);
+    if (list) list.push(key);
+    else byKind.set(r.kind, [key]);
+  }
+  return catalog.rules(record.class).map((rule) => rule.map((kind) => (kind === "name" ? [nameKey(record.name)] : (byKind.get(kind) ?? []))));
 }
 
-const nameKey = (name: string) => `name${KEY_SEP}${name.trim().toLowerCase()}`;
+/** The key of a record's name. */
+export const nameKey = (name: string) => `name${KEY_SEP}${name.trim().toLowerCase()}`;
 
 /**
  * The keys a record's identification locks: every identifier and always the name, so they can
