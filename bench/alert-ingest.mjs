@@ -4,10 +4,11 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { percentile } from "./lib/load.mjs";
 import { machineLines, processCpuSeconds, residentMB, waitForQuiet, quietLines } from "./lib/machine.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
-import { codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { ROOT, codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 
 const USAGE = `usage: npm run bench -- alert-ingest [options]
   --db sqlite|pg|both   OpsDesk databases, after Alertmanager (default both)
@@ -15,7 +16,9 @@ const USAGE = `usage: npm run bench -- alert-ingest [options]
   --dup R               share of sent alerts that repeat a fingerprint (default 0.5)
   --probes N            new critical alerts on CMDB hosts timed from POST to incident, per OpsDesk phase (default 40)
   --sustain S           also run S seconds of steady load against OpsDesk (SQLite) and sample its memory (default 0; 600 for the 10-minute run)
+  --max-wait S          wait at most S seconds for a quiet machine before each phase (default 60)
   --no-alertmanager     skip the Alertmanager run (no ratio then)
+  --cpu-prof            run the OpsDesk server under node --cpu-prof; print where its time went in each phase
   --no-build            measure the existing dist/
 Alertmanager: the Debian package prometheus-alertmanager (apt-get install prometheus-alertmanager).`;
 
@@ -32,15 +35,17 @@ function options() {
       dup: { type: "string", default: "0.5" },
       probes: { type: "string", default: "40" },
       sustain: { type: "string", default: "0" },
+      "max-wait": { type: "string", default: "60" },
       "no-alertmanager": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
   );
   const dbs = v.db === "both" ? ["sqlite", "pg"] : [v.db];
   if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
-  return { dbs, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"] };
+  return { dbs, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"], cpuProf: v["cpu-prof"], maxWaitMs: Number(v["max-wait"]) * 1000 };
 }
 
 /** mulberry32: the same duplicate pattern on every target. */
@@ -180,7 +185,9 @@ async function probeIncidents(server, headers, ciIds, offset, count, running) {
 
 async function benchOpsDesk(kind, opts, lines) {
   const db = await freshDatabase(kind);
-  const server = await spawnServer(db, { admin: true });
+  const profDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-")) : null;
+  const server = await spawnServer(db, { admin: true, nodeArgs: profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [] });
+  const windows = [];
   try {
     await waitReady(server);
     const { headers } = await prepareApiClient(server);
@@ -188,12 +195,14 @@ async function benchOpsDesk(kind, opts, lines) {
     const results = [];
     for (const [p, phase] of PHASES.entries()) {
       const list = bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `${kind}${p}` });
-      quiets.push(await waitForQuiet({ maxWaitMs: 60_000 }));
+      quiets.push(await waitForQuiet({ maxWaitMs: opts.maxWaitMs }));
       let running = true;
       const probe = probeIncidents(server, headers, ciIds, p * opts.probes, opts.probes, () => running);
       const cpu0 = processCpuSeconds(server.pid);
+      const fromUs = Number(process.hrtime.bigint() / 1000n);
       const r = await drive(server.baseUrl, headers, list, phase.concurrency);
       const cpu1 = processCpuSeconds(server.pid);
+      windows.push({ name: phase.name, fromUs, toUs: Number(process.hrtime.bigint() / 1000n) });
       running = false;
       // Server CPU per sent alert (duplicates included, probes and correlation too): less noisy than alerts/s on a shared machine.
       if (cpu0 !== null && cpu1 !== null) r.cpuUsPerAlert = ((cpu1 - cpu0) * 1e6) / list.reduce((n, b) => n + b.n, 0);
@@ -206,6 +215,9 @@ async function benchOpsDesk(kind, opts, lines) {
     return { label: db.label, results };
   } finally {
     await stopServer(server);
+    // V8 writes the profile when the server exits; the monotonic clock is shared, so each phase's window selects its samples.
+    const file = profDir && fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    for (const w of file ? windows : []) print([`\n${kind}, ${w.name}:`, ...profileLines(summarizeProfile(path.join(profDir, file), { root: ROOT, window: w, top: 25 }))]);
     await db.drop();
   }
 }
@@ -236,7 +248,7 @@ async function main() {
     try {
       const r = [];
       for (const [p, phase] of PHASES.entries()) {
-        quiets.push(await waitForQuiet({ maxWaitMs: 60_000 }));
+        quiets.push(await waitForQuiet({ maxWaitMs: opts.maxWaitMs }));
         r.push({ ...phase, ...(await drive(peer.baseUrl, {}, bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `am${p}` }), phase.concurrency)), rssMB: residentMB(peer.pid) });
       }
       am = { version: peer.version, results: r };

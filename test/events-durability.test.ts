@@ -34,11 +34,14 @@ describe("event ingest durability", () => {
     const port = await freePort();
     const first = await serve(port);
     const acknowledged = new Set<string>();
+    const startsAt = new Date().toISOString();
     let sent = 0;
     let stop = false;
     const client = async (c: number) => {
       for (let b = 0; !stop; b++) {
-        const batch = Array.from({ length: 20 }, (_, i) => ({ labels: { alertname: "Durable", client: String(c), batch: String(b), i: String(i), severity: "critical" } }));
+        const batch: Array<{ labels: Record<string, string>; startsAt?: string }> = Array.from({ length: 20 }, (_, i) => ({ labels: { alertname: "Durable", client: String(c), batch: String(b), i: String(i), severity: "critical" } }));
+        // The same alert in every batch: after its first copy, each is a repeat that is only counted.
+        batch.push({ labels: { alertname: "Durable", client: String(c), heartbeat: "1" }, startsAt });
         sent += batch.length;
         try {
           const res = await fetch(`http://127.0.0.1:${port}/api/v2/alerts`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${secret}` }, body: JSON.stringify(batch) });

@@ -78,13 +78,45 @@ export function bindKeys(labels: Record<string, string>, settings: Pick<EventSet
 
 const keyOf = (k: BindKey) => `${k.kind}\u0000${k.value}`;
 
-/** A cache of key -> CI id (null: known to match nothing, or more than one CI). */
+/**
+ * A cache of key -> CI id (null: known to match nothing, or more than one CI), and of
+ * fingerprint -> CI id with the same lifetimes, so that repeats of an alert skip working out
+ * its keys again.
+ */
 export class Binder {
   readonly #cache = new Map<string, { ciId: string | null; at: number }>();
+  readonly #byAlert = new Map<string, { ciId: string | null; at: number }>();
+  #ciLabels = "";
 
   /** Forgets everything (the CMDB changed). */
   clear(): void {
     this.#cache.clear();
+    this.#byAlert.clear();
+  }
+
+  /** The CI of each alert (null when none is found), from the alert cache, else from its labels' keys. */
+  async bindAlerts(db: DbOrTrx, alerts: Array<{ fingerprint: string; labels: Record<string, string> }>, settings: Pick<EventSettings, "ciLabels">): Promise<Array<string | null>> {
+    const ciLabels = settings.ciLabels.length ? JSON.stringify(settings.ciLabels) : "";
+    if (ciLabels !== this.#ciLabels) {
+      this.#byAlert.clear();
+      this.#ciLabels = ciLabels;
+    }
+    const now = Date.now();
+    const out: Array<string | null> = new Array(alerts.length).fill(null);
+    const todo: number[] = [];
+    for (let i = 0; i < alerts.length; i++) {
+      const hit = this.#byAlert.get(alerts[i].fingerprint);
+      if (hit && now - hit.at <= (hit.ciId ? POSITIVE_MS : NEGATIVE_MS)) out[i] = hit.ciId;
+      else todo.push(i);
+    }
+    if (!todo.length) return out;
+    const bound = await this.bind(db, todo.map((i) => bindKeys(alerts[i].labels, settings)));
+    if (this.#byAlert.size > MAX_ENTRIES) this.#byAlert.clear();
+    todo.forEach((i, j) => {
+      out[i] = bound[j];
+      this.#byAlert.set(alerts[i].fingerprint, { ciId: bound[j], at: now });
+    });
+    return out;
   }
 
   /** The CI of each label set (null when none is found), reading the CMDB only for keys not cached. */

@@ -12,6 +12,7 @@ import { Binder } from "./events.binding.js";
 import { Suppressor } from "./events.suppression.js";
 import { Topology } from "./events.topology.js";
 import { flushAlerts, IngestQueue } from "./events.ingest.js";
+import { DuplicateCounters, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
 import { getEventSettings } from "./events.settings.js";
 import { correlatePending } from "./events.correlate.js";
@@ -26,6 +27,9 @@ export class EventsEngine {
   readonly suppressor = new Suppressor();
   readonly topology = new Topology();
   readonly queue: IngestQueue;
+  /** Repeats that changed nothing but the counters, not yet added to their rows. */
+  readonly repeats = new DuplicateCounters();
+  #persisting: Promise<void> | null = null;
   #rules: { settings: EventSettings; compiled: CompiledMatcher[][] } | null = null;
   #processing: Promise<void> | null = null;
   #again = false;
@@ -55,8 +59,27 @@ export class EventsEngine {
 
   async #write(alerts: IncomingAlert[]): Promise<void> {
     const { settings, compiled } = await this.rules();
-    const pending = await flushAlerts(this.db, { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled }, alerts);
+    const { pending, repeats } = await flushAlerts(this.db, { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled }, alerts);
+    // Counted only once committed: a failed write answers its requests with an error.
+    this.repeats.add(repeats);
     if (pending) this.kick();
+  }
+
+  /** Adds the counted repeats to their rows (each sweep, at drain and at stop); one run at a time. */
+  async persistRepeats(): Promise<void> {
+    while (this.#persisting) await this.#persisting;
+    if (!this.repeats.size) return;
+    const taken = this.repeats.take();
+    this.#persisting = this.db
+      .transaction()
+      .execute((trx) => persistRepeats(trx, taken))
+      .catch((err) => {
+        // Kept for the next try rather than lost.
+        this.repeats.add(taken);
+        throw err;
+      })
+      .finally(() => (this.#persisting = null));
+    await this.#persisting;
   }
 
   /** Runs correlation and incident work soon (coalesced: one run at a time, another if asked meanwhile). */
@@ -90,6 +113,7 @@ export class EventsEngine {
   /** Waits until every submitted alert is stored, correlated and its incident work done (tests, shutdown). */
   async drain(): Promise<void> {
     await this.queue.idle();
+    await this.persistRepeats();
     await this.#processing;
     this.kick();
     await this.#processing;
@@ -97,6 +121,7 @@ export class EventsEngine {
 
   /** Expiry, silence and maintenance boundaries, flapping that stopped, retention. */
   async sweep(): Promise<void> {
+    await this.persistRepeats();
     const { settings } = await this.rules();
     let changed = await expireAlerts(this.db);
     await this.suppressor.ensure(this.db);
@@ -149,6 +174,7 @@ export class EventsEngine {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.queue.idle();
+    await this.persistRepeats();
     await this.#processing;
   }
 }

@@ -11,7 +11,8 @@ import { isPostgres } from "../../platform/db/dialect.js";
 import { toBool } from "../../platform/db/dialect.js";
 import { ACTIVE_STATUSES, type IncomingAlert } from "./events.model.js";
 import { SEVERITY_RANK } from "./events.severity.js";
-import { bindKeys, type Binder } from "./events.binding.js";
+import type { Binder } from "./events.binding.js";
+import type { CountedRepeat } from "./events.counters.js";
 import type { Suppressor } from "./events.suppression.js";
 import { matchesAll, type CompiledMatcher } from "./events.matchers.js";
 import { insertMany, selectByKeys } from "./events.sql.js";
@@ -26,12 +27,16 @@ export interface FlushDeps {
 }
 
 const EXISTING_COLUMNS = [
-  "fingerprint", "status", "severity", "starts_at", "ends_at", "first_seen", "occurrences", "status_changed_at",
-  "flap_count", "flap_since", "flapping", "ci_id", "group_id", "pending", "silenced_by",
+  "fingerprint", "source", "labels", "annotations", "generator_url", "status", "severity", "starts_at", "ends_at", "first_seen", "occurrences",
+  "status_changed_at", "flap_count", "flap_since", "flapping", "silenced_by", "ci_id", "group_id", "pending",
 ] as const;
 
 interface Existing {
   fingerprint: string;
+  source: string;
+  labels: string;
+  annotations: string;
+  generator_url: string;
   status: string;
   severity: string;
   starts_at: string;
@@ -42,10 +47,10 @@ interface Existing {
   flap_count: number;
   flap_since: string | null;
   flapping: unknown;
+  silenced_by: string;
   ci_id: string | null;
   group_id: string | null;
   pending: number;
-  silenced_by: string;
 }
 
 export const ALERT_COLUMNS = [
@@ -59,19 +64,27 @@ export const HISTORY_COLUMNS = ["fingerprint", "alertname", "at", "event", "stat
 
 type Row = unknown[];
 
-interface Merged extends IncomingAlert {
+/** One fingerprint of a batch: the last copy wins, the count adds up. */
+interface Merged {
+  alert: IncomingAlert;
   count: number;
+  acknowledge: boolean;
 }
 
-/** Collapses repeats of one fingerprint within a batch: the last copy wins, the count adds up. */
+/** Collapses repeats of one fingerprint within a batch, in fingerprint order (PostgreSQL locks rows in that order). */
 function mergeBatch(alerts: IncomingAlert[]): Merged[] {
   const byFp = new Map<string, Merged>();
   for (const a of alerts) {
     const prev = byFp.get(a.fingerprint);
-    if (prev) byFp.set(a.fingerprint, { ...a, count: prev.count + 1, acknowledge: a.acknowledge || prev.acknowledge });
-    else byFp.set(a.fingerprint, { ...a, count: 1 });
+    if (prev) {
+      prev.alert = a;
+      prev.count++;
+      prev.acknowledge ||= a.acknowledge === true;
+    } else byFp.set(a.fingerprint, { alert: a, count: 1, acknowledge: a.acknowledge === true });
   }
-  return [...byFp.values()].sort((x, y) => (x.fingerprint < y.fingerprint ? -1 : 1));
+  const out = [...byFp.values()];
+  if (out.length > 1) out.sort((x, y) => (x.alert.fingerprint < y.alert.fingerprint ? -1 : 1));
+  return out;
 }
 
 /** What changed about an alert, as its history records it. */
@@ -88,83 +101,110 @@ function transition(prevStatus: string | undefined, next: string): string | null
   return "changed";
 }
 
+/** What one flush writes: alert rows, history rows, repeats that only count, and whether correlation has work. */
+interface Planned {
+  rows: Row[];
+  history: Row[];
+  repeats: CountedRepeat[];
+  anyPending: boolean;
+}
+
+/** Result of a flush. */
+export interface FlushResult {
+  /** Some alert now waits for correlation. */
+  pending: boolean;
+  /** Repeats that changed nothing but the counters: for DuplicateCounters once committed. */
+  repeats: CountedRepeat[];
+}
+
 /**
  * Writes one batch: dedup against the stored alerts, CI binding, silences and maintenance,
- * flapping, history. Returns true when some alert now waits for correlation.
+ * flapping, history. A repeat that would leave its row as it is (but for the counters) is not
+ * written: it comes back in `repeats`.
  */
-export async function flushAlerts(db: DbOrTrx, deps: FlushDeps, alerts: IncomingAlert[]): Promise<boolean> {
-  const now = new Date().toISOString();
+export async function flushAlerts(db: DbOrTrx, deps: FlushDeps, alerts: IncomingAlert[]): Promise<FlushResult> {
   const merged = mergeBatch(alerts);
-  const { settings, suppressor, binder } = deps;
-  await suppressor.ensure(db);
-  const flapWindowMs = settings.flappingWindowSeconds * 1000;
-  let anyPending = false;
-
+  await deps.suppressor.ensure(db);
   return db.transaction().execute(async (trx) => {
-    const existing = await selectByKeys<Existing>(trx, "alerts", "fingerprint", merged.map((m) => m.fingerprint), EXISTING_COLUMNS, isPostgres(trx));
+    const existing = await selectByKeys<Existing>(trx, "alerts", "fingerprint", merged.map((m) => m.alert.fingerprint), EXISTING_COLUMNS, isPostgres(trx));
     const prevOf = new Map(existing.map((e) => [e.fingerprint, e]));
-    // Bind only alerts that are not bound yet; the binder's cache answers most of them.
-    const toBind = merged.filter((m) => !prevOf.get(m.fingerprint)?.ci_id);
-    const bound = await binder.bind(trx, toBind.map((m) => bindKeys(m.labels, settings)));
-    const ciOf = new Map(toBind.map((m, i) => [m.fingerprint, bound[i]]));
-
-    const rows: Row[] = [];
-    const history: Row[] = [];
-    for (const a of merged) {
-      const prev = prevOf.get(a.fingerprint);
-      const ciId = prev?.ci_id ?? ciOf.get(a.fingerprint) ?? null;
-      const resolved = a.endsAt !== null && a.endsAt <= now;
-      const silencedBy = resolved || suppressor.empty ? [] : suppressor.suppressing(a.labels, ciId, now);
-      const wasActive = prev !== undefined && prev.status !== "resolved";
-      let status: string;
-      if (resolved) status = "resolved";
-      else if (silencedBy.length) status = "suppressed";
-      else if (a.acknowledge || (wasActive && prev!.status === "acknowledged")) status = "acknowledged";
-      else status = "firing";
-      const event = transition(prev?.status, status);
-
-      let flapCount = prev?.flap_count ?? 0;
-      let flapSince = prev?.flap_since ?? null;
-      let flapping = prev ? toBool(prev.flapping) : false;
-      let becameFlapping = false;
-      if (event === "resolved" || event === "refired") {
-        if (!flapSince || Date.parse(now) - Date.parse(flapSince) > flapWindowMs) {
-          flapSince = now;
-          flapCount = 1;
-        } else flapCount += 1;
-        if (!flapping && flapCount >= settings.flappingChanges) flapping = becameFlapping = true;
-      }
-
-      const isActive = status !== "resolved";
-      const startsAt = prev && (wasActive || !isActive) ? prev.starts_at : a.startsAt;
-      const endsAt = prev && !wasActive && !isActive ? prev.ends_at : a.endsAt;
-      const severity: AlertSeverity = a.severity;
-      const severityWorse = prev !== undefined && SEVERITY_RANK[severity] < SEVERITY_RANK[prev.severity as AlertSeverity];
-      const grouped = prev?.group_id != null;
-      const correlates = ciId !== null || grouped || deps.groupRules.some((m) => matchesAll(m, a.labels)) || settings.createUnidentifiedCis || settings.incidentsForUnboundAlerts;
-      const changed = event !== null || severityWorse || (ciId !== null && !prev?.ci_id);
-      const pending = (prev?.pending ?? 0) === 1 || (changed && correlates && (isActive || grouped)) ? 1 : 0;
-      if (pending) anyPending = true;
-      const labelsJson = JSON.stringify(a.labels);
-
-      rows.push([
-        a.fingerprint, a.source, a.labels.alertname ?? "", labelsJson, JSON.stringify(a.annotations), a.generatorUrl, severity, status,
-        startsAt, endsAt, prev?.first_seen ?? now, now, (prev?.occurrences ?? 0) + a.count, event ? now : prev!.status_changed_at,
-        flapCount, flapSince, flapping, JSON.stringify(silencedBy), ciId, null, prev?.group_id ?? null, pending,
-      ]);
-      if (event) {
-        const data: Record<string, unknown> = { from: prev?.status ?? null, source: a.source };
-        if (silencedBy.length) data.silencedBy = silencedBy;
-        history.push([a.fingerprint, a.labels.alertname ?? "", now, event, status, severity, ciId, prev?.group_id ?? null, JSON.stringify(data)]);
-      }
-      if (becameFlapping) {
-        history.push([a.fingerprint, a.labels.alertname ?? "", now, "flapping", status, severity, ciId, prev?.group_id ?? null, JSON.stringify({ changes: flapCount })]);
-      }
-    }
-    await insertMany(trx, "alerts", ALERT_COLUMNS, rows, { conflict: "fingerprint", update: UPDATED_COLUMNS });
-    await insertMany(trx, "alert_history", HISTORY_COLUMNS, history);
-    return anyPending;
+    // Bind only alerts that are not bound yet; the binder's caches answer most of them.
+    const toBind = merged.filter((m) => !prevOf.get(m.alert.fingerprint)?.ci_id).map((m) => m.alert);
+    const bound = await deps.binder.bindAlerts(trx, toBind, deps.settings);
+    const ciOf = new Map(toBind.map((a, i) => [a.fingerprint, bound[i]]));
+    const plan: Planned = { rows: [], history: [], repeats: [], anyPending: false };
+    const now = new Date().toISOString();
+    for (const m of merged) planAlert(deps, m, prevOf.get(m.alert.fingerprint), ciOf.get(m.alert.fingerprint) ?? null, now, plan);
+    await insertMany(trx, "alerts", ALERT_COLUMNS, plan.rows, { conflict: "fingerprint", update: UPDATED_COLUMNS });
+    await insertMany(trx, "alert_history", HISTORY_COLUMNS, plan.history);
+    return { pending: plan.anyPending, repeats: plan.repeats };
   });
+}
+
+/** The new state of one alert against its stored row: a row and history to write, or a counted repeat. */
+function planAlert(deps: FlushDeps, m: Merged, prev: Existing | undefined, boundCi: string | null, now: string, plan: Planned): void {
+  const { settings, suppressor } = deps;
+  const a = m.alert;
+  const ciId = prev?.ci_id ?? boundCi;
+  const resolved = a.endsAt !== null && a.endsAt <= now;
+  const silencedBy = resolved || suppressor.empty ? [] : suppressor.suppressing(a.labels, ciId, now);
+  const wasActive = prev !== undefined && prev.status !== "resolved";
+  let status: string;
+  if (resolved) status = "resolved";
+  else if (silencedBy.length) status = "suppressed";
+  else if (m.acknowledge || (wasActive && prev!.status === "acknowledged")) status = "acknowledged";
+  else status = "firing";
+  const event = transition(prev?.status, status);
+
+  let flapCount = prev?.flap_count ?? 0;
+  let flapSince = prev?.flap_since ?? null;
+  let flapping = prev ? toBool(prev.flapping) : false;
+  let becameFlapping = false;
+  if (event === "resolved" || event === "refired") {
+    if (!flapSince || Date.parse(now) - Date.parse(flapSince) > settings.flappingWindowSeconds * 1000) {
+      flapSince = now;
+      flapCount = 1;
+    } else flapCount += 1;
+    if (!flapping && flapCount >= settings.flappingChanges) flapping = becameFlapping = true;
+  }
+
+  const isActive = status !== "resolved";
+  const startsAt = prev && (wasActive || !isActive) ? prev.starts_at : a.startsAt;
+  const endsAt = prev && !wasActive && !isActive ? prev.ends_at : a.endsAt;
+  const severity: AlertSeverity = a.severity;
+  const severityWorse = prev !== undefined && SEVERITY_RANK[severity] < SEVERITY_RANK[prev.severity as AlertSeverity];
+  const grouped = prev?.group_id != null;
+  const correlates = ciId !== null || grouped || deps.groupRules.some((r) => matchesAll(r, a.labels)) || settings.createUnidentifiedCis || settings.incidentsForUnboundAlerts;
+  const changed = event !== null || severityWorse || (ciId !== null && !prev?.ci_id);
+  const pending = (prev?.pending ?? 0) === 1 || (changed && correlates && (isActive || grouped)) ? 1 : 0;
+  if (pending) plan.anyPending = true;
+  const labelsJson = JSON.stringify(a.labels);
+  const annotationsJson = JSON.stringify(a.annotations);
+  const silencedJson = silencedBy.length ? JSON.stringify(silencedBy) : "[]";
+
+  if (
+    prev && !changed && ciId === prev.ci_id && pending === prev.pending && severity === prev.severity && status === prev.status &&
+    startsAt === prev.starts_at && endsAt === prev.ends_at && labelsJson === prev.labels && annotationsJson === prev.annotations &&
+    a.generatorUrl === prev.generator_url && a.source === prev.source && silencedJson === prev.silenced_by
+  ) {
+    plan.repeats.push({ fingerprint: a.fingerprint, count: m.count, lastSeen: now });
+    return;
+  }
+  const alertname = a.labels.alertname ?? "";
+  const groupId = prev?.group_id ?? null;
+  plan.rows.push([
+    a.fingerprint, a.source, alertname, labelsJson, annotationsJson, a.generatorUrl, severity, status,
+    startsAt, endsAt, prev?.first_seen ?? now, now, (prev?.occurrences ?? 0) + m.count, event ? now : prev!.status_changed_at,
+    flapCount, flapSince, flapping, silencedJson, ciId, null, groupId, pending,
+  ]);
+  if (event) {
+    const data: Record<string, unknown> = { from: prev?.status ?? null, source: a.source };
+    if (silencedBy.length) data.silencedBy = silencedBy;
+    plan.history.push([a.fingerprint, alertname, now, event, status, severity, ciId, groupId, JSON.stringify(data)]);
+  }
+  if (becameFlapping) {
+    plan.history.push([a.fingerprint, alertname, now, "flapping", status, severity, ciId, groupId, JSON.stringify({ changes: flapCount })]);
+  }
 }
 
 /** Statuses in which an alert can expire. */
