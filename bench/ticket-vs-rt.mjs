@@ -2,9 +2,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import http from "node:http";
 import os from "node:os";
-import { machineLines } from "./lib/machine.mjs";
+import fs from "node:fs";
+import path from "node:path";
+import { machineLines, processCpuSeconds } from "./lib/machine.mjs";
+import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine } from "./lib/report.mjs";
-import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, ROOT, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 import { call, incidentBody, latencyStats, setupDesk } from "./lib/ticket-desk.mjs";
 
 const TARGET_CREATE_RATIO = 200;
@@ -23,6 +26,9 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --api-only        run OpsDesk as OPSDESK_ROLE=api (workers elsewhere): the outbox events of the
                     creations are not handled during the reads
   --keep-rt         leave Request Tracker running afterwards even if this run started it
+  --no-rt           measure OpsDesk only (no ratios; for profiling OpsDesk's side)
+  --no-drain        start the reads while the worker may still have the creations' events queued
+  --cpu-prof        run the OpsDesk server under node --cpu-prof; print where its time went per phase
   --no-build        measure the existing dist/ instead of running npm run build:server
 Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and
 loaded with ${PEERS}/rt-load.mjs, signed in once (session cookie, as a browser would be).`;
@@ -37,6 +43,9 @@ function options() {
       count: { type: "string", default: "5000" },
       reads: { type: "string", default: "2000" },
       "keep-rt": { type: "boolean", default: false },
+      "no-rt": { type: "boolean", default: false },
+      "no-drain": { type: "boolean", default: false },
+      "cpu-prof": { type: "boolean", default: false },
       "api-only": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -44,7 +53,7 @@ function options() {
     USAGE,
   );
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
-  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], apiOnly: v["api-only"], build: !v["no-build"] };
+  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
 
 function rtScript(cmd) {
@@ -67,13 +76,15 @@ function rtLoad(opts) {
   });
 }
 
-/** n requests with `concurrency` in flight, like rt-load's phases: rate over the phase and latency percentiles. */
-async function phase(n, concurrency, send) {
+/** n requests with `concurrency` in flight, like rt-load's phases: rate over the phase, latency percentiles and, given a server pid, its CPU per request. */
+async function phase(n, concurrency, send, pid) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const samples = [];
   let next = 0;
   let failed = 0;
   const errors = {};
+  const cpu0 = pid ? processCpuSeconds(pid) : null;
+  const fromUs = nowUs();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -88,8 +99,37 @@ async function phase(n, concurrency, send) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpu1 = pid ? processCpuSeconds(pid) : null;
   agent.destroy();
-  return { ok: n - failed, failed, errors, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples) };
+  const cpuMsPerOp = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) * 1000) / n : null;
+  return { ok: n - failed, failed, errors, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples), cpuMsPerOp, window: { fromUs, toUs: nowUs() } };
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** Outbox events not yet dispatched, from the server's /metrics. */
+async function outboxPending(server) {
+  const res = await request(`${server.baseUrl}/metrics`);
+  const m = /^opsdesk_outbox_pending (\d+)/m.exec(res.text);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Waits until the worker has dispatched every event of the creations (polling /metrics), so
+ * the reads are measured on their own rather than against the worker's backlog. Returns how
+ * long that took and the server CPU it used (the worker's share of the creations' cost).
+ */
+async function drainOutbox(server, timeoutMs = 600_000) {
+  const cpu0 = processCpuSeconds(server.pid);
+  const fromUs = nowUs();
+  const t0 = performance.now();
+  let pending = await outboxPending(server);
+  const first = pending;
+  while (pending > 0 && performance.now() - t0 < timeoutMs) {
+    await sleep(100);
+    pending = await outboxPending(server);
+  }
+  return { first, pending, seconds: (performance.now() - t0) / 1000, cpuSeconds: processCpuSeconds(server.pid) - cpu0, window: { fromUs, toUs: nowUs() } };
 }
 
 /** The same phases against OpsDesk: creates, then list pages (newest first), word searches and gets. */
@@ -97,7 +137,11 @@ async function opsdeskLoad(opts, concurrency) {
   const db = await freshDatabase("sqlite");
   if (opts.apiOnly) db.env = { ...db.env, OPSDESK_ROLE: "api" };
   try {
-    const server = await spawnServer(db, { admin: true });
+    const profDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-")) : null;
+    // BENCH_SERVER_NODE_ARGS: extra node options for the server (e.g. --require a statement timer).
+    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+    const server = await spawnServer(db, { admin: true, nodeArgs: [...extra, ...(profDir ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`] : [])] });
+    let result;
     try {
       await waitReady(server);
       const { headers } = await prepareApiClient(server);
@@ -113,16 +157,25 @@ async function opsdeskLoad(opts, concurrency) {
         const res = await go("POST", "/api/v1/incidents", incidentBody(i, desk), 201)(agent);
         if (res.ok) ids.push(JSON.parse(res.text).id);
         return res;
-      });
+      }, server.pid);
+      // With its workers in the process, the creations' events (SLA clocks, problem
+      // suggestions, known errors) are still being handled; the reads wait for that unless --no-drain.
+      const drain = !opts.apiOnly && opts.drain ? await drainOutbox(server) : null;
       const pages = Math.max(1, Math.floor(ids.length / 50));
       const words = ["disk", "certificate", "login failures", "backup", "memory leak", "cpu"];
-      const list = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent));
-      const search = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent));
-      const get = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent));
-      return { create, list, search, get };
+      const list = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent), server.pid);
+      const search = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent), server.pid);
+      const get = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent), server.pid);
+      result = { create, drain, list, search, get };
     } finally {
       await stopServer(server);
     }
+    const file = profDir && fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+    if (file) {
+      result.profiles = {};
+      for (const k of ["create", "drain", "list", "search", "get"]) if (result[k]) result.profiles[k] = summarizeProfile(path.join(profDir, file), { root: ROOT, window: result[k].window });
+    }
+    return result;
   } finally {
     await db.drop().catch(() => {});
   }
@@ -140,46 +193,64 @@ async function main() {
     "bench ticket-vs-rt: ticket create and read load against Request Tracker 5 and OpsDesk, one after the other in one run",
     ...machineLines(),
     `code:    ${codeVersion()}`,
-    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.rtCount} creates and ${opts.rtReads} of each read; OpsDesk ${opts.count} creates and ${opts.reads} of each read`,
+    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read`,
+    `reads:   ${opts.apiOnly ? "no workers in the OpsDesk process" : opts.drain ? "OpsDesk's reads start once its worker has handled the creations' events (outbox drained; --no-drain to overlap them)" : "OpsDesk's reads start right after the creations, while its worker may still handle their events (--no-drain)"}`,
   ]);
-  const wasRunning = rtScript("status").code === 0;
-  const started = rtScript("start");
-  if (started.code !== 0) throw new Error(`rt.sh start failed:\n${started.out}`);
-  print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
-  let rt;
-  try {
-    rt = await rtLoad(opts);
-  } finally {
-    if (!wasRunning && !opts.keepRt) rtScript("stop");
+  let rt = null;
+  if (!opts.noRt) {
+    const wasRunning = rtScript("status").code === 0;
+    const started = rtScript("start");
+    if (started.code !== 0) throw new Error(`rt.sh start failed:\n${started.out}`);
+    print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
+    try {
+      rt = await rtLoad(opts);
+    } finally {
+      if (!wasRunning && !opts.keepRt) rtScript("stop");
+    }
   }
   const od = await opsdeskLoad(opts, opts.concurrency);
   const odMany = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? await opsdeskLoad(opts, opts.odConcurrency) : null;
-  const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${extra}`;
-  const rtP = (k) => ({ ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs });
-  const lines = ["", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`];
-  for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
-  const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
-  lines.push("", odLabel(opts.concurrency));
-  for (const k of ["create", "list", "search", "get"]) lines.push(row(k, od[k], `   ${(od[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
-  if (odMany) {
-    lines.push("", odLabel(opts.odConcurrency));
-    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, odMany[k], `   ${(odMany[k].perSec / rtP(k).perSec).toFixed(0)}x RT`));
+  const cpu = (p) => (p.cpuMsPerOp === null || p.cpuMsPerOp === undefined ? "" : `  server CPU ${ms(p.cpuMsPerOp)}/op`);
+  const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${cpu(p)}${extra}`;
+  const rtP = (k) => (rt ? { ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs } : null);
+  const ratio = (p, k) => (rt ? `   ${(p.perSec / rtP(k).perSec).toFixed(0)}x RT` : "");
+  const lines = [];
+  if (rt) {
+    lines.push("", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`);
+    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
   }
-  const rtRead = (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
-  const createRatio = od.create.perSec / rt.byPhase.create.perSec;
-  const readRatio = readRate(od) / rtRead;
-  const worstRead = Math.min(...["list", "search", "get"].map((k) => od[k].perSec / rtP(k).perSec));
-  lines.push(
-    "",
-    `reads over all three kinds: RT ${rtRead.toFixed(1)}/s, OpsDesk ${readRate(od).toFixed(0)}/s`,
-    targetLine(`create >= ${TARGET_CREATE_RATIO}x RT`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${od.create.perSec.toFixed(0)}/s vs ${rt.byPhase.create.perSec}/s`),
-    targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads)`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
-    ...(odMany
-      ? [`at ${opts.odConcurrency} in flight (OpsDesk) vs ${opts.concurrency} (RT): create ${(odMany.create.perSec / rt.byPhase.create.perSec).toFixed(0)}x, all reads ${(readRate(odMany) / rtRead).toFixed(0)}x (for reference; the targets above are at equal load)`]
-      : []),
-    targetLine("no failed requests", ![od, odMany ?? {}].some((r) => Object.values(r).some((p) => p.failed)) && !rt.phases.some((p) => p.failed), "OpsDesk and RT"),
-  );
+  const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
+  const drainLine = (r) =>
+    r.drain
+      ? [`  worker   ${r.drain.first} events queued after the creations, drained in ${r.drain.seconds.toFixed(1)} s${r.drain.pending ? ` (STILL ${r.drain.pending} pending)` : ""}; server CPU ${ms((r.drain.cpuSeconds * 1000) / opts.count)} per created ticket while draining`]
+      : [];
+  const odRows = (r, c) => {
+    lines.push("", odLabel(c));
+    lines.push(row("create", r.create, ratio(r.create, "create")), ...drainLine(r));
+    for (const k of ["list", "search", "get"]) lines.push(row(k, r[k], ratio(r[k], k)));
+    if (r.profiles) for (const [k, summary] of Object.entries(r.profiles)) lines.push("", `profile of the ${k} phase (${c} in flight):`, ...profileLines(summary));
+  };
+  odRows(od, opts.concurrency);
+  if (odMany) odRows(odMany, opts.odConcurrency);
+  lines.push("", `reads over all three kinds: ${rt ? `RT ${readRateRt(rt).toFixed(1)}/s, ` : ""}OpsDesk ${readRate(od).toFixed(0)}/s`);
+  if (rt) {
+    const rtRead = readRateRt(rt);
+    const createRatio = od.create.perSec / rt.byPhase.create.perSec;
+    const readRatio = readRate(od) / rtRead;
+    const worstRead = Math.min(...["list", "search", "get"].map((k) => od[k].perSec / rtP(k).perSec));
+    lines.push(
+      targetLine(`create >= ${TARGET_CREATE_RATIO}x RT`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${od.create.perSec.toFixed(0)}/s vs ${rt.byPhase.create.perSec}/s`),
+      targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads)`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
+      ...(odMany
+        ? [`at ${opts.odConcurrency} in flight (OpsDesk) vs ${opts.concurrency} (RT): create ${(odMany.create.perSec / rt.byPhase.create.perSec).toFixed(0)}x, all reads ${(readRate(odMany) / rtRead).toFixed(0)}x (for reference; the targets above are at equal load)`]
+        : []),
+    );
+  }
+  const phases = (r) => ["create", "list", "search", "get"].map((k) => r[k]);
+  lines.push(targetLine("no failed requests", ![od, odMany].filter(Boolean).some((r) => phases(r).some((p) => p.failed)) && !(rt?.phases ?? []).some((p) => p.failed), rt ? "OpsDesk and RT" : "OpsDesk"));
   print(lines);
 }
+
+const readRateRt = (rt) => (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
 
 main().catch((err) => reportFailure("ticket-vs-rt", err));

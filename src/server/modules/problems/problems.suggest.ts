@@ -117,17 +117,28 @@ async function claimSuggestion(db: DbOrTrx, basis: Basis, key: string, incidents
 }
 
 /**
+ * The CI and category of a new incident: from the event, which carries them since the ticket
+ * core writes them there, or else (an event written by an older version) from the ticket.
+ */
+export async function incidentFacts(db: Db, event: DomainEvent): Promise<{ ciId: string | null; category: string | null } | null> {
+  const p = event.payload;
+  if ("ciId" in p && "category" in p) return { ciId: (p.ciId as string | null) ?? null, category: (p.category as string | null) ?? null };
+  const row = await db.selectFrom("tickets").select(["ci_id", "category"]).where("id", "=", Number(p.id)).executeTakeFirst();
+  return row ? { ciId: row.ci_id, category: row.category } : null;
+}
+
+/**
  * Handler of `ticket.created`: when a new incident brings its CI or category to the threshold,
  * emits `problem.suggested` (once per window and CI or category).
  */
 export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<void> {
   if (event.payload.kind !== "incident") return;
   const id = Number(event.payload.id);
-  const incident = await db.selectFrom("tickets").select(["ci_id", "category"]).where("id", "=", id).executeTakeFirst();
+  const incident = await incidentFacts(db, event);
   if (!incident) return;
   const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
   const since = isoIn(-windowHours * 3600_000);
-  const keys: Array<[Basis, string | null]> = [["ci", incident.ci_id], ["category", incident.category]];
+  const keys: Array<[Basis, string | null]> = [["ci", incident.ciId], ["category", incident.category]];
   for (const [basis, key] of keys) {
     if (!key) continue;
     // At thousands of incidents a day this runs for each of them: it must stay cheap. Already
@@ -135,6 +146,17 @@ export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<voi
     // threshold before gathering the suggestion's details.
     const recent = await db.selectFrom("problem_suggestions").select("suggested_at").where("basis", "=", basis).where("key", "=", key).executeTakeFirst();
     if (recent && new Date(recent.suggested_at).toISOString() >= since) continue;
+    // Every incident of the CI or category in the window, counted on the index alone, bounds
+    // the ones that count (not canceled, not attributed, no open problem): below the threshold
+    // the dearer count cannot reach it either.
+    const bound = await sql<{ n: number | string }>`select count(*) as n from (${db
+      .selectFrom("tickets as t")
+      .select("t.id")
+      .where("t.kind", "=", "incident")
+      .where(COLUMN[basis], "=", key)
+      .where("t.created_at", ">=", since)
+      .limit(threshold)}) as upto`.execute(db);
+    if (Number(bound.rows[0]?.n ?? 0) < threshold) continue;
     const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
     if (Number(enough.rows[0]?.n ?? 0) < threshold) continue;
     const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);

@@ -12,6 +12,7 @@ import { isPostgres, toBool } from "../../platform/db/dialect.js";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import { emit } from "../../platform/outbox.js";
 import { enqueueJob } from "../../platform/jobs.js";
+import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 import { addEntry } from "../tickets/index.js";
 import { calendarFor } from "./sla.calendars.js";
 import { activeDefinitions, toEngine } from "./sla.definitions.js";
@@ -29,6 +30,10 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 /** Recomputes one ticket's clocks as of now; returns how many warnings and breaches it fired. */
 export async function reconcileTicket(db: Db, ticketId: string | number): Promise<number> {
+  // Without an active definition and without clocks on the ticket there is nothing to replay:
+  // one indexed read instead of a write transaction that loads the ticket and its history
+  // (every ticket event of a desk with no SLA for it came here).
+  if (!(await hasSlaWork(db, Number(ticketId)))) return 0;
   return db.transaction().execute(async (trx) => {
     // One reconciliation per ticket at a time: the ticket row is the lock (SQLite serialises writers anyway).
     if (isPostgres(trx)) await sql`select id from tickets where id = ${Number(ticketId)} for update`.execute(trx);
@@ -64,6 +69,16 @@ export async function reconcileTicket(db: Db, ticketId: string | number): Promis
     }
     return fired;
   });
+}
+
+/** Whether any definition is active or the ticket has clocks. */
+async function hasSlaWork(db: Db, ticketId: number): Promise<boolean> {
+  const [row] = await runPrecompiled<{ defs: number | boolean; clocks: number | boolean }>(db, "sla.has-work", () =>
+    db.selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom("sla_definitions").select("id").where("active", "=", true)).as("defs"),
+      eb.exists(eb.selectFrom("ticket_slas").select("id").where("ticket_id", "=", param("ticket") as unknown as number)).as("clocks"),
+    ]), { ticket: ticketId });
+  return Boolean(row?.defs) || Boolean(row?.clocks);
 }
 
 /** Enqueues the timer job that looks at the ticket again at `at` (once per ticket and instant). */

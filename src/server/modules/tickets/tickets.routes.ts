@@ -14,10 +14,12 @@ import {
   UpdateTicketSettingsBody,
   type TicketKind,
 } from "../../../contract/index.js";
+import type { FastifyReply } from "fastify";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { allKinds } from "./tickets.kinds.js";
-import { createTicket, decorate, getTicket, listTickets, updateTicket } from "./tickets.service.js";
+import { createTicket, decorate, getTicket, updateTicket } from "./tickets.service.js";
+import { listTicketsResponse } from "./tickets.list.js";
 import { transitionTicket } from "./tickets.transition.js";
 import { bulkTickets } from "./tickets.bulk.js";
 import { getTicketSettings, updateTicketSettings } from "./tickets.settings.js";
@@ -25,6 +27,12 @@ import { describeFlows } from "./tickets.flows.js";
 
 const tags = ["Tickets"];
 const PLURALS: Record<TicketKind, string> = { incident: "incidents", problem: "problems", change: "changes", request: "requests", task: "tasks" };
+
+/** A list page: already serialised (SQLite builds the items' JSON) or for the route's serializer. */
+function sendList(reply: FastifyReply, page: object | string) {
+  if (typeof page === "string") reply.type("application/json; charset=utf-8");
+  return reply.send(page);
+}
 
 /** /api/v1/tickets and the per-kind collections (/api/v1/incidents, ...). */
 export function ticketRoutes(app: App, { db }: AppContext): void {
@@ -34,7 +42,7 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
     app.get(
       path,
       { schema: { tags, summary: `List ${label}s (requesters: their own)`, querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
-      async (req) => listTickets(db, actorOf(req), { ...req.query, kind: def.kind }),
+      async (req, reply) => sendList(reply, await listTicketsResponse(db, actorOf(req), { ...req.query, kind: def.kind })),
     );
     app.post(
       path,
@@ -45,7 +53,7 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
   app.get(
     "/api/v1/tickets",
     { schema: { tags, summary: "List and search tickets of every kind (requesters: their own)", querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
-    async (req) => listTickets(db, actorOf(req), req.query),
+    async (req, reply) => sendList(reply, await listTicketsResponse(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v1/tickets/flows",
