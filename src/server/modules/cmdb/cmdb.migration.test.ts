@@ -85,7 +85,7 @@ describe("migration 0012: history and field sources of earlier releases", () => 
       ])
       .execute();
 
-    expect(await migrateToLatest(t.db)).toEqual(["0012-cmdb-compact-history"]);
+    expect(await migrateToLatest(t.db)).toContain("0012-cmdb-compact-history");
 
     // One change per write, in order.
     const changes = await db.selectFrom("ci_changes").select(["ci_id", "at", "source", "field_count"]).orderBy("id").execute();
