@@ -21,6 +21,8 @@ import { syncIncidents } from "./events.incidents.js";
 
 const SWEEP_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
+// Counted repeats are added to their rows at each sweep, or sooner once this many are waiting.
+const PERSIST_AT = 1000;
 
 export class EventsEngine {
   readonly binder = new Binder();
@@ -62,6 +64,9 @@ export class EventsEngine {
     const { pending, repeats } = await flushAlerts(this.db, { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled }, alerts);
     // Counted only once committed: a failed write answers its requests with an error.
     this.repeats.add(repeats);
+    // Under a heavy load of repeats, add them in several small updates rather than one long
+    // one at the next sweep, which would hold the database (and, on SQLite, everyone) longer.
+    if (this.repeats.size >= PERSIST_AT) this.persistRepeats().catch((err) => this.onError(err, "repeats"));
     if (pending) this.kick();
   }
 
