@@ -15,7 +15,7 @@ import type { Actor } from "../../platform/auth/permissions.js";
 import { nowIso } from "../../platform/time.js";
 import { actorLabel } from "../../platform/audit.js";
 import { requireClass, type ClassCatalog } from "./classes.service.js";
-import { identifyOrCreate } from "./cmdb.identify.js";
+import { getPrecedence, identifyOrCreate } from "./cmdb.identify.js";
 import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { KEY_SEP, lockIdentification, lockKeys, nameKey, ruleKeys } from "./cmdb.locks.js";
 import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
@@ -115,8 +115,11 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
     if (result.outcome === "created") out.created.add(result.id!);
     if (options.details && detail) out.details[index] = detail;
   };
+  let precedence: string[] | undefined; // read once, when the first item needs it
   const careful = async (index: number, ref: string | undefined, record: CreateCiBody, knownId?: string | null) => {
-    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, { catalog, knownId, locked: true }));
+    precedence ??= await getPrecedence(trx);
+    const order = precedence;
+    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, { catalog, knownId, locked: true, precedence: order }));
     if (r.ok) done(index, ref, { outcome: r.value.outcome, id: r.value.ci.id }, { ci: r.value.ci, before: r.value.before });
     else done(index, ref, { outcome: "error", error: r.error });
   };

@@ -62,8 +62,15 @@ export async function hydrateCis(db: DbOrTrx, rows: Selectable<CisTable>[]): Pro
 
 /** One CI or null. */
 export async function findCi(db: DbOrTrx, id: string): Promise<Ci | null> {
+  return (await findCiWithSources(db, id))?.ci ?? null;
+}
+
+/** One CI and its fields' sources (read with it), or null. */
+export async function findCiWithSources(db: DbOrTrx, id: string): Promise<{ ci: Ci; sources: Map<string, SourceEntry> } | null> {
   const row = await db.selectFrom("cis").selectAll().where("id", "=", id).executeTakeFirst();
-  return row ? (await hydrateCis(db, [row]))[0] : null;
+  if (!row) return null;
+  const ci = (await hydrateCis(db, [row]))[0];
+  return { ci, sources: readSources(row.sources, flattenCi(ci)) };
 }
 
 /** The 404 for a CI id that names no CI. */

@@ -14,7 +14,7 @@ import { loadCatalog, requireClass, type ClassCatalog } from "./classes.service.
 import { DEFAULT_SOURCE_PRECEDENCE, PRECEDENCE_SETTING } from "./cmdb.classes.js";
 import { matchRule, normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { lockIdentification, lockKeys } from "./cmdb.locks.js";
-import { createCiRecord, findCi, flattenInput, loadSources, updateCiRecord } from "./cis.records.js";
+import { createCiRecord, findCiWithSources, flattenInput, updateCiRecord } from "./cis.records.js";
 
 export type Outcome = "created" | "updated" | "unchanged";
 
@@ -102,6 +102,8 @@ export interface IdentifyOptions {
   knownId?: string | null;
   /** The caller has already locked the record's keys (a batch locks all of its keys at once). */
   locked?: boolean;
+  /** Source precedence already read by the caller (a batch reads it once). */
+  precedence?: string[];
 }
 
 /** What identification did: the CI after it, what happened, and the CI before it (null when created). */
@@ -123,17 +125,17 @@ export async function identifyOrCreate(db: DbOrTrx, actor: Actor, source: string
   requireClass(cat, input.class);
   const fields = flattenInput(input);
   const w = { actor, source, catalog: cat };
-  const known = options.knownId ? await findCi(db, options.knownId) : null;
+  const known = options.knownId ? await findCiWithSources(db, options.knownId) : null;
   const existingId = known ? null : await findExisting(db, cat, input);
-  const existing = known ?? (existingId ? await findCi(db, existingId) : null);
-  if (!existing) return { ci: await createCiRecord(db, w, fields), outcome: "created", before: null };
+  const found = known ?? (existingId ? await findCiWithSources(db, existingId) : null);
+  if (!found) return { ci: await createCiRecord(db, w, fields), outcome: "created", before: null };
+  const { ci: existing, sources } = found;
 
   const reportedClass = classChange(cat, existing.class, input.class);
   if (reportedClass) fields.class = reportedClass;
   else delete fields.class;
-  const precedence = await getPrecedence(db);
+  const precedence = options.precedence ?? (await getPrecedence(db));
   const mine = rankOf(precedence, source);
-  const sources = await loadSources(db, existing);
   const allowed: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(fields)) {
     const owner = sources.get(field)?.[0];
