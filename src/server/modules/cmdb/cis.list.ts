@@ -1,13 +1,80 @@
 /** The CI list: filters (class includes subclasses), search, sort and pagination. */
+import { sql, type ExpressionBuilder } from "kysely";
 import type { ListCisQuery } from "../../../contract/index.js";
-import type { Db } from "../../platform/db/schema.js";
+import type { Database, Db } from "../../platform/db/schema.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
-import { containsAny, paginate, sortSpec } from "../../platform/list.js";
+import { paginate, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { hydrateCis } from "./cis.records.js";
 
 const SORTS = { name: "c.name", class: "c.class", createdAt: "c.created_at", updatedAt: "c.updated_at" };
+
+/** Search text this long or longer is looked up in the trigram index of CI names (0013); shorter text has no trigram. */
+export const TRIGRAM_MIN_CHARS = 3;
+
+type Eb = ExpressionBuilder<Database & { c: Database["cis"] }, "c">;
+
+/**
+ * `name contains text`, ignoring case as the database's lower() does (ASCII letters on SQLite,
+ * all on PostgreSQL). Both sides go through lower() in SQL: lower-casing the text in
+ * JavaScript instead would fold letters that SQLite leaves alone in the name ("Ärg" would
+ * never find "Ärger").
+ */
+function nameContains(column: string, text: string) {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(${sql.ref(column)}) like lower(${pattern}) escape '\\'`;
+}
+
+/** CIs with an identifier equal to the text (naming every kind lets the (kind, value) index answer). */
+function identifierMatches(eb: Eb, text: string) {
+  return eb.selectFrom("ci_identifiers").select("ci_id as id").where("kind", "in", IDENTIFIER_KINDS).where("value", "in", [...new Set([text.toLowerCase(), text])]);
+}
+
+/**
+ * Past this many names holding the text, the list walks its sort index instead (as for short
+ * text): matches are then dense enough to fill a page and the capped total early, while
+ * sorting every candidate would cost more. 5,000 candidates cost a few milliseconds.
+ */
+export const TRIGRAM_CANDIDATES = 5000;
+
+/**
+ * How `q` is looked up: `scan` tests every row of the other filters; otherwise the CIs whose
+ * names hold the text come from the trigram index of CI names (0013). On SQLite, `rowids` are
+ * those FTS5 gives for the text's trigrams; PostgreSQL's planner reads the pg_trgm index for
+ * `lower(name) like` by itself.
+ */
+type Search = { text: string; scan: boolean; rowids?: number[] };
+
+/** PostgreSQL's estimate of the CIs whose names hold the text: pg_trgm's statistics make it close, and planning costs well under a millisecond. */
+async function pgEstimate(db: Db, text: string): Promise<number> {
+  const { rows } = await sql<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>`explain (format json) select 1 from cis where ${nameContains("name", text)}`.execute(db);
+  return rows[0]?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? Infinity;
+}
+
+async function planSearch(db: Db, text: string): Promise<Search> {
+  if ([...text].length < TRIGRAM_MIN_CHARS) return { text, scan: true };
+  if (isPostgres(db)) return { text, scan: (await pgEstimate(db, text)) > TRIGRAM_CANDIDATES };
+  // FTS5 reads its postings lazily: a common fragment costs no more than the first few thousand.
+  const phrase = `"${text.replace(/"/g, '""')}"`;
+  const { rows } = await sql<{ rowid: number }>`select rowid from cis_name_trigrams where cis_name_trigrams match ${phrase} limit ${TRIGRAM_CANDIDATES + 1}`.execute(db);
+  return rows.length > TRIGRAM_CANDIDATES ? { text, scan: true } : { text, scan: false, rowids: rows.map((r) => r.rowid) };
+}
+
+/**
+ * The `q` condition: name contains the text, or an identifier equals it. Unless scanning, the
+ * two are one list of ids (a union: each side reads its own index, where an `or` would scan
+ * every CI of the other filters). The trigram index folds case more widely than SQLite's
+ * lower() does, so each of its candidates is checked with the same condition as the scan:
+ * the answer is exactly the one a scan would give.
+ */
+function searchCondition(eb: Eb, { text, scan, rowids }: Search) {
+  if (scan) return eb.or([nameContains("c.name", text), eb("c.id", "in", identifierMatches(eb, text))]);
+  let byName = eb.selectFrom("cis as n").select("n.id").where(nameContains("n.name", text));
+  if (rowids) byName = byName.where(sql<boolean>`n.rowid in (select value from json_each(${JSON.stringify(rowids)}))`);
+  return eb("c.id", "in", byName.union(identifierMatches(eb, text)));
+}
 
 /** Lists CIs with filters (class includes subclasses), search, sort and pagination; the total is capped (TOTAL_CAP). */
 export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
@@ -18,15 +85,10 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
     requireClass(catalog, query.class);
     q = q.where("c.class", "in", catalog.descendants(query.class));
   }
-  if (query.q) {
-    const text = query.q.trim();
-    q = q.where((eb) =>
-      eb.or([
-        containsAny(["c.name"], text),
-        // Naming every kind lets the (kind, value) index answer; no index starts with value.
-        eb("c.id", "in", eb.selectFrom("ci_identifiers").select("ci_id").where("kind", "in", IDENTIFIER_KINDS).where("value", "in", [...new Set([text.toLowerCase(), text])])),
-      ]),
-    );
+  const text = query.q?.trim();
+  if (text) {
+    const search = await planSearch(db, text);
+    q = q.where((eb) => searchCondition(eb, search));
   }
   if (query.lifecycleStatus) q = q.where("c.lifecycle_status", "=", query.lifecycleStatus);
   if (query.operationalStatus) q = q.where("c.operational_status", "=", query.operationalStatus);

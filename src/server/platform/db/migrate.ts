@@ -12,6 +12,7 @@ import * as m0009 from "./migrations/0009-problems.js";
 import * as m0010 from "./migrations/0010-ticket-indexes.js";
 import * as m0011 from "./migrations/0011-ticket-list-indexes.js";
 import * as m0012 from "./migrations/0012-cmdb-compact-history.js";
+import * as m0013 from "./migrations/0013-cmdb-name-trigrams.js";
 import * as m0014 from "./migrations/0014-alert-partial-indexes.js";
 
 /**
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0010-ticket-indexes": m0010,
   "0011-ticket-list-indexes": m0011,
   "0012-cmdb-compact-history": m0012,
+  "0013-cmdb-name-trigrams": m0013,
   "0014-alert-partial-indexes": m0014,
 };
 
