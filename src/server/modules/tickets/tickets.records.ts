@@ -92,8 +92,11 @@ export function parseRef(refText: string): { number: string } | { id: number } {
 /** Loads one ticket by number or id (no visibility check; callers apply the policy). */
 export async function findTicket(db: DbOrTrx, refText: string): Promise<Ticket | null> {
   const parsed = parseRef(refText);
-  const q = ticketQuery(db);
-  const row = "id" in parsed ? await q.where("t.id", "=", parsed.id).executeTakeFirst() : await q.where("t.number", "=", parsed.number).executeTakeFirst();
+  // Compiled once (runCompiled): building the joined select cost about as much as running it.
+  const [row] =
+    "id" in parsed
+      ? await runCompiled<TicketRow>(db, "ticket-by-id", () => ticketQuery(db).where("t.id", "=", param("id") as unknown as number).compile(), { id: parsed.id })
+      : await runCompiled<TicketRow>(db, "ticket-by-number", () => ticketQuery(db).where("t.number", "=", param("number")).compile(), { number: parsed.number });
   return row ? toTicket(row) : null;
 }
 
@@ -118,20 +121,11 @@ export async function withKindFields(db: DbOrTrx, tickets: Ticket[]): Promise<Ti
 
 /** Adds the impacted services, further affected CIs and watchers of one ticket. */
 export async function withRelations(db: DbOrTrx, ticket: Ticket): Promise<Ticket> {
-  const cis = await db
-    .selectFrom("ticket_cis as tc")
-    .innerJoin("cis as c", "c.id", "tc.ci_id")
-    .select(["tc.role", "c.id", "c.name"])
-    .where("tc.ticket_id", "=", Number(ticket.id))
-    .orderBy("c.name")
-    .execute();
-  const watchers = await db
-    .selectFrom("ticket_watchers as w")
-    .innerJoin("users as u", "u.id", "w.user_id")
-    .select(["u.id", "u.name"])
-    .where("w.ticket_id", "=", Number(ticket.id))
-    .orderBy("u.name")
-    .execute();
+  const id = Number(ticket.id);
+  const cis = await runCompiled<{ role: string; id: string; name: string }>(db, "ticket-cis", () =>
+    db.selectFrom("ticket_cis as tc").innerJoin("cis as c", "c.id", "tc.ci_id").select(["tc.role", "c.id", "c.name"]).where("tc.ticket_id", "=", param("id") as unknown as number).orderBy("c.name").compile(), { id });
+  const watchers = await runCompiled<{ id: string; name: string }>(db, "ticket-watchers", () =>
+    db.selectFrom("ticket_watchers as w").innerJoin("users as u", "u.id", "w.user_id").select(["u.id", "u.name"]).where("w.ticket_id", "=", param("id") as unknown as number).orderBy("u.name").compile(), { id });
   ticket.services = cis.filter((c) => c.role === "service").map((c) => ({ id: c.id, name: c.name }));
   ticket.affectedCis = cis.filter((c) => c.role === "affected").map((c) => ({ id: c.id, name: c.name }));
   ticket.watchers = watchers;
