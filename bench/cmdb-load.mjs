@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { percentile } from "./lib/load.mjs";
-import { machineLines } from "./lib/machine.mjs";
+import { cpuSecondsBetween, cpuSecondsByName, machineLines, processCpuSeconds } from "./lib/machine.mjs";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { companyCsv, importCsv } from "./lib/cmdb-csv.mjs";
@@ -385,11 +385,17 @@ function stats(samples) {
   return { n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90), p99: percentile(sorted, 99), max: sorted[sorted.length - 1], mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
 }
 
-/** Sequential GETs (one client, keep-alive): each latency is one request alone on the server. */
-async function timeGets(agent, server, headers, paths, warmup, runs) {
+/**
+ * Sequential GETs (one client, keep-alive): each latency is one request alone on the server.
+ * Also the CPU the server (and PostgreSQL's backends) used per measured request: on a shared
+ * machine latency also counts waiting for a core, CPU per request does not.
+ */
+async function timeGets(agent, server, headers, paths, warmup, runs, pg) {
   const samples = [];
   const bodies = [];
+  let cpu0 = null;
   for (let i = 0; i < warmup + runs; i++) {
+    if (i === warmup) cpu0 = { server: processCpuSeconds(server.pid), postgres: cpuSecondsByName("postgres") };
     const path = paths[i % paths.length];
     const res = await call(agent, server.baseUrl, "GET", path, headers, undefined, 60_000);
     if (res.status !== 200) throw new Error(`GET ${path}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
@@ -398,20 +404,35 @@ async function timeGets(agent, server, headers, paths, warmup, runs) {
       if (bodies.length < paths.length) bodies.push(res.text);
     }
   }
-  return { ...stats(samples), bodies };
+  const serverCpu = processCpuSeconds(server.pid);
+  const cpu = {
+    server: cpu0.server === null || serverCpu === null ? null : ((serverCpu - cpu0.server) * 1000) / runs,
+    postgres: pg ? ((cpuSecondsBetween(cpu0.postgres, cpuSecondsByName("postgres")) ?? NaN) * 1000) / runs : null,
+  };
+  return { ...stats(samples), bodies, cpu };
 }
 
-async function measureReads(server, headers, loaded, opts) {
+/** "server CPU 4.1 ms/request (+ PostgreSQL 2.0)", from timeGets' cpu. */
+function cpuText(cpu) {
+  if (cpu.server === null) return "server CPU n/a";
+  return `server CPU ${cpu.server.toFixed(1)} ms/request${cpu.postgres === null ? "" : ` (+ PostgreSQL ${cpu.postgres.toFixed(1)})`}`;
+}
+
+async function measureReads(server, headers, loaded, opts, pg) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   // Roots spread over the whole graph: the storage array of every n-th pod.
   const roots = [];
   const step = Math.max(1, Math.floor(opts.pods / 100));
   for (let p = 0; p < opts.pods; p += step) roots.push(loaded.ids[p * POD_CIS]);
   const impactPaths = roots.map((id) => `/api/v1/cis/${id}/impact?direction=downstream&depth=6`);
-  const impact = await timeGets(agent, server, headers, impactPaths, 30, opts.impactRuns);
+  const impact = await timeGets(agent, server, headers, impactPaths, 30, opts.impactRuns, pg);
   const reached = impact.bodies.map((b) => JSON.parse(b).items.length).sort((a, b) => a - b);
-  const edges = impact.bodies.map((b) => JSON.parse(b).edges.length).sort((a, b) => a - b);
   const bytes = impact.bodies.map((b) => Buffer.byteLength(b)).sort((a, b) => a - b);
+  // The same walks as the service map asks for them: with every relationship among the CIs.
+  const mapPaths = impactPaths.map((p) => `${p}&edges=true`);
+  const map = await timeGets(agent, server, headers, mapPaths, 10, Math.max(1, Math.round(opts.impactRuns / 3)), pg);
+  const edges = map.bodies.map((b) => JSON.parse(b).edges.length).sort((a, b) => a - b);
+  const mapBytes = map.bodies.map((b) => Buffer.byteLength(b)).sort((a, b) => a - b);
 
   const mid = Math.floor(opts.pods / 2);
   const lists = [
@@ -424,12 +445,12 @@ async function measureReads(server, headers, loaded, opts) {
   ];
   const listResults = [];
   for (const l of lists) {
-    const r = await timeGets(agent, server, headers, [l.path], 3, opts.listRuns);
+    const r = await timeGets(agent, server, headers, [l.path], 3, opts.listRuns, pg);
     const body = JSON.parse(r.bodies[0]);
     listResults.push({ ...l, ...r, items: body.items.length, total: body.total });
   }
   agent.destroy();
-  return { impact: { ...impact, roots: roots.length, reached, edges, bytes }, lists: listResults };
+  return { impact: { ...impact, roots: roots.length, reached, bytes }, map: { ...map, edges, bytes: mapBytes }, lists: listResults };
 }
 
 // ---------- one database ----------
@@ -475,7 +496,7 @@ async function runOne(kind, opts) {
     let reads;
     try {
       await waitReady(server, { timeoutMs: 120_000 });
-      reads = await measureReads(server, headers, loaded, opts);
+      reads = await measureReads(server, headers, loaded, opts, kind === "pg");
     } finally {
       await stopServer(server);
     }
@@ -551,12 +572,14 @@ function resultLines(r, opts) {
     `  whole graph:   ${(l.ciSeconds + l.relSeconds).toFixed(1)} s = ${rate(l.cis, l.ciSeconds + l.relSeconds)} CIs/s with their relationships`,
     targetLine(`bulk load > ${TARGET_CIS_PER_S.toLocaleString("en")} CIs/s${scope}`, ciRate > TARGET_CIS_PER_S, `${rate(l.cis, l.ciSeconds)} CIs/s`),
     `downstream impact, depth 6, GET /api/v1/cis/:id/impact, one client, ${i.n} requests over ${i.roots} storage arrays:`,
-    `  CIs reached ${i.reached[0]}..${i.reached[i.reached.length - 1]} (median ${mid(i.reached)}), edges ${mid(i.edges)}, body ${(mid(i.bytes) / 1e3).toFixed(0)} kB`,
-    `  latency p50 ${ms(i.p50)}  p90 ${ms(i.p90)}  p99 ${ms(i.p99)}  max ${ms(i.max)}  (mean ${ms(i.mean)})`,
+    `  CIs reached ${i.reached[0]}..${i.reached[i.reached.length - 1]} (median ${mid(i.reached)}), body ${(mid(i.bytes) / 1e3).toFixed(0)} kB`,
+    `  latency p50 ${ms(i.p50)}  p90 ${ms(i.p90)}  p99 ${ms(i.p99)}  max ${ms(i.max)}  (mean ${ms(i.mean)}); ${cpuText(i.cpu)}`,
     targetLine(`impact p50 < ${TARGET_IMPACT_P50_MS} ms${scope}`, i.p50 < TARGET_IMPACT_P50_MS, ms(i.p50)),
     targetLine(`impact p99 < ${TARGET_IMPACT_P99_MS} ms${scope}`, i.p99 < TARGET_IMPACT_P99_MS, ms(i.p99)),
-    `CI lists over ${l.cis.toLocaleString("en")} CIs, one client, ${opts.listRuns} requests each (p50 / p99 / max; items, total):`,
-    ...reads.lists.map((q) => `  ${ms(q.p50).padStart(9)} / ${ms(q.p99).padStart(9)} / ${ms(q.max).padStart(9)}  ${String(q.items).padStart(2)} items, total ${q.total.toLocaleString("en").padStart(9)}  ${q.what}: GET ${q.path}`),
+    `the same walks as the service map asks for them (&edges=true), ${reads.map.n} requests: edges ${mid(reads.map.edges)}, body ${(mid(reads.map.bytes) / 1e3).toFixed(0)} kB`,
+    `  latency p50 ${ms(reads.map.p50)}  p90 ${ms(reads.map.p90)}  p99 ${ms(reads.map.p99)}  max ${ms(reads.map.max)}; ${cpuText(reads.map.cpu)}`,
+    `CI lists over ${l.cis.toLocaleString("en")} CIs, one client, ${opts.listRuns} requests each (p50 / p99 / max; server CPU per request; items, total):`,
+    ...reads.lists.map((q) => `  ${ms(q.p50).padStart(9)} / ${ms(q.p99).padStart(9)} / ${ms(q.max).padStart(9)}; ${cpuText(q.cpu).replace("server CPU ", "")}; ${String(q.items).padStart(2)} items, total ${q.total.toLocaleString("en").padStart(9)}  ${q.what}: GET ${q.path}`),
     ...reads.lists.map((q) => targetLine(`list p50 < ${TARGET_LIST_MS} ms: ${q.what}${scope}`, q.p50 < TARGET_LIST_MS, `${ms(q.p50)}, p99 ${ms(q.p99)}`)),
     ...r.profiles,
   ];

@@ -64,12 +64,14 @@ const SQLITE = {
   refs: "select id, name, class, operational_status from cis where id in (select value from json_each(?))",
   edges: "select id, source_id, target_id, type from ci_relationships where target_id in (select value from json_each(?))",
 };
+// A join from unnest() reads each id's index entries once; `= any(array)` on two index
+// columns made PostgreSQL 15 descend once per (id, type) pair and plan parallel workers.
 const POSTGRES = {
-  hops: `select source_id as next, target_id as prev, type from ci_relationships where target_id = any($1::text[]) and type = any($2::text[])
+  hops: `select r.source_id as next, r.target_id as prev, r.type from unnest($1::text[]) f(id) join ci_relationships r on r.target_id = f.id where r.type = any($2::text[])
     union all
-    select target_id, source_id, type from ci_relationships where source_id = any($1::text[]) and type = any($3::text[])`,
-  refs: "select id, name, class, operational_status from cis where id = any($1::text[])",
-  edges: "select id, source_id, target_id, type from ci_relationships where target_id = any($1::text[])",
+    select r.target_id, r.source_id, r.type from unnest($1::text[]) f(id) join ci_relationships r on r.source_id = f.id where r.type = any($3::text[])`,
+  refs: "select c.id, c.name, c.class, c.operational_status from unnest($1::text[]) f(id) join cis c on c.id = f.id",
+  edges: "select r.id, r.source_id, r.target_id, r.type from unnest($1::text[]) f(id) join ci_relationships r on r.target_id = f.id",
 };
 
 type Hop = { next: string; prev: string; type: string };
