@@ -231,7 +231,7 @@ export class IngestQueue {
     private readonly write: (alerts: IncomingAlert[]) => Promise<void>,
     private readonly concurrency: number,
     private readonly maxBatch = 2000,
-    private readonly lingerMs = 2,
+    private readonly lingerMs = 0,
   ) {}
 
   /** Queues alerts; resolves once they are stored. */
@@ -240,13 +240,17 @@ export class IngestQueue {
       this.#waiting.push({ alerts, resolve, reject });
       // While a write is under way, its completion starts the next one with everything that
       // arrived meanwhile. When idle, linger a moment so that concurrent requests share one
-      // transaction: each commit writes its pages once, however many alerts it carries.
+      // transaction: each commit writes its pages once, however many alerts it carries. The
+      // default waits only for the requests already read in this turn of the event loop
+      // (setImmediate): a fixed 2 ms linger capped batches of 1 from 8 clients at ~1,700/s.
       if (this.#active >= this.concurrency || this.#scheduled) return;
       this.#scheduled = true;
-      setTimeout(() => {
+      const go = () => {
         this.#scheduled = false;
         this.#pump();
-      }, this.lingerMs);
+      };
+      if (this.lingerMs > 0) setTimeout(go, this.lingerMs);
+      else setImmediate(go);
     });
   }
 
