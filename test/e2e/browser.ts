@@ -1,6 +1,6 @@
 /** What the browser tests share: a signed-in API client for setting up data, waiting and screenshots. */
 import { fileURLToPath } from "node:url";
-import type { Locator, Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from "playwright-core";
 import { expect } from "vitest";
 
 /** Where the screenshots the docs and README show are written. */
@@ -38,4 +38,28 @@ export async function screenshotPage(page: Page, name: string, fullPage = true):
   await page.evaluate("document.fonts.ready.then(() => true)");
   await page.waitForTimeout(300);
   await page.screenshot({ path: `${imagesDir}${name}`, fullPage });
+}
+
+/** Starts the machine's Chromium headless, as every browser test runs it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A page in a fresh context (its own cookies) on `baseURL`, light colours, 15 s per action. */
+export async function openPage(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1360, height: 860 }, colorScheme: "light", ...options });
+  context.setDefaultTimeout(15_000);
+  return context.newPage();
+}
+
+/** Signs in through the sign-in form from the start page. */
+export async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto("/");
+  await visible(page.getByRole("heading", { name: "Sign in to OpsDesk" }));
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
 }

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { apiClient, visible, screenshotPage as screenshot } from "./browser.js";
+import { apiClient, launchChromium, screenshotPage as screenshot, visible } from "./browser.js";
 
 /**
  * Change management in a real Chromium against the real server: an agent opens a normal
@@ -99,10 +99,7 @@ describe("Change management web UI", () => {
     await call("POST", "/api/v1/changes", { title: "Roll out shop web app 4.3", ciId: ids.app, change: { type: "normal", plannedStart: at(0, 9).toISOString(), plannedEnd: at(0, 11).toISOString() } });
     await call("POST", "/api/v1/change-blackouts", { name: "Quarter-end freeze", description: "Finance closes the quarter.", startsAt: at(2, 20).toISOString(), endsAt: at(4, 0).toISOString() });
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     agent = await newPage();
     cab = await newPage();
   });

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { visible } from "./browser.js";
+import { launchChromium, openPage, signIn, visible } from "./browser.js";
 
 /**
  * The CMDB in a real Chromium against the real server: a service chain created through the
@@ -110,13 +110,9 @@ describe("CMDB web UI", () => {
     await call("PATCH", `/api/v1/cis/${ids.db}`, { operationalStatus: "down", attributes: { version: "16.4" } });
     await call("PATCH", `/api/v1/cis/${ids.server}`, { attributes: { os_version: "12" } });
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
-    context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 860 }, colorScheme: "light" });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    browser = await launchChromium();
+    page = await openPage(browser, server.url);
+    context = page.context();
   });
 
   afterAll(async () => {
@@ -125,11 +121,7 @@ describe("CMDB web UI", () => {
   });
 
   it("finds the service in the CMDB and opens it", async () => {
-    await page.goto("/");
-    await visible(page.getByRole("heading", { name: "Sign in to OpsDesk" }));
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, ADMIN);
 
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "CMDB" }).click();
     await visible(page.getByRole("heading", { level: 1, name: "Configuration items" }));

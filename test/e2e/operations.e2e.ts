@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { apiClient, visible } from "./browser.js";
+import { apiClient, launchChromium, openPage, signIn, visible } from "./browser.js";
 
 /**
  * The operations console in a real Chromium against the real server: a switch and the five
@@ -127,13 +127,8 @@ describe("Operations console web UI", () => {
     // correlation and the incident happen after the commit
     await until(async () => (await apiAlerts("limit=10")).filter((a) => a.incidentId).length === 6, "the six alerts to be linked to an incident");
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 860 }, colorScheme: "light" });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    browser = await launchChromium();
+    page = await openPage(browser, server.url);
   });
 
   afterAll(async () => {
@@ -142,11 +137,7 @@ describe("Operations console web UI", () => {
   });
 
   it("shows the six alerts with their severity, colours and counts", async () => {
-    await page.goto("/");
-    await visible(page.getByRole("heading", { name: "Sign in to OpsDesk" }));
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, ADMIN);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Operations" }).click();
     await visible(page.getByRole("heading", { level: 1, name: "Operations" }));
 

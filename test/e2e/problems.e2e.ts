@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { apiClient, visible } from "./browser.js";
+import { apiClient, launchChromium, visible } from "./browser.js";
 
 /**
  * Problem management in a real Chromium against the real server: a third incident on one mail
@@ -77,10 +77,7 @@ describe("Problem management web UI", () => {
     }
     elsewhere = (await call<{ number: string }>("POST", "/api/v1/incidents", { title: "Printer on floor 3 jams", ciId: ids.printer })).number;
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 900 }, colorScheme: "light", timezoneId: "UTC", locale: "en-GB" });
     context.setDefaultTimeout(15_000);
     agent = await context.newPage();

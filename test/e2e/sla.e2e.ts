@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { apiClient, visible } from "./browser.js";
+import { apiClient, launchChromium, openPage, signIn, visible } from "./browser.js";
 
 /**
  * Service levels in a real Chromium against the real server: an admin creates a business-hours
@@ -65,13 +65,8 @@ describe("Service levels web UI", () => {
     tickets.p1 = (await call<{ number: string }>("POST", "/api/v1/incidents", { title: "Payroll run fails at the bank upload", impact: 1, urgency: 1, ciId: ids.ci, assignmentGroupId: ids.group })).number;
     tickets.p3 = (await call<{ number: string }>("POST", "/api/v1/incidents", { title: "Typo on the payslip footer", impact: 3, urgency: 3, assignmentGroupId: ids.group })).number;
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
-    const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1360, height: 860 }, colorScheme: "light" });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    browser = await launchChromium();
+    page = await openPage(browser, server.url);
   });
 
   afterAll(async () => {
@@ -80,11 +75,7 @@ describe("Service levels web UI", () => {
   });
 
   it("creates a business-hours calendar", async () => {
-    await page.goto("/");
-    await visible(page.getByRole("heading", { name: "Sign in to OpsDesk" }));
-    await page.getByLabel("Email").fill(ADMIN.email);
-    await page.getByLabel("Password").fill(ADMIN.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await signIn(page, ADMIN);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Service levels" }).click();
     await visible(page.getByRole("heading", { level: 1, name: "Service levels" }));
 

@@ -1,9 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import { type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type RunningServer } from "./server.js";
-import { apiClient, visible, screenshotPage as screenshot } from "./browser.js";
+import { apiClient, launchChromium, screenshotPage as screenshot, visible } from "./browser.js";
 
 /**
  * The service desk in a real Chromium against the real server: a requester reports a problem
@@ -68,10 +68,7 @@ describe("Service desk web UI", () => {
     await call("POST", "/api/v1/requests", { title: "New laptop for Marie", assignmentGroupId: ids.group });
     await call("POST", "/api/v1/requests", { title: "Access to the finance share", assignmentGroupId: ids.group });
 
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launchChromium();
     agent = await newPage();
     requester = await newPage();
   });
