@@ -2,6 +2,7 @@
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import type { Db } from "./db/schema.js";
+import { responseCacheStats } from "./http/response-cache.js";
 
 /** One registry per app, so tests can build many apps in one process. */
 export function createMetrics(db: Db) {
@@ -40,6 +41,28 @@ export function createMetrics(db: Db) {
     async collect() {
       const row = await db.selectFrom("outbox").select(db.fn.countAll<number>().as("n")).where("dispatched_at", "is", null).executeTakeFirst();
       this.set(Number(row?.n ?? 0));
+    },
+  });
+
+  new Counter({
+    name: "opsdesk_response_cache_requests_total",
+    help: "Cached reads (ticket lists, searches, tickets, timelines) by result: hit, miss; not_modified counts 304s among them",
+    labelNames: ["result"] as const,
+    registers: [registry],
+    collect() {
+      const stats = responseCacheStats(db);
+      this.reset();
+      this.inc({ result: "hit" }, stats.hits);
+      this.inc({ result: "miss" }, stats.misses);
+      this.inc({ result: "not_modified" }, stats.notModified);
+    },
+  });
+  new Gauge({
+    name: "opsdesk_response_cache_bytes",
+    help: "Memory held by cached read answers",
+    registers: [registry],
+    collect() {
+      this.set(responseCacheStats(db).bytes);
     },
   });
 

@@ -14,9 +14,9 @@ import {
   UpdateTicketSettingsBody,
   type TicketKind,
 } from "../../../contract/index.js";
-import type { FastifyReply } from "fastify";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
+import { cacheKey, sendCached } from "../../platform/http/response-cache.js";
 import { allKinds } from "./tickets.kinds.js";
 import { createTicket, decorate, getTicket, updateTicket } from "./tickets.service.js";
 import { listTicketsResponse } from "./tickets.list.js";
@@ -28,12 +28,6 @@ import { describeFlows } from "./tickets.flows.js";
 const tags = ["Tickets"];
 const PLURALS: Record<TicketKind, string> = { incident: "incidents", problem: "problems", change: "changes", request: "requests", task: "tasks" };
 
-/** A list page: already serialised (SQLite builds the items' JSON) or for the route's serializer. */
-function sendList(reply: FastifyReply, page: object | string) {
-  if (typeof page === "string") reply.type("application/json; charset=utf-8");
-  return reply.send(page);
-}
-
 /** /api/v1/tickets and the per-kind collections (/api/v1/incidents, ...). */
 export function ticketRoutes(app: App, { db }: AppContext): void {
   for (const def of allKinds()) {
@@ -42,7 +36,11 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
     app.get(
       path,
       { schema: { tags, summary: `List ${label}s (requesters: their own)`, querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
-      async (req, reply) => sendList(reply, await listTicketsResponse(db, actorOf(req), { ...req.query, kind: def.kind })),
+      async (req, reply) => {
+        const actor = actorOf(req);
+        const query = { ...req.query, kind: def.kind };
+        return sendCached(db, req, reply, cacheKey(actor, "tickets.list", query), () => listTicketsResponse(db, actor, query));
+      },
     );
     app.post(
       path,
@@ -53,7 +51,10 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
   app.get(
     "/api/v1/tickets",
     { schema: { tags, summary: "List and search tickets of every kind (requesters: their own)", querystring: ListTicketsQuery, response: { 200: TicketList, ...errorResponses } } },
-    async (req, reply) => sendList(reply, await listTicketsResponse(db, actorOf(req), req.query)),
+    async (req, reply) => {
+      const actor = actorOf(req);
+      return sendCached(db, req, reply, cacheKey(actor, "tickets.list", req.query), () => listTicketsResponse(db, actor, req.query));
+    },
   );
   app.get(
     "/api/v1/tickets/flows",
@@ -78,7 +79,10 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
   app.get(
     "/api/v1/tickets/:ref",
     { schema: { tags, summary: "Get a ticket by number (INC0001001) or id", params: TicketParams, response: { 200: Ticket, ...errorResponses } } },
-    async (req) => getTicket(db, actorOf(req), req.params.ref),
+    async (req, reply) => {
+      const actor = actorOf(req);
+      return sendCached(db, req, reply, cacheKey(actor, "tickets.get", { ref: req.params.ref.toUpperCase() }), () => getTicket(db, actor, req.params.ref));
+    },
   );
   app.patch(
     "/api/v1/tickets/:ref",

@@ -20,6 +20,7 @@ import {
 } from "../../../contract/index.js";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
+import { cacheKey, sendCached } from "../../platform/http/response-cache.js";
 import { ValidationError } from "../../platform/errors.js";
 import { addComment, listTimeline } from "./tickets.timeline.js";
 import { addAttachment, listAttachments, openAttachment } from "./tickets.attachments.js";
@@ -34,7 +35,11 @@ export function timelineRoutes(app: App, { db, config }: AppContext): void {
   app.get(
     "/api/v1/tickets/:ref/timeline",
     { schema: { tags, summary: "The ticket's timeline, oldest first (requesters: public entries); ?after= for what is new", params: TicketParams, querystring: TimelineQuery, response: { 200: Timeline, ...errorResponses } } },
-    async (req) => listTimeline(db, actorOf(req), req.params.ref, req.query),
+    async (req, reply) => {
+      const actor = actorOf(req);
+      const key = cacheKey(actor, "tickets.timeline", { ...req.query, ref: req.params.ref.toUpperCase() });
+      return sendCached(db, req, reply, key, () => listTimeline(db, actor, req.params.ref, req.query));
+    },
   );
   app.post(
     "/api/v1/tickets/:ref/comments",

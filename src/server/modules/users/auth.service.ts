@@ -9,6 +9,7 @@ import { nowIso } from "../../platform/time.js";
 import { hashPassword, verifyPassword } from "../../platform/auth/passwords.js";
 import { permissionsOf, SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
 import { createSession, deleteSession, deleteUserSessions, type NewSession } from "../../platform/auth/sessions.js";
+import { forgetCachedActors } from "../../platform/auth/authenticate.js";
 import { assertNotThrottled, clearFailures, recordFailure } from "../../platform/auth/throttle.js";
 
 export interface ClientInfo {
@@ -112,5 +113,5 @@ export async function changePassword(db: Db, actor: Actor, current: string, next
     await trx.updateTable("users").set({ password_hash: hash, password_changed_at: now, updated_at: now }).where("id", "=", actor.id!).execute();
     await deleteUserSessions(trx, actor.id!, actor.sessionId);
     await recordAudit(trx, actor, { action: "password_change", entity: "user", entityId: actor.id! });
-  });
+  }).finally(forgetCachedActors);
 }

@@ -4,6 +4,7 @@ import type { ApiToken, CreateTokenBody, ListTokensQuery } from "../../../contra
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { can, requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { randomSecret, sha256 } from "../../platform/auth/secrets.js";
+import { forgetCachedActors } from "../../platform/auth/authenticate.js";
 import { recordAudit } from "../../platform/audit.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors.js";
 import { nowIso } from "../../platform/time.js";
@@ -95,5 +96,5 @@ export async function revokeToken(db: Db, actor: Actor, id: string): Promise<voi
     const now = nowIso();
     await trx.updateTable("api_tokens").set({ revoked_at: now }).where("id", "=", id).execute();
     await recordAudit(trx, actor, { action: "revoke", entity: "api_token", entityId: id, before: toToken(row), after: { ...toToken(row), revokedAt: now } });
-  });
+  }).finally(forgetCachedActors); // refused from the next request on
 }

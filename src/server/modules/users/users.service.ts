@@ -7,6 +7,7 @@ import { toBool } from "../../platform/db/dialect.js";
 import { can, requirePermission, type Actor, type Role } from "../../platform/auth/permissions.js";
 import { hashPassword } from "../../platform/auth/passwords.js";
 import { deleteUserSessions } from "../../platform/auth/sessions.js";
+import { forgetCachedActors } from "../../platform/auth/authenticate.js";
 import { diffFields, recordAudit } from "../../platform/audit.js";
 import { emit } from "../../platform/outbox.js";
 import { ConflictError, isUniqueViolation, NotFoundError } from "../../platform/errors.js";
@@ -120,7 +121,7 @@ export async function updateUser(db: Db, actor: Actor, id: string, input: Update
       if (passwordHash || input.active === false) await deleteUserSessions(trx, id);
       await emit(trx, { type: "user.updated", payload: { id } });
       return { ...toUser(after), groups: await groupsOf(trx, id) };
-    });
+    }).finally(forgetCachedActors); // a role or active change applies to the next request
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError("user.email_taken", `A user with email ${input.email} already exists`, { field: "email" });
     throw err;
@@ -150,7 +151,7 @@ export async function deleteUser(db: Db, actor: Actor, id: string): Promise<void
     await trx.deleteFrom("users").where("id", "=", id).execute();
     await recordAudit(trx, actor, { action: "delete", entity: "user", entityId: id, before: toUser(before) });
     await emit(trx, { type: "user.deleted", payload: { id } });
-  });
+  }).finally(forgetCachedActors);
 }
 
 /** Finds a user by email (case-insensitive). */

@@ -62,8 +62,56 @@ function actorFrom(row: UserRow, via: Actor["via"], ip: string | null): Actor | 
   return { kind: "user", id: row.id, name: row.name, email: row.email, role: row.role, permissions: permissionsFor(row.role), via, ip };
 }
 
+/**
+ * How long a resolved caller is reused without asking the database. Revoking a token, ending
+ * a session, disabling a user or changing their role on this node clears the cache at once
+ * (forgetCachedActors); done on another node or by another process (the CLI), it takes effect
+ * here within this bound.
+ */
+export const ACTOR_CACHE_MS = 1_000;
+const ACTOR_CACHE_MAX = 10_000;
+
+interface CachedActor {
+  actor: Actor;
+  until: number;
+  generation: number;
+}
+
+// Per database handle: tests run many apps, each on its own database, in one process.
+const actorCaches = new WeakMap<Db, Map<string, CachedActor>>();
+let generation = 0;
+
+/** Drops every cached caller; call after committing a change to tokens, sessions, users or roles. */
+export function forgetCachedActors(): void {
+  generation++;
+}
+
+function cachedActor(db: Db, key: string, ip: string | null): Actor | null {
+  const hit = actorCaches.get(db)?.get(key);
+  if (!hit || hit.generation !== generation || hit.until <= Date.now()) return null;
+  return { ...hit.actor, ip };
+}
+
+/** Remembers a caller resolved under `gen` (taken before the lookup, so a change committed meanwhile wins). */
+function rememberActor(db: Db, key: string, actor: Actor, gen: number, expiresAt: string | null): void {
+  let cache = actorCaches.get(db);
+  if (!cache) actorCaches.set(db, (cache = new Map()));
+  if (cache.size >= ACTOR_CACHE_MAX) cache.clear();
+  // Never past the credential's own expiry.
+  const until = Math.min(Date.now() + ACTOR_CACHE_MS, expiresAt ? Date.parse(expiresAt) : Infinity);
+  cache.set(key, { actor, until, generation: gen });
+}
+
 /** The actor behind an API token, or null when the token is unknown, revoked or expired. */
 export async function actorFromToken(db: Db, token: string, ip: string | null): Promise<Actor | null> {
+  const hash = sha256(token);
+  const key = `t:${hash}`;
+  const cached = cachedActor(db, key, ip);
+  if (cached) {
+    if (due(`t:${cached.tokenId}`)) await touchToken(db, cached.tokenId!);
+    return cached;
+  }
+  const gen = generation;
   const now = nowIso();
   const [row] = await runPrecompiled(
     db,
@@ -72,25 +120,35 @@ export async function actorFromToken(db: Db, token: string, ip: string | null): 
       db
         .selectFrom("api_tokens as t")
         .innerJoin("users as u", "u.id", "t.user_id")
-        .select(["t.id as token_id", "u.id", "u.email", "u.name", "u.role", "u.active"])
+        .select(["t.id as token_id", "t.expires_at", "u.id", "u.email", "u.name", "u.role", "u.active"])
         .where("t.token_hash", "=", param("hash"))
         .where("t.revoked_at", "is", null)
         .where((eb) => eb.or([eb("t.expires_at", "is", null), eb("t.expires_at", ">", param("now"))])),
-    { hash: sha256(token), now },
+    { hash, now },
   );
   if (!row) return null;
   const actor = actorFrom(row, "token", ip);
   if (!actor) return null;
   actor.tokenId = row.token_id;
-  if (due(`t:${row.token_id}`)) {
-    await db.updateTable("api_tokens").set({ last_used_at: now }).where("id", "=", row.token_id).execute();
-  }
+  rememberActor(db, key, actor, gen, row.expires_at);
+  if (due(`t:${row.token_id}`)) await touchToken(db, row.token_id);
   return actor;
+}
+
+async function touchToken(db: Db, tokenId: string): Promise<void> {
+  await db.updateTable("api_tokens").set({ last_used_at: nowIso() }).where("id", "=", tokenId).execute();
 }
 
 /** The actor behind a session cookie, sliding its expiry forward while it is used. */
 export async function actorFromSession(db: Db, cookieValue: string, ttlMs: number, ip: string | null): Promise<Actor | null> {
   const sessionId = sha256(cookieValue);
+  const key = `s:${sessionId}`;
+  const cached = cachedActor(db, key, ip);
+  if (cached) {
+    if (due(`s:${sessionId}`)) await touchSession(db, sessionId, ttlMs);
+    return cached;
+  }
+  const gen = generation;
   const now = nowIso();
   const [row] = await runPrecompiled(
     db,
@@ -99,7 +157,7 @@ export async function actorFromSession(db: Db, cookieValue: string, ttlMs: numbe
       db
         .selectFrom("sessions as s")
         .innerJoin("users as u", "u.id", "s.user_id")
-        .select(["s.id as session_id", "s.csrf_token", "u.id", "u.email", "u.name", "u.role", "u.active"])
+        .select(["s.id as session_id", "s.csrf_token", "s.expires_at", "u.id", "u.email", "u.name", "u.role", "u.active"])
         .where("s.id", "=", param("id"))
         .where("s.expires_at", ">", param("now")),
     { id: sessionId, now },
@@ -109,8 +167,11 @@ export async function actorFromSession(db: Db, cookieValue: string, ttlMs: numbe
   if (!actor) return null;
   actor.sessionId = row.session_id;
   actor.csrfToken = row.csrf_token;
-  if (due(`s:${sessionId}`)) {
-    await db.updateTable("sessions").set({ last_seen_at: now, expires_at: isoIn(ttlMs) }).where("id", "=", sessionId).execute();
-  }
+  rememberActor(db, key, actor, gen, row.expires_at);
+  if (due(`s:${sessionId}`)) await touchSession(db, sessionId, ttlMs);
   return actor;
+}
+
+async function touchSession(db: Db, sessionId: string, ttlMs: number): Promise<void> {
+  await db.updateTable("sessions").set({ last_seen_at: nowIso(), expires_at: isoIn(ttlMs) }).where("id", "=", sessionId).execute();
 }

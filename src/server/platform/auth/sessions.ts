@@ -2,6 +2,7 @@
 import type { DbOrTrx } from "../db/schema.js";
 import { isoIn, nowIso } from "../time.js";
 import { randomSecret, sha256 } from "./secrets.js";
+import { forgetCachedActors } from "./authenticate.js";
 
 export const SESSION_COOKIE = "opsdesk_session";
 
@@ -43,6 +44,7 @@ export async function createSession(
 /** Ends one session. */
 export async function deleteSession(db: DbOrTrx, sessionId: string): Promise<void> {
   await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+  forgetCachedActors();
 }
 
 /** Ends every session of a user except, optionally, one (used after a password change). */
@@ -52,6 +54,7 @@ export async function deleteUserSessions(db: DbOrTrx, userId: string, keepSessio
     .where("user_id", "=", userId)
     .$if(keepSessionId !== undefined, (qb) => qb.where("id", "!=", keepSessionId!))
     .execute();
+  forgetCachedActors();
 }
 
 /** Removes expired sessions (run periodically by the worker). */

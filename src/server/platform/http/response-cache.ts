@@ -1,0 +1,168 @@
+/**
+ * A cache of serialised read answers (ticket lists, searches, tickets, timelines), per caller.
+ *
+ * Entries are keyed by the caller (user id and role: requesters see only their tickets, and
+ * what an agent may do next depends on who asks, so nothing is shared between users) and the
+ * normalised request, and are valid only while the whole database is unchanged:
+ * - SQLite: `total_changes()` (rows this connection changed) with `PRAGMA data_version`
+ *   (moves when any other connection, e.g. a worker process or another node on the file,
+ *   commits). Read before the answer is computed, so an answer is never older than its token.
+ * - PostgreSQL: `pg_current_snapshot()`, the set of committed transactions a new statement
+ *   sees (xmin:xmax:in-progress). Two equal snapshots see exactly the same commits, whichever
+ *   node or connection wrote them and in whatever order they committed; a row counter or
+ *   max(id) would not (sequence values commit out of order).
+ * Any write anywhere thus makes every entry stale at once: exact, and cheap to check (one
+ * small query per request), at the price of misses after unrelated writes.
+ * Nothing in these answers is computed from the clock (no SLA remaining or ages), so entries
+ * need no time bound for correctness; MAX_AGE_MS is only a safety net for memory.
+ */
+import { createHash } from "node:crypto";
+import { CompiledQuery } from "kysely";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Db } from "../db/schema.js";
+import { isPostgres } from "../db/dialect.js";
+import type { Actor } from "../auth/permissions.js";
+
+const SQLITE_TOKEN = CompiledQuery.raw("select total_changes() as c, data_version as v from pragma_data_version", []);
+const PG_TOKEN = CompiledQuery.raw("select pg_current_snapshot()::text as s", []);
+
+/** Memory the cached bodies may take (OPSDESK_RESPONSE_CACHE_MB, 0 turns the cache off). */
+const MAX_BYTES = Number(process.env.OPSDESK_RESPONSE_CACHE_MB ?? 32) * 1024 * 1024;
+const MAX_AGE_MS = 60_000;
+
+interface Entry {
+  token: string;
+  body: string;
+  etag: string;
+  bytes: number;
+  storedAt: number;
+}
+
+/** Hit and miss counts of a database's cache, for /metrics. */
+export interface ResponseCacheStats {
+  hits: number;
+  misses: number;
+  notModified: number;
+  entries: number;
+  bytes: number;
+}
+
+class ResponseCache {
+  readonly entries = new Map<string, Entry>();
+  bytes = 0;
+  hits = 0;
+  misses = 0;
+  notModified = 0;
+  /** The newest token seen: entries of older ones can never be hit again, so they are dropped. */
+  current = "";
+
+  get(key: string, token: string): Entry | null {
+    if (token !== this.current) {
+      this.current = token;
+      this.entries.clear();
+      this.bytes = 0;
+      return null;
+    }
+    const e = this.entries.get(key);
+    if (!e || e.token !== token || Date.now() - e.storedAt > MAX_AGE_MS) return null;
+    // Most recently used last: eviction takes the first.
+    this.entries.delete(key);
+    this.entries.set(key, e);
+    return e;
+  }
+
+  set(key: string, entry: Entry): void {
+    // A token older than the newest seen cannot be hit again.
+    if (entry.token !== this.current || entry.bytes > MAX_BYTES / 8) return;
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.bytes -= old.bytes;
+    }
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    while (this.bytes > MAX_BYTES) {
+      const [k, e] = this.entries.entries().next().value!;
+      this.entries.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+}
+
+const caches = new WeakMap<Db, ResponseCache>();
+
+function cacheOf(db: Db): ResponseCache {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new ResponseCache()));
+  return c;
+}
+
+/** The database's change token: equal tokens mean the same committed data (see the file's comment). */
+export async function changeToken(db: Db): Promise<string> {
+  if (isPostgres(db)) {
+    const { rows } = await db.executeQuery<{ s: string }>(PG_TOKEN);
+    return rows[0].s;
+  }
+  const { rows } = await db.executeQuery<{ c: number; v: number }>(SQLITE_TOKEN);
+  return `${rows[0].c}:${rows[0].v}`;
+}
+
+/** The cache key of a request for this caller: user and role, then the route and its normalised input. */
+export function cacheKey(actor: Actor, route: string, input: object): string {
+  const keys = Object.keys(input).sort();
+  const parts = keys.map((k) => `${k}=${JSON.stringify((input as Record<string, unknown>)[k])}`);
+  return `${actor.id ?? ""}\u0000${actor.role}\u0000${route}\u0000${parts.join("&")}`;
+}
+
+/** An ETag that changes exactly when the body does (so a client's copy is still good after unrelated writes). */
+function etagOf(body: string): string {
+  return `"${createHash("sha1").update(body).digest("base64url")}"`;
+}
+
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/**
+ * Answers a read from the cache, or computes it with `produce` (a JSON string, or an object
+ * for the route's serializer), stores it and answers it; `If-None-Match` with the body's
+ * ETag gets 304. Errors thrown by `produce` (404, 403) are never cached.
+ */
+export async function sendCached(db: Db, request: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<string | object>): Promise<FastifyReply> {
+  reply.header("cache-control", "private, no-cache");
+  if (MAX_BYTES <= 0) return send(request, reply, await serialized(reply, produce), null);
+  const cache = cacheOf(db);
+  const token = await changeToken(db);
+  const hit = cache.get(key, token);
+  if (hit) {
+    cache.hits++;
+    return send(request, reply, hit, cache);
+  }
+  cache.misses++;
+  const entry = await serialized(reply, produce, token);
+  cache.set(key, entry);
+  return send(request, reply, entry, cache);
+}
+
+async function serialized(reply: FastifyReply, produce: () => Promise<string | object>, token = ""): Promise<Entry> {
+  const value = await produce();
+  const body = typeof value === "string" ? value : (reply.serialize(value) as string);
+  return { token, body, etag: etagOf(body), bytes: body.length + 200, storedAt: Date.now() };
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, entry: Entry, cache: ResponseCache | null): FastifyReply {
+  reply.header("etag", entry.etag);
+  if (matches(request.headers["if-none-match"], entry.etag)) {
+    if (cache) cache.notModified++;
+    return reply.code(304).send();
+  }
+  return reply.type("application/json; charset=utf-8").send(entry.body);
+}
+
+/** Counts of the database's response cache (zeros before its first use). */
+export function responseCacheStats(db: Db): ResponseCacheStats {
+  const c = caches.get(db);
+  return { hits: c?.hits ?? 0, misses: c?.misses ?? 0, notModified: c?.notModified ?? 0, entries: c?.entries.size ?? 0, bytes: c?.bytes ?? 0 };
+}
