@@ -8,6 +8,10 @@
  * The queries are fixed SQL texts whose lists arrive as one parameter (a JSON array read with
  * json_each on SQLite, a text[] on PostgreSQL), so every request reuses the same prepared
  * statements whatever the size of the frontier, and no list meets a bound-parameter limit.
+ *
+ * Outside a transaction, once the in-memory graph (cmdb.graph*.ts) is ready, the walk runs
+ * there instead and only the reached CIs' rows are read, in one query; the SQL walk stays for
+ * transactions, for the time the graph is being built, and as the reference in tests.
  */
 import { CompiledQuery } from "kysely";
 import type { CiRef, ImpactEdge, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
@@ -17,7 +21,9 @@ import { requirePermission, type Actor } from "../../platform/auth/permissions.j
 import { loadCatalog } from "./classes.service.js";
 import { BUSINESS_SERVICE_CLASS } from "./cmdb.classes.js";
 import { ciNotFound } from "./cis.records.js";
+import { NotFoundError } from "../../platform/errors.js";
 import { loadTypes } from "./relationships.service.js";
+import { currentGraph } from "./cmdb.graph.sync.js";
 
 export type ImpactDirection = "downstream" | "upstream";
 
@@ -30,6 +36,8 @@ export interface ImpactOptions {
   edges?: boolean;
   /** Each item's full path and relationship types (default false). */
   paths?: boolean;
+  /** Walk in SQL even when the in-memory graph is ready (the reference the tests compare with). */
+  sql?: boolean;
 }
 
 interface Reached {
@@ -116,6 +124,44 @@ async function walk(q: ReturnType<typeof queries>, rootId: string, sets: { toSou
   return seen;
 }
 
+/** The walk on the in-memory graph, or null when it is not ready (the caller walks in SQL). */
+async function graphWalk(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number): Promise<Map<string, Reached> | null> {
+  const current = await currentGraph(db);
+  if (!current) return null;
+  const { graph, types } = current;
+  const seen = new Map<string, Reached>();
+  const root = graph.find(rootId);
+  if (root === undefined) return seen;
+  const sets = typeSets(types, direction);
+  const follow = new Uint8Array(graph.types.length);
+  graph.types.forEach((name, t) => {
+    follow[t] = (sets.toSource.includes(name) ? 1 : 0) | (sets.toTarget.includes(name) ? 2 : 0);
+  });
+  const reach = graph.walk(root, follow, depth);
+  for (const n of reach.order) seen.set(graph.ids[n], { depth: reach.depth.get(n)!, from: graph.ids[reach.from.get(n)!], type: graph.types[reach.type.get(n)!] });
+  return seen;
+}
+
+/** The root's row and the CIs reached from it: from the graph when ready (one query for the rows), else level by level in SQL. */
+async function reachFrom(db: DbOrTrx, q: ReturnType<typeof queries>, rootId: string, direction: ImpactDirection, depth: number, sql: boolean) {
+  const cached = sql ? null : await graphWalk(db, rootId, direction, depth);
+  let rootRow: RefRow | undefined;
+  let seen = cached;
+  let rows: RefRow[] = [];
+  if (seen) {
+    rows = await q.refs([rootId, ...seen.keys()]);
+    rootRow = rows.find((r) => r.id === rootId);
+  } else {
+    [rootRow] = await q.refs([rootId]);
+    if (rootRow) seen = await walk(q, rootId, typeSets(await loadTypes(db), direction), depth);
+  }
+  if (!rootRow || !seen) throw ciNotFound(rootId);
+  const refs = new Map<string, CiRef>();
+  if (cached) for (const r of rows) refs.set(r.id, toRef(r));
+  else if (seen.size) for (const r of await q.refs([...seen.keys()])) refs.set(r.id, toRef(r));
+  return { rootRow, seen, refs };
+}
+
 /** Rebuilds a reached CI's path from the start by following `from` back. */
 function pathOf(rootId: string, id: string, seen: Map<string, Reached>): { path: string[]; relationshipTypes: string[] } {
   const path = [id];
@@ -136,12 +182,8 @@ function pathOf(rootId: string, id: string, seen: Map<string, Reached>): { path:
  */
 export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDirection, depth: number, options: ImpactOptions = {}): Promise<ImpactResult> {
   const q = queries(db);
-  const [rootRow] = await q.refs([rootId]);
-  if (!rootRow) throw ciNotFound(rootId);
-  const seen = await walk(q, rootId, typeSets(await loadTypes(db), direction), depth);
+  const { rootRow, seen, refs } = await reachFrom(db, q, rootId, direction, depth, options.sql ?? false);
   const ids = [...seen.keys()];
-  const refs = new Map<string, CiRef>();
-  if (ids.length) for (const r of await q.refs(ids)) refs.set(r.id, toRef(r));
   const items: ImpactItem[] = [];
   for (const [id, r] of seen) {
     const ci = refs.get(id);
@@ -183,6 +225,24 @@ export async function impactedServices(db: DbOrTrx, actor: Actor, id: string, de
   if (!result.edges) return { ...result, items };
   const kept = new Set([id, ...items.map((i) => i.ci.id)]);
   return { ...result, items, edges: result.edges.filter((e) => kept.has(e.sourceId) && kept.has(e.targetId)) };
+}
+
+/**
+ * The business services a failure of `ciId` impacts, itself included when it is one, by name:
+ * for other modules (no actor: they decide who may see it). Pass the database handle, not a
+ * transaction, to walk the in-memory graph; unknown CIs impact nothing.
+ */
+export async function servicesImpactedBy(db: DbOrTrx, ciId: string, depth = MAX_DEPTH): Promise<Array<{ id: string; name: string }>> {
+  let result: ImpactResult;
+  try {
+    result = await traverse(db, ciId, "downstream", clampDepth(depth), { edges: false });
+  } catch (err) {
+    if (err instanceof NotFoundError) return [];
+    throw err;
+  }
+  const services = new Set((await loadCatalog(db)).descendants(BUSINESS_SERVICE_CLASS));
+  const found = [result.root, ...result.items.map((i) => i.ci)].filter((ci) => services.has(ci.class));
+  return found.map((ci) => ({ id: ci.id, name: ci.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** What a service (or any CI) depends on: upstream traversal. */

@@ -2,9 +2,21 @@ import { DepthQuery, errorResponses, IdParams, ImpactQuery, ImpactResult, Servic
 import type { FastifyReply } from "fastify";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
+import { Type } from "@sinclair/typebox";
 import { ciImpact, DEFAULT_DEPTH, impactedServices, MAX_DEPTH, serviceDependencies } from "./cmdb.impact.js";
+import { graphStatus } from "./cmdb.graph.sync.js";
 
 const tags = ["CMDB"];
+
+const GraphStatus = Type.Object({
+  state: Type.Union([Type.Literal("none"), Type.Literal("building"), Type.Literal("ready")], { description: "none until the first walk asks for the graph; walks use SQL until it is ready" }),
+  cis: Type.Integer({ description: "CIs with at least one relationship, as numbered in the graph" }),
+  relationships: Type.Integer({ description: "Relationships in the graph" }),
+  bytes: Type.Integer({ description: "Bytes of the link rows and overlay (CI ids and their index not counted)" }),
+  buildMs: Type.Union([Type.Integer(), Type.Null()], { description: "How long the last build took, in milliseconds" }),
+  builds: Type.Integer({ description: "Builds so far (a node that fell behind the pruned log rebuilds)" }),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: "Why the last build or log read failed, if it did" }),
+});
 
 /**
  * The answers are built field by field (nothing to strip), and an impact answer holds about a
@@ -47,5 +59,10 @@ export function impactRoutes(app: App, { db }: AppContext): void {
       config: { permission: "cmdb.read" },
     },
     async (req, reply) => asJson(reply, serviceDependencies(db, actorOf(req), req.params.id, req.query.depth ?? DEFAULT_DEPTH, req.query)),
+  );
+  app.get(
+    "/api/v1/cmdb/impact-graph",
+    { schema: { tags, summary: "The in-memory relationship graph impact walks use on this node: state and size", response: { 200: GraphStatus, ...errorResponses } }, config: { permission: "cmdb.read" } },
+    async () => graphStatus(db),
   );
 }

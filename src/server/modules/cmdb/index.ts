@@ -9,12 +9,14 @@ import { impactRoutes } from "./impact.routes.js";
 import { cmdbRoutes } from "./cmdb.routes.js";
 import { compareRoutes } from "./compare.routes.js";
 import { csvRoutes } from "./csv.routes.js";
+import { pruneRelationshipLog } from "./cmdb.graph.sync.js";
 
 export { ensureCmdbDefaults } from "./classes.service.js";
 export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
 export { bulkReconcile } from "./bulk.service.js";
 export { linkCis } from "./relationships.service.js";
-export { traverse, impactedServices } from "./cmdb.impact.js";
+export { traverse, impactedServices, servicesImpactedBy } from "./cmdb.impact.js";
+export { graphStatus, warmGraph } from "./cmdb.graph.sync.js";
 export { getCi, listCis } from "./cis.service.js";
 export { importCisCsv, exportCisCsv, type ImportOptions, type ImportProgress } from "./csv.service.js";
 export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.js";
@@ -24,6 +26,10 @@ export function registerCmdbModule(app: App, ctx: AppContext): void {
   app.addHook("onReady", async () => {
     await ensureCmdbDefaults(ctx.db);
     await refreshCmdbStatistics(ctx.db);
+  });
+  // The relationship log only has to cover the time between two walks of an idle node.
+  ctx.jobs.every("cmdb.relationship_log_prune", 5 * 60_000, async ({ db }) => {
+    await pruneRelationshipLog(db);
   });
   classRoutes(app, ctx);
   ciRoutes(app, ctx);

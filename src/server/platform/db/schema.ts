@@ -176,6 +176,21 @@ export interface CiRelationshipsTable {
   created_at: Timestamp;
 }
 
+/** One change to ci_relationships (0015), written by triggers: '+' added, '-' removed. */
+export interface CiRelationshipLogTable {
+  seq: Generated<number>;
+  op: "+" | "-";
+  source_id: string;
+  type: string;
+  target_id: string;
+}
+
+/** The prune job's bound (0015, one row): log rows below `below` may be gone. */
+export interface CiRelationshipLogPrunedTable {
+  id: number;
+  below: number;
+}
+
 /**
  * One write to a CI (0012): every field it changed, as JSON `{field: [old, new]}` (a
  * creation lists every field it set; a deletion is `{"*": [the CI, null]}`).
@@ -209,6 +224,8 @@ export interface Database extends TicketTables, EventsTables, SlaTables, Changes
   ci_identifiers: CiIdentifiersTable;
   ci_relationship_types: CiRelationshipTypesTable;
   ci_relationships: CiRelationshipsTable;
+  ci_relationship_log: CiRelationshipLogTable;
+  ci_relationship_log_pruned: CiRelationshipLogPrunedTable;
   ci_changes: CiChangesTable;
 }
 

@@ -1,0 +1,272 @@
+/**
+ * Keeps one in-memory relationship graph per database handle in step with the database, for
+ * impact walks (cmdb.graph.ts holds the graph itself).
+ *
+ * - Built lazily, on the first walk that asks, in chunks of rows with the event loop free in
+ *   between; until it is ready (and while a rebuild runs) walks use SQL.
+ * - Before every walk, the rows of the relationship log (0015) past the last one applied are
+ *   read in one indexed range read and applied, so a link written by any process or node is
+ *   seen by the next walk that starts after its commit. Concurrent walks share one read.
+ * - SQLite commits one writer at a time, so log rows become visible in seq order. PostgreSQL
+ *   draws seq values before commit, so a lower one can appear after a higher one: the reader
+ *   re-reads from `safe`, the highest seq below which nothing can still appear, and skips rows
+ *   it applied already. After a read at snapshot S that saw rows up to m, every row below m
+ *   not yet visible belongs to a transaction that held its xid before S (its xid was taken at
+ *   its first write, before its seq), so once a later snapshot's xmin reaches S's xmax, all of
+ *   them have ended and `safe` may become m.
+ * - Behind by more than BEHIND rows, or behind the rows the prune job removed: rebuild.
+ */
+import { CompiledQuery } from "kysely";
+import type { RelationshipType } from "../../../contract/index.js";
+import type { Db, DbOrTrx } from "../../platform/db/schema.js";
+import { isPostgres } from "../../platform/db/dialect.js";
+import { ImpactGraph } from "./cmdb.graph.js";
+import { loadTypes } from "./relationships.service.js";
+
+const CHUNK = 20_000;
+/** Log rows past which rebuilding is cheaper than replaying them one by one. */
+const BEHIND = 50_000;
+/** Log rows the prune job keeps: a node that has been idle for fewer changes catches up from the log. */
+export const LOG_KEEP = 100_000;
+/** How long a PostgreSQL build waits for transactions that were open when it started. */
+const SETTLE_MS = 60_000;
+
+type LogRow = { seq: number | null; op: "+" | "-" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
+type ChunkRow = { k: string | number; source_id: string; type: string; target_id: string };
+
+const SQLITE = {
+  log: `select below as seq, null as op, null as source_id, null as type, null as target_id from ci_relationship_log_pruned
+    union all
+    select * from (select seq, op, source_id, type, target_id from ci_relationship_log where seq > ? order by seq limit ?)`,
+  start: "select coalesce(max(seq), 0) as seq from ci_relationship_log",
+  chunk: "select rowid as k, source_id, type, target_id from ci_relationships where rowid > ? order by rowid limit ?",
+};
+// Every part of one statement reads the same snapshot, so xmin and xmax describe the rows read.
+const POSTGRES = {
+  log: `select (select below from ci_relationship_log_pruned) as seq, null as op, null as source_id, null as type, null as target_id,
+      pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin, pg_snapshot_xmax(pg_current_snapshot())::text::bigint as xmax
+    union all
+    (select seq, op, source_id, type, target_id, null, null from ci_relationship_log where seq > $1 order by seq limit $2)`,
+  start: "select coalesce(max(seq), 0) as seq, pg_snapshot_xmax(pg_current_snapshot())::text::bigint as xmax from ci_relationship_log",
+  xmin: "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin",
+  chunk: "select id as k, source_id, type, target_id from ci_relationships where id > $1 order by id limit $2",
+};
+
+const run = async <R>(db: DbOrTrx, text: string, parameters: unknown[]): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(text, parameters))).rows;
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** What the graph of one database handle is doing, for the status endpoint and the bench. */
+export interface GraphStatus {
+  state: "none" | "building" | "ready";
+  cis: number;
+  relationships: number;
+  bytes: number;
+  buildMs: number | null;
+  builds: number;
+  lastError: string | null;
+}
+
+class GraphCache {
+  graph: ImpactGraph | null = null;
+  building: Promise<void> | null = null;
+  /** Every log row at or below this seq is in the graph. */
+  safe = 0;
+  /** Rows above `safe` applied already (PostgreSQL only). */
+  readonly applied = new Set<number>();
+  /** Reads whose rows become `safe` once xmin reaches their xmax. */
+  pending: Array<{ xmax: number; seq: number }> = [];
+  running: Promise<void> | null = null;
+  queued: Promise<void> | null = null;
+  types: Map<string, RelationshipType> | null = null;
+  buildMs: number | null = null;
+  builds = 0;
+  lastError: string | null = null;
+}
+
+const caches = new WeakMap<object, GraphCache>();
+
+function cacheOf(db: Db): GraphCache {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new GraphCache()));
+  return c;
+}
+
+/**
+ * The graph in step with every commit made before this call, or null when the walk should use
+ * SQL: inside a transaction (its own uncommitted links are not in the log's committed view),
+ * and while the graph is being built.
+ */
+export async function currentGraph(db: DbOrTrx): Promise<{ graph: ImpactGraph; types: Map<string, RelationshipType> } | null> {
+  if (db.isTransaction) return null;
+  const c = cacheOf(db as Db);
+  if (!c.graph) {
+    startBuild(db as Db, c);
+    return null;
+  }
+  await sync(db as Db, c);
+  const graph = c.graph;
+  if (!graph) return null;
+  // Types are only ever added: reload when the graph holds one this node has not seen.
+  if (!c.types || graph.types.some((t) => !c.types!.has(t))) c.types = await loadTypes(db);
+  return { graph, types: c.types };
+}
+
+/** The state of the graph kept for this database handle. */
+export function graphStatus(db: Db): GraphStatus {
+  const c = caches.get(db);
+  const g = c?.graph;
+  return {
+    state: g ? "ready" : c?.building ? "building" : "none",
+    cis: g?.ids.length ?? 0,
+    relationships: g?.edgeCount ?? 0,
+    bytes: g?.bytes ?? 0,
+    buildMs: c?.buildMs ?? null,
+    builds: c?.builds ?? 0,
+    lastError: c?.lastError ?? null,
+  };
+}
+
+/** Starts building the graph of this handle in the background unless ready or under way; resolves when done. */
+export function warmGraph(db: Db): Promise<void> {
+  const c = cacheOf(db);
+  if (c.graph) return Promise.resolve();
+  return startBuild(db, c);
+}
+
+function startBuild(db: Db, c: GraphCache): Promise<void> {
+  c.building ??= build(db, c)
+    .catch((err: unknown) => {
+      c.lastError = err instanceof Error ? err.message : String(err);
+    })
+    .finally(() => {
+      c.building = null;
+    });
+  return c.building;
+}
+
+async function build(db: Db, c: GraphCache): Promise<void> {
+  const began = performance.now();
+  const pg = isPostgres(db);
+  const from = pg ? await settledStart(db) : (await run<{ seq: number }>(db, SQLITE.start, []))[0].seq;
+  const graph = new ImpactGraph();
+  let key: string | number = pg ? "" : 0;
+  for (;;) {
+    const rows = await run<ChunkRow>(db, pg ? POSTGRES.chunk : SQLITE.chunk, [key, CHUNK]);
+    for (const r of rows) graph.load(r.source_id, r.type, r.target_id);
+    if (rows.length < CHUNK) break;
+    key = rows[rows.length - 1].k;
+    await tick();
+  }
+  graph.seal();
+  // Links written while the rows were read are in the log past `from`: the first sync replays them.
+  c.safe = from;
+  c.applied.clear();
+  c.pending = [];
+  c.graph = graph;
+  c.builds++;
+  c.lastError = null;
+  c.buildMs = Math.round(performance.now() - began);
+}
+
+/**
+ * PostgreSQL: the highest seq visible now, returned once every transaction open now has
+ * ended, so that no row at or below it can appear after the rows are read.
+ */
+async function settledStart(db: Db): Promise<number> {
+  const [{ seq, xmax }] = await run<{ seq: number; xmax: number }>(db, POSTGRES.start, []);
+  const deadline = Date.now() + SETTLE_MS;
+  while ((await run<{ xmin: number }>(db, POSTGRES.xmin, []))[0].xmin < xmax) {
+    if (Date.now() > deadline) throw new Error("impact graph: transactions open for over a minute; walks use SQL until they end");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return seq;
+}
+
+/** One log read at a time per handle; a caller arriving during a read waits for the next one, which starts after its call. */
+function sync(db: Db, c: GraphCache): Promise<void> {
+  if (c.queued) return c.queued;
+  if (c.running) {
+    c.queued = c.running.then(() => {
+      c.queued = null;
+      return startSync(db, c);
+    });
+    return c.queued;
+  }
+  return startSync(db, c);
+}
+
+function startSync(db: Db, c: GraphCache): Promise<void> {
+  c.running = applyLog(db, c)
+    .catch((err: unknown) => {
+      // A graph that may have missed a change is dropped; walks use SQL until it is rebuilt.
+      c.graph = null;
+      c.lastError = err instanceof Error ? err.message : String(err);
+    })
+    .finally(() => {
+      c.running = null;
+    });
+  return c.running;
+}
+
+async function applyLog(db: Db, c: GraphCache): Promise<void> {
+  const graph = c.graph;
+  if (!graph) return;
+  const pg = isPostgres(db);
+  const rows = await run<LogRow>(db, pg ? POSTGRES.log : SQLITE.log, pg ? [c.safe, BEHIND + 1] : [c.safe, BEHIND + 1]);
+  const head = rows.find((r) => r.op === null)!;
+  const changes = rows.filter((r) => r.op !== null);
+  // Rows just past `safe` were pruned (head.seq: the prune job's bound), or too many to replay: read the table again.
+  if (head.seq! > c.safe + 1 || changes.length > BEHIND) {
+    c.graph = null;
+    startBuild(db, c);
+    return;
+  }
+  let seen = c.safe;
+  for (const r of changes) {
+    const seq = r.seq!;
+    if (seq > seen) seen = seq;
+    if (c.applied.has(seq)) continue;
+    if (r.op === "+") graph.add(r.source_id, r.type, r.target_id);
+    else graph.remove(r.source_id, r.type, r.target_id);
+    if (pg) c.applied.add(seq);
+  }
+  if (!pg) {
+    c.safe = seen;
+  } else {
+    settle(c, seen, head.xmin!, head.xmax!);
+  }
+  if (graph.wantsCompaction) graph.compact();
+}
+
+/** PostgreSQL: records this read and moves `safe` past every earlier read whose writers have all ended. */
+function settle(c: GraphCache, seen: number, xmin: number, xmax: number): void {
+  const last = c.pending[c.pending.length - 1];
+  if (last && last.xmax === xmax) last.seq = seen;
+  else c.pending.push({ xmax, seq: seen });
+  // Dropping entries only delays `safe`; keep the list short while a long transaction runs.
+  if (c.pending.length > 64) c.pending = c.pending.filter((_, i) => i % 2 === 1);
+  while (c.pending.length && c.pending[0].xmax <= xmin) c.safe = Math.max(c.safe, c.pending.shift()!.seq);
+  for (const seq of c.applied) if (seq <= c.safe) c.applied.delete(seq);
+}
+
+/** Deletes old relationship log rows in small batches, keeping the newest `keep`; returns how many. */
+export async function pruneRelationshipLog(db: Db, keep = LOG_KEEP): Promise<number> {
+  const [{ seq: newest }] = await run<{ seq: number | null }>(db, "select max(seq) as seq from ci_relationship_log", []);
+  if (newest === null) return 0;
+  const below = newest - keep + 1;
+  if (below <= 1) return 0;
+  const pg = isPostgres(db);
+  // The bound is committed before any row goes, so that a reader never misses a row unawares.
+  await db.updateTable("ci_relationship_log_pruned").set({ below }).where("id", "=", 1).where("below", "<", below).execute();
+  const text = pg
+    ? "delete from ci_relationship_log where seq in (select seq from ci_relationship_log where seq < $1 order by seq limit $2)"
+    : "delete from ci_relationship_log where seq in (select seq from ci_relationship_log where seq < ? order by seq limit ?)";
+  let total = 0;
+  for (;;) {
+    const result = await db.executeQuery(CompiledQuery.raw(text, [below, CHUNK]));
+    const n = Number(result.numAffectedRows ?? 0);
+    total += n;
+    if (n < CHUNK) return total;
+    await tick();
+  }
+}
