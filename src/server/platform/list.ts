@@ -30,16 +30,37 @@ export function sortSpec(sort: string | undefined, columns: Record<string, strin
  */
 export const TOTAL_CAP = 1_000;
 
-/** Where a capped count runs (the query builder cannot wrap itself in a subquery). */
+/**
+ * How a list's total is counted. `db` caps the count (TOTAL_CAP); `count` is the same filters
+ * without the joins that only add columns to the page: counting through left joins made
+ * SQLite and PostgreSQL read every joined row of every match just to count them.
+ */
 export interface CappedCount {
-  db: DbOrTrx;
+  db?: DbOrTrx;
+  count?: SelectQueryBuilder<any, any, any>;
+}
+
+/**
+ * The total of a filtered list. A page that is not full ends the list and gives it without
+ * counting; otherwise `count` (without order) is counted, with `db` exactly up to TOTAL_CAP
+ * or the end of the requested page, whichever is further, and one more when more rows match.
+ */
+export async function pageTotal(count: SelectQueryBuilder<any, any, any>, found: number, limit: number, offset: number, db?: DbOrTrx): Promise<number> {
+  if (found < limit && (found > 0 || offset === 0)) return offset + found;
+  const counted = count.clearSelect().clearOrderBy();
+  if (!db) {
+    const row = await counted.select(sql<number>`count(*)`.as("total")).executeTakeFirst();
+    return Number((row as { total?: number | string } | undefined)?.total ?? 0);
+  }
+  const cap = Math.max(TOTAL_CAP, offset + limit) + 1;
+  const { rows } = await sql<{ total: number | string }>`select count(*) as total from (${counted.select(sql.lit(1).as("one")).limit(cap)}) as capped`.execute(db);
+  return Number(rows[0]?.total ?? 0);
 }
 
 /**
  * Runs a filtered query for the page, ordered by the sort column and then by `tieBreaker` so
- * pages never overlap, and, unless the page is the last one, again for the total. With
- * `capped`, the total is exact up to TOTAL_CAP (or up to the end of the requested page, if
- * further) and one more than that when more rows match.
+ * pages never overlap, and, unless the page is the last one, counts the total (pageTotal;
+ * `counting.count` lets a caller count without its joins).
  */
 export async function paginate<DB, TB extends keyof DB, O, T>(
   query: SelectQueryBuilder<DB, TB, O>,
@@ -47,7 +68,7 @@ export async function paginate<DB, TB extends keyof DB, O, T>(
   sort: { column: string; direction: "asc" | "desc" },
   tieBreaker: string,
   map: (row: O) => T,
-  capped?: CappedCount,
+  counting?: CappedCount,
 ): Promise<{ items: T[]; total: number; limit: number; offset: number }> {
   const limit = input.limit ?? 50;
   const offset = input.offset ?? 0;
@@ -57,12 +78,6 @@ export async function paginate<DB, TB extends keyof DB, O, T>(
     .limit(limit)
     .offset(offset)
     .execute();
-  // A page that is not full ends the list, so it gives the exact total without counting.
-  if (rows.length < limit && (rows.length > 0 || offset === 0)) return { items: rows.map(map), total: offset + rows.length, limit, offset };
-  const counted = query.clearSelect().clearOrderBy();
-  const countRow = capped
-    ? (await sql<{ total: number | string }>`select count(*) as total from (${counted.select(sql.lit(1).as("one") as never).limit(Math.max(TOTAL_CAP, offset + limit) + 1)}) as capped`.execute(capped.db)).rows[0]
-    : await counted.select(sql<number>`count(*)`.as("total") as never).executeTakeFirst();
-  const total = Number((countRow as { total?: number | string } | undefined)?.total ?? 0);
+  const total = await pageTotal(counting?.count ?? query, rows.length, limit, offset, counting?.db);
   return { items: rows.map(map), total, limit, offset };
 }

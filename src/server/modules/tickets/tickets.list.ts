@@ -4,7 +4,7 @@ import type { ListTicketsQuery, Ticket } from "../../../contract/index.js";
 import type { Database, DbOrTrx } from "../../platform/db/schema.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { isPostgres } from "../../platform/db/dialect.js";
-import { sortSpec, TOTAL_CAP } from "../../platform/list.js";
+import { pageTotal, sortSpec } from "../../platform/list.js";
 import { requireTicketAccess, seesAll } from "./tickets.policy.js";
 import { parseRef, ticketJsonSqlite, ticketQuery, toTicket, withKindFields } from "./tickets.records.js";
 import { kindDef } from "./tickets.kinds.js";
@@ -37,7 +37,7 @@ const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Bool
  * The filters and the sort run on the tickets table alone, which picks the page's ids (from an
  * index when one fits); only those rows are then read with the names they reference. Reading
  * the joined rows for the whole offset cost ~2 µs per skipped row (10 ms at offset 5,000);
- * the capped total is counted on the same join-free query.
+ * the capped total is counted on the same join-free query (platform/list.ts pageTotal).
  */
 export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQuery): Promise<TicketPage> {
   const page = await listPage(db, actor, query, false);
@@ -75,7 +75,7 @@ async function listPage(db: DbOrTrx, actor: Actor, query: ListTicketsQuery, asJs
     items = (await rowsQuery.execute()).map(toTicket);
     await withKindFields(db, items);
   }
-  const total = await totalOf(q, db, items.length, limit, offset);
+  const total = await pageTotal(q, items.length, limit, offset, db);
   return asJson ? `{"items":[${items.join(",")}],"total":${total},"limit":${limit},"offset":${offset}}` : { items: items as Ticket[], total, limit, offset };
 }
 
@@ -87,18 +87,6 @@ async function withKindFieldsJson(db: DbOrTrx, rows: Array<{ id: number | string
   await withKindFields(db, extended.map((e) => e.ticket));
   for (const e of extended) out[e.i] = JSON.stringify(e.ticket);
   return out;
-}
-
-/**
- * The list's total: a page that is not full ends the list and gives it without counting;
- * otherwise the filtered query (without the joins) is counted up to the cap, which follows
- * the requested page (platform/list.ts).
- */
-async function totalOf(q: ReturnType<typeof filtered>["q"], db: DbOrTrx, found: number, limit: number, offset: number): Promise<number> {
-  if (found < limit && (found > 0 || offset === 0)) return offset + found;
-  const cap = Math.max(TOTAL_CAP, offset + limit) + 1;
-  const counted = await sql<{ total: number | string }>`select count(*) as total from (${q.select(sql.lit(1).as("one")).limit(cap)}) as capped`.execute(db);
-  return Number(counted.rows[0]?.total ?? 0);
 }
 
 /** The tickets a list query asks for, on the tickets table alone (alias t), before sorting. */

@@ -13,8 +13,10 @@
  *   max(id) would not (sequence values commit out of order).
  * Any write anywhere thus makes every entry stale at once: exact, and cheap to check (one
  * small query per request), at the price of misses after unrelated writes.
- * Nothing in these answers is computed from the clock (no SLA remaining or ages), so entries
- * need no time bound for correctness; MAX_AGE_MS is only a safety net for memory.
+ * Nothing in these answers is computed from the clock (no SLA remaining or ages). What an
+ * answer holds besides the database is short-lived in-memory state elsewhere (ticket settings
+ * are re-read every 2 s, so the edit policy behind allowedTransitions may lag another node's
+ * change by that much); MAX_AGE_MS bounds how long such an answer can outlive it.
  */
 import { createHash } from "node:crypto";
 import { CompiledQuery } from "kysely";
@@ -28,7 +30,7 @@ const PG_TOKEN = CompiledQuery.raw("select pg_current_snapshot()::text as s", []
 
 /** Memory the cached bodies may take (OPSDESK_RESPONSE_CACHE_MB, 0 turns the cache off). */
 const MAX_BYTES = Number(process.env.OPSDESK_RESPONSE_CACHE_MB ?? 32) * 1024 * 1024;
-const MAX_AGE_MS = 60_000;
+const MAX_AGE_MS = 10_000;
 
 interface Entry {
   token: string;
