@@ -62,12 +62,12 @@ export function amRoutes(app: App, { db }: AppContext, engine: EventsEngine): vo
   app.get(
     "/api/v2/alerts",
     { schema: { tags, summary: "Active alerts, filtered like Alertmanager's", querystring: AmAlertsQuery, response: { 200: AmGettableAlerts, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => listAmAlerts(db, actorOf(req), req.query),
+    async (req) => (await engine.fold(), listAmAlerts(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v2/alerts/groups",
     { schema: { tags, summary: "Active alerts by group", querystring: AmAlertsQuery, response: { 200: AmAlertGroups, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => listAmGroups(db, actorOf(req), req.query),
+    async (req) => (await engine.fold(), listAmGroups(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v2/silences",

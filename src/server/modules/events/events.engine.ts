@@ -1,5 +1,6 @@
 /**
- * The event pipeline of one OpsDesk process: the ingest queue, the caches the hot path reads
+ * The event pipeline of one OpsDesk process: the ingest queue and its journal, the fold of the
+ * journal into alerts, the caches the fold reads
  * (CI bindings, silences and maintenance windows, topology), correlation after each write,
  * incident updates, and a sweeper for expiry, silence boundaries, flapping and retention.
  * Every step keeps its state in the database, so any node can pick up where another stopped.
@@ -11,7 +12,9 @@ import type { IncomingAlert } from "./events.model.js";
 import { Binder } from "./events.binding.js";
 import { Suppressor } from "./events.suppression.js";
 import { Topology } from "./events.topology.js";
-import { flushAlerts, IngestQueue } from "./events.ingest.js";
+import { IngestQueue } from "./events.ingest.js";
+import { appendJournal, FOLD_BATCH, foldJournal, JOURNAL_MAX_ALERTS, journalHasRows } from "./events.journal.js";
+import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
 import { getEventSettings } from "./events.settings.js";
@@ -23,6 +26,11 @@ const SWEEP_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
 // Counted repeats are added to their rows at each sweep, or sooner once this many are waiting.
 const PERSIST_AT = 1000;
+// A journal holding fewer than FOLD_BATCH alerts is folded this long after the append that
+// started it, so that a trickle of small requests is still folded in batches.
+const FOLD_DELAY_MS = 20;
+// After a failed fold, the next try waits this long (the sweep retries too).
+const FOLD_RETRY_MS = 500;
 
 export class EventsEngine {
   readonly binder = new Binder();
@@ -39,12 +47,18 @@ export class EventsEngine {
   #lastRetention = 0;
   #lastBoundary: string | null = null;
   #stopped = false;
+  /** Alerts this process appended to the journal and no fold has taken yet (approximate with several nodes). */
+  #journalDepth = 0;
+  /** Journal depth past which ingest is refused with 429 (back-pressure). */
+  journalLimit = JOURNAL_MAX_ALERTS;
+  #folding: Promise<void> | null = null;
+  #foldTimer: NodeJS.Timeout | null = null;
   /** Errors of background steps go here (the app's logger). */
   onError: (err: unknown, step: string) => void = () => {};
 
   constructor(readonly db: Db) {
     // SQLite has one writer: more concurrent writes would only queue on its lock.
-    this.queue = new IngestQueue((alerts) => this.#write(alerts), isPostgres(db) ? 4 : 1);
+    this.queue = new IngestQueue((alerts) => this.#append(alerts), isPostgres(db) ? 4 : 1);
   }
 
   /** Compiled group_by rules of the current settings. */
@@ -54,20 +68,77 @@ export class EventsEngine {
     return this.#rules;
   }
 
-  /** Stores alerts durably; resolves once they are committed. */
+  /** Alerts appended to the journal and not folded yet (this process's appends). */
+  get journalDepth(): number {
+    return this.#journalDepth;
+  }
+
+  /** Stores alerts durably (in the journal); resolves once they are committed. */
   async ingest(alerts: IncomingAlert[]): Promise<void> {
+    if (this.#journalDepth >= this.journalLimit) {
+      // Refused before anything is stored: the client sends it again later (Alertmanager clients retry).
+      throw new ThrottledError("events.backlog", `${this.#journalDepth} alerts are waiting to be processed; retry in a second`, 1);
+    }
     await this.queue.submit(alerts);
   }
 
-  async #write(alerts: IncomingAlert[]): Promise<void> {
+  async #append(alerts: IncomingAlert[]): Promise<void> {
+    await appendJournal(this.db, alerts);
+    this.#journalDepth += alerts.length;
+    this.#scheduleFold();
+  }
+
+  /** Folds at once when a batch is waiting, else shortly (a trickle is folded in batches too). */
+  #scheduleFold(delayMs = FOLD_DELAY_MS): void {
+    if (this.#stopped || this.#folding) return;
+    if (this.#journalDepth >= FOLD_BATCH) delayMs = 0;
+    else if (this.#foldTimer) return;
+    if (this.#foldTimer) clearTimeout(this.#foldTimer);
+    this.#foldTimer = setTimeout(() => {
+      this.#foldTimer = null;
+      this.fold(false).catch((err) => {
+        this.onError(err, "fold");
+        this.#scheduleFold(FOLD_RETRY_MS);
+      });
+    }, delayMs).unref();
+  }
+
+  /**
+   * Folds the journal into alerts, one fold at a time in this process. `untilEmpty` (reads,
+   * drain, start) folds every row there is, waiting for another node's fold on PostgreSQL; the
+   * background fold stops once fewer than a batch are left, and comes back for them later.
+   */
+  async fold(untilEmpty = true): Promise<void> {
+    await this.#foldIdle();
+    // A read with nothing waiting must not take the write lock (SQLite) or a connection for long.
+    if (untilEmpty && !(await journalHasRows(this.db))) return;
+    await this.#foldIdle();
+    this.#folding = this.#foldLoop(untilEmpty).finally(() => {
+      this.#folding = null;
+      if (this.#journalDepth > 0) this.#scheduleFold();
+    });
+    await this.#folding;
+  }
+
+  async #foldIdle(): Promise<void> {
+    while (this.#folding) await this.#folding.catch(() => {});
+  }
+
+  async #foldLoop(untilEmpty: boolean): Promise<void> {
     const { settings, compiled } = await this.rules();
-    const { pending, repeats } = await flushAlerts(this.db, { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled }, alerts);
-    // Counted only once committed: a failed write answers its requests with an error.
-    this.repeats.add(repeats);
-    // Under a heavy load of repeats, add them in several small updates rather than one long
-    // one at the next sweep, which would hold the database (and, on SQLite, everyone) longer.
-    if (this.repeats.size >= PERSIST_AT) this.persistRepeats().catch((err) => this.onError(err, "repeats"));
-    if (pending) this.kick();
+    const deps = { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled };
+    for (;;) {
+      const r = await foldJournal(this.db, deps, untilEmpty);
+      if (r.busy) return; // another node is folding; the sweep comes back
+      this.#journalDepth = r.alerts === 0 ? 0 : Math.max(0, this.#journalDepth - r.alerts);
+      // Counted only once committed: a failed fold leaves its rows in the journal.
+      this.repeats.add(r.repeats);
+      // Under a heavy load of repeats, add them in several small updates rather than one long
+      // one at the next sweep, which would hold the database (and, on SQLite, everyone) longer.
+      if (this.repeats.size >= PERSIST_AT) this.persistRepeats().catch((err) => this.onError(err, "repeats"));
+      if (r.pending) this.kick();
+      if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < FOLD_BATCH)) return;
+    }
   }
 
   /** Adds the counted repeats to their rows (each sweep, at drain and at stop); one run at a time. */
@@ -118,6 +189,7 @@ export class EventsEngine {
   /** Waits until every submitted alert is stored, correlated and its incident work done (tests, shutdown). */
   async drain(): Promise<void> {
     await this.queue.idle();
+    await this.fold();
     await this.persistRepeats();
     await this.#processing;
     this.kick();
@@ -126,6 +198,8 @@ export class EventsEngine {
 
   /** Expiry, silence and maintenance boundaries, flapping that stopped, retention. */
   async sweep(): Promise<void> {
+    // Rows other nodes appended, or that a failed fold left.
+    await this.fold();
     await this.persistRepeats();
     const { settings } = await this.rules();
     let changed = await expireAlerts(this.db);
@@ -171,14 +245,21 @@ export class EventsEngine {
       if (!this.#stopped) this.#timer = setTimeout(tick, SWEEP_MS).unref();
     };
     this.#timer = setTimeout(tick, SWEEP_MS).unref();
-    this.kick();
+    // Rows a previous process acknowledged but did not fold.
+    this.fold().then(
+      () => this.kick(),
+      (err) => this.onError(err, "fold"),
+    );
   }
 
   /** Stops background work after writes in flight have finished. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#foldTimer) clearTimeout(this.#foldTimer);
     await this.queue.idle();
+    // Best effort: whatever is left is folded at the next start.
+    await this.fold().catch((err) => this.onError(err, "fold"));
     await this.persistRepeats();
     await this.#processing;
   }

@@ -1,9 +1,10 @@
 /**
- * The ingest hot path. Receivers hand validated, normalised alerts to an IngestQueue; alerts
+ * The ingest path. Receivers hand validated, normalised alerts to an IngestQueue; alerts
  * arriving while a write is under way wait and go together into the next one, so under load
- * every transaction carries many requests' alerts (one read of the existing rows, one
- * multi-row upsert, one multi-row history insert) and each request is answered only once its
- * transaction has committed: an accepted alert is durable before the 200.
+ * every journal append (events.journal.ts) carries many requests' alerts and each request is
+ * answered only once its append has committed: an accepted alert is durable before the 200.
+ * The fold then writes large batches of the journal here: one read of the existing rows, one
+ * multi-row upsert, one multi-row history insert.
  */
 import type { AlertSeverity, EventSettings } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
@@ -118,27 +119,25 @@ export interface FlushResult {
 }
 
 /**
- * Writes one batch: dedup against the stored alerts, CI binding, silences and maintenance,
- * flapping, history. A repeat that would leave its row as it is (but for the counters) is not
- * written: it comes back in `repeats`.
+ * Folds one batch inside the caller's transaction (the suppressor's caches loaded): dedup
+ * against the stored alerts, CI binding, silences and maintenance, flapping, history. A repeat
+ * that would leave its row as it is (but for the counters) is not written: it comes back in
+ * `repeats`.
  */
-export async function flushAlerts(db: DbOrTrx, deps: FlushDeps, alerts: IncomingAlert[]): Promise<FlushResult> {
+export async function foldAlerts(trx: DbOrTrx, deps: FlushDeps, alerts: IncomingAlert[]): Promise<FlushResult> {
   const merged = mergeBatch(alerts);
-  await deps.suppressor.ensure(db);
-  return db.transaction().execute(async (trx) => {
-    const existing = await selectByKeys<Existing>(trx, "alerts", "fingerprint", merged.map((m) => m.alert.fingerprint), EXISTING_COLUMNS, isPostgres(trx));
-    const prevOf = new Map(existing.map((e) => [e.fingerprint, e]));
-    // Bind only alerts that are not bound yet; the binder's caches answer most of them.
-    const toBind = merged.filter((m) => !prevOf.get(m.alert.fingerprint)?.ci_id).map((m) => m.alert);
-    const bound = await deps.binder.bindAlerts(trx, toBind, deps.settings);
-    const ciOf = new Map(toBind.map((a, i) => [a.fingerprint, bound[i]]));
-    const plan: Planned = { rows: [], history: [], repeats: [], anyPending: false };
-    const now = new Date().toISOString();
-    for (const m of merged) planAlert(deps, m, prevOf.get(m.alert.fingerprint), ciOf.get(m.alert.fingerprint) ?? null, now, plan);
-    await insertMany(trx, "alerts", ALERT_COLUMNS, plan.rows, { conflict: "fingerprint", update: UPDATED_COLUMNS });
-    await insertMany(trx, "alert_history", HISTORY_COLUMNS, plan.history);
-    return { pending: plan.anyPending, repeats: plan.repeats };
-  });
+  const existing = await selectByKeys<Existing>(trx, "alerts", "fingerprint", merged.map((m) => m.alert.fingerprint), EXISTING_COLUMNS, isPostgres(trx));
+  const prevOf = new Map(existing.map((e) => [e.fingerprint, e]));
+  // Bind only alerts that are not bound yet; the binder's caches answer most of them.
+  const toBind = merged.filter((m) => !prevOf.get(m.alert.fingerprint)?.ci_id).map((m) => m.alert);
+  const bound = await deps.binder.bindAlerts(trx, toBind, deps.settings);
+  const ciOf = new Map(toBind.map((a, i) => [a.fingerprint, bound[i]]));
+  const plan: Planned = { rows: [], history: [], repeats: [], anyPending: false };
+  const now = new Date().toISOString();
+  for (const m of merged) planAlert(deps, m, prevOf.get(m.alert.fingerprint), ciOf.get(m.alert.fingerprint) ?? null, now, plan);
+  await insertMany(trx, "alerts", ALERT_COLUMNS, plan.rows, { conflict: "fingerprint", update: UPDATED_COLUMNS });
+  await insertMany(trx, "alert_history", HISTORY_COLUMNS, plan.history);
+  return { pending: plan.anyPending, repeats: plan.repeats };
 }
 
 /** The new state of one alert against its stored row: a row and history to write, or a counted repeat. */

@@ -26,22 +26,22 @@ import { readEventSettings, updateEventSettings } from "./events.settings.js";
 
 const tags = ["Events"];
 
-/** Mounts the alert, history, group and settings routes. */
+/** Mounts the alert, history, group and settings routes. Reads fold the journal first: an alert shows right after its POST. */
 export function eventRoutes(app: App, { db }: AppContext, engine: EventsEngine): void {
   app.get(
     "/api/v1/events/alerts",
     { schema: { tags, summary: "Alerts, filtered and paged", querystring: ListAlertsQuery, response: { 200: AlertList, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => listAlerts(db, actorOf(req), req.query),
+    async (req) => (await engine.fold(), listAlerts(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v1/events/alerts/counts",
     { schema: { tags, summary: "Active alerts by severity, status and CI; open groups", response: { 200: AlertCounts, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => alertCounts(db, actorOf(req)),
+    async (req) => (await engine.fold(), alertCounts(db, actorOf(req))),
   );
   app.get(
     "/api/v1/events/alerts/:fingerprint",
     { schema: { tags, summary: "One alert with its history", params: FingerprintParams, response: { 200: AlertDetail, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => getAlert(db, actorOf(req), req.params.fingerprint),
+    async (req) => (await engine.fold(), getAlert(db, actorOf(req), req.params.fingerprint)),
   );
   app.post(
     "/api/v1/events/alerts/:fingerprint/acknowledge",
@@ -49,22 +49,22 @@ export function eventRoutes(app: App, { db }: AppContext, engine: EventsEngine):
       schema: { tags, summary: "Acknowledge a firing alert", params: FingerprintParams, body: AcknowledgeBody, response: { 200: Alert, ...errorResponses } },
       config: { permission: "events.write" },
     },
-    async (req) => acknowledgeAlert(db, engine, actorOf(req), req.params.fingerprint, req.body?.comment),
+    async (req) => (await engine.fold(), acknowledgeAlert(db, engine, actorOf(req), req.params.fingerprint, req.body?.comment)),
   );
   app.get(
     "/api/v1/events/history",
     { schema: { tags, summary: "Alert state changes, e.g. what fired on a CI last month", querystring: AlertHistoryQuery, response: { 200: AlertHistoryList, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => listHistory(db, actorOf(req), req.query),
+    async (req) => (await engine.fold(), listHistory(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v1/events/groups",
     { schema: { tags, summary: "Alert groups, newest first", querystring: ListAlertGroupsQuery, response: { 200: AlertGroupList, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => listGroups(db, actorOf(req), req.query),
+    async (req) => (await engine.fold(), listGroups(db, actorOf(req), req.query)),
   );
   app.get(
     "/api/v1/events/groups/:id",
     { schema: { tags, summary: "An alert group with its alerts, CIs and the relationships among them", params: GroupParams, response: { 200: AlertGroupDetail, ...errorResponses } }, config: { permission: "events.read" } },
-    async (req) => getGroup(db, engine, actorOf(req), req.params.id),
+    async (req) => (await engine.fold(), getGroup(db, engine, actorOf(req), req.params.id)),
   );
   app.get(
     "/api/v1/events/settings",

@@ -15,6 +15,7 @@ import * as m0012 from "./migrations/0012-cmdb-compact-history.js";
 import * as m0013 from "./migrations/0013-cmdb-name-trigrams.js";
 import * as m0014 from "./migrations/0014-alert-partial-indexes.js";
 import * as m0015 from "./migrations/0015-cmdb-relationship-log.js";
+import * as m0018 from "./migrations/0018-alert-journal.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-cmdb-name-trigrams": m0013,
   "0014-alert-partial-indexes": m0014,
   "0015-cmdb-relationship-log": m0015,
+  "0018-alert-journal": m0018,
 };
 
 /** Names of every migration, in order. */

@@ -102,6 +102,16 @@ export interface EventSourcesTable {
   updated_at: Timestamp;
 }
 
+/** Validated alert batches acknowledged but not yet folded into `alerts` (migration 0018). */
+export interface AlertJournalTable {
+  id: Generated<AutoId>;
+  received_at: Timestamp;
+  /** How many alerts `alerts` holds. */
+  count: number;
+  /** JSON array of normalised alerts, in the order received. */
+  alerts: string;
+}
+
 export interface EventsTables {
   alerts: AlertsTable;
   alert_history: AlertHistoryTable;
@@ -110,4 +120,5 @@ export interface EventsTables {
   silences: SilencesTable;
   maintenance_windows: MaintenanceWindowsTable;
   event_sources: EventSourcesTable;
+  alert_journal: AlertJournalTable;
 }

@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
+import { openDb } from "../../platform/db/db.js";
+import type { Db } from "../../platform/db/schema.js";
+import { engineFor, EventsEngine } from "./events.engine.js";
+import { fingerprintOf } from "./events.fingerprint.js";
+import { appendJournal } from "./events.journal.js";
+import type { IncomingAlert } from "./events.model.js";
+
+const hour = () => new Date(Date.now() + 3600_000).toISOString();
+
+/** A normalised alert as a receiver hands it over. */
+function incoming(labels: Record<string, string>, extra: Partial<IncomingAlert> = {}): IncomingAlert {
+  return { fingerprint: fingerprintOf(labels), source: "alertmanager", labels, annotations: {}, generatorUrl: "", severity: "warning", startsAt: new Date().toISOString(), endsAt: hour(), ...extra };
+}
+
+const journalCount = async (db: Db) => Number((await db.selectFrom("alert_journal").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
+
+describe("the alert journal", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp();
+  });
+  afterEach(async () => t.close());
+  const post = (body: unknown) => t.app.inject({ method: "POST", url: "/api/v2/alerts", headers: { ...t.admin.auth, "content-type": "application/json" }, payload: JSON.stringify(body) });
+
+  it("shows an alert in every read right after its POST returns", async () => {
+    const labels = { alertname: "JustPosted", instance: "web-1:9100" };
+    expect((await post([{ labels }])).statusCode).toBe(200);
+    const am = (await t.app.inject({ url: "/api/v2/alerts", headers: t.admin.auth })).json();
+    expect(am.map((a: { fingerprint: string }) => a.fingerprint)).toEqual([fingerprintOf(labels)]);
+    expect((await post([{ labels: { ...labels, instance: "web-2:9100" } }])).statusCode).toBe(200);
+    const native = (await t.app.inject({ url: "/api/v1/events/alerts?q=JustPosted", headers: t.admin.auth })).json();
+    expect(native.total).toBe(2);
+    const one = await t.app.inject({ url: `/api/v1/events/alerts/${fingerprintOf(labels)}`, headers: t.admin.auth });
+    expect(one.statusCode).toBe(200);
+    expect(await journalCount(t.db)).toBe(0);
+  });
+
+  it("folds rows a stopped process left, once and in the order received", async () => {
+    const a = { alertname: "Left", instance: "db-1" };
+    const b = { alertname: "Left", instance: "db-2" };
+    await appendJournal(t.db, [incoming(a)]);
+    await appendJournal(t.db, [incoming(a, { annotations: { summary: "second" } }), incoming(b)]);
+    await appendJournal(t.db, [incoming(a, { annotations: { summary: "second" }, endsAt: new Date(Date.now() - 1000).toISOString() })]);
+    await engineFor(t.db).drain();
+    const rows = await t.db.selectFrom("alerts").selectAll().orderBy("fingerprint").execute();
+    const byFp = new Map(rows.map((r) => [r.fingerprint, r]));
+    expect(byFp.get(fingerprintOf(a))).toMatchObject({ status: "resolved", occurrences: 3, annotations: JSON.stringify({ summary: "second" }) });
+    expect(byFp.get(fingerprintOf(b))).toMatchObject({ status: "firing", occurrences: 1 });
+    const history = await t.db.selectFrom("alert_history").select("event").where("fingerprint", "=", fingerprintOf(a)).orderBy("id").execute();
+    expect(history.map((h) => h.event)).toEqual(["created", "resolved"]);
+    expect(await journalCount(t.db)).toBe(0);
+    // Folding again finds nothing: no row is folded twice.
+    await engineFor(t.db).fold();
+    expect((await t.db.selectFrom("alerts").select("occurrences").where("fingerprint", "=", fingerprintOf(a)).executeTakeFirstOrThrow()).occurrences).toBe(3);
+  });
+
+  it("answers 429 with Retry-After past the journal limit, and stores nothing of that request", async () => {
+    engineFor(t.db).journalLimit = 0;
+    const res = await post([{ labels: { alertname: "TooMany" } }]);
+    expect(res.statusCode).toBe(429);
+    expect(res.headers["retry-after"]).toBe("1");
+    expect(res.json().error).toBe("events.backlog");
+    engineFor(t.db).journalLimit = 100_000;
+    await engineFor(t.db).drain();
+    expect(await journalCount(t.db)).toBe(0);
+    expect(await t.db.selectFrom("alerts").select("fingerprint").execute()).toEqual([]);
+  });
+
+  it("appends nothing for a rejected batch", async () => {
+    const res = await post([{ labels: { alertname: "Fine" } }, { labels: { alertname: "Bad" }, startsAt: "yesterday" }]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.field).toBe("[1].startsAt");
+    expect(await journalCount(t.db)).toBe(0);
+    await engineFor(t.db).drain();
+    expect(await t.db.selectFrom("alerts").select("fingerprint").execute()).toEqual([]);
+  });
+});
+
+describe("the alert journal with two nodes on one database", () => {
+  let tdb: TestDb;
+  let other: Db;
+  beforeEach(async () => {
+    tdb = await createTestDb({ shared: true });
+    other = openDb(tdb.databaseUrl ? { databaseUrl: tdb.databaseUrl, poolSize: 5 } : { sqliteFile: tdb.sqliteFile! });
+  });
+  afterEach(async () => {
+    await other.destroy();
+    await tdb.cleanup();
+  });
+
+  it("never folds a row twice when both nodes fold at once, and keeps each fingerprint's order", async () => {
+    const nodes = [new EventsEngine(tdb.db), new EventsEngine(other)];
+    const fps = Array.from({ length: 25 }, (_, i) => ({ alertname: "TwoNodes", instance: `h-${i}` }));
+    let sent = 0;
+    for (let r = 0; r < 40; r++) {
+      // Each row: ten alerts; the last row names every alert with summary "last".
+      const batch = Array.from({ length: 10 }, (_, i) => incoming(fps[(r * 7 + i * 3) % fps.length], { annotations: { summary: `row ${r}` } }));
+      await appendJournal(r % 2 ? other : tdb.db, batch);
+      sent += batch.length;
+    }
+    await appendJournal(other, fps.map((l) => incoming(l, { annotations: { summary: "last" } })));
+    sent += fps.length;
+    // Two processes on PostgreSQL fold at once. Two SQLite connections in one thread cannot:
+    // the second one's BEGIN IMMEDIATE would block the thread the first one needs to commit.
+    if (tdb.databaseUrl) await Promise.all([nodes[0].fold(), nodes[1].fold(), nodes[0].fold(), nodes[1].fold()]);
+    else for (const n of [...nodes, ...nodes]) await n.drain();
+    await Promise.all(nodes.map((n) => n.drain()));
+    const rows = await tdb.db.selectFrom("alerts").select(["fingerprint", "occurrences", "annotations"]).execute();
+    expect(rows.length).toBe(fps.length);
+    expect(rows.reduce((n, r) => n + r.occurrences, 0)).toBe(sent);
+    expect(new Set(rows.map((r) => r.annotations))).toEqual(new Set([JSON.stringify({ summary: "last" })]));
+    const created = await tdb.db.selectFrom("alert_history").select("fingerprint").where("event", "=", "created").execute();
+    expect(created.length).toBe(fps.length);
+    expect(await journalCount(tdb.db)).toBe(0);
+  });
+});
