@@ -194,6 +194,27 @@ describe("transactional outbox", () => {
     expect(got).toEqual([{ ok: true }]);
   });
 
+  it("marks a round's handled events dispatched together, leaving a failed one for retry", async () => {
+    const seen: number[] = [];
+    events.on("n", async (e) => {
+      seen.push(e.payload.n as number);
+      if (e.payload.n === 2) throw new Error("two fails");
+    });
+    for (const n of [1, 2, 3]) await emit(tdb.db, { type: "n", payload: { n } });
+    await emit(tdb.db, { type: "unhandled" });
+    expect(await worker.tick()).toBe(4);
+    expect(seen).toEqual([1, 2, 3]);
+    const rows = await tdb.db.selectFrom("outbox").select(["payload", "dispatched_at", "last_error", "locked_by"]).orderBy("id").execute();
+    expect(rows.map((r) => [JSON.parse(r.payload).n ?? null, r.dispatched_at !== null, r.last_error, r.locked_by])).toEqual([
+      [1, true, null, null],
+      [2, false, "two fails", null],
+      [3, true, null, null],
+      [null, true, null, null],
+    ]);
+    await worker.tick();
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it("writes user events to the outbox with the change", async () => {
     const { createUser } = await import("../modules/users/index.js");
     const { SYSTEM_ACTOR } = await import("./auth/permissions.js");

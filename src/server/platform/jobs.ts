@@ -94,6 +94,10 @@ export interface WorkerOptions {
   workerId?: string;
   pollMs?: number;
   batchSize?: number;
+  /** Events claimed per outbox round (events are cheaper than jobs, and claiming has a fixed cost). */
+  outboxBatchSize?: number;
+  /** After a round that found some events but not a full batch, wait this long for more. */
+  outboxLingerMs?: number;
   leaseMs?: number;
 }
 
@@ -113,7 +117,7 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? newWorkerId();
-    this.#o = { pollMs: 250, batchSize: 20, leaseMs: 60_000, ...options };
+    this.#o = { pollMs: 250, batchSize: 20, outboxBatchSize: 100, outboxLingerMs: 20, leaseMs: 60_000, ...options };
   }
 
   /** Starts polling. */
@@ -121,7 +125,11 @@ export class Worker {
     if (this.#running) return;
     this.#running = true;
     // Two loops: a backlog of events never delays due jobs (SLA timers), and the other way round.
-    this.#loops = [this.#run("outbox", () => this.#dispatchOutbox()), this.#run("jobs", () => this.#runJobs())];
+    const { outboxBatchSize, outboxLingerMs, pollMs } = this.#o;
+    // Under a steady stream of events, claiming again at once would take a handful each round;
+    // a short pause after a partial batch lets the next round take (and mark) many at once.
+    const linger = (handled: number) => (handled > 0 && handled < outboxBatchSize ? Math.min(outboxLingerMs, pollMs) : 0);
+    this.#loops = [this.#run("outbox", () => this.#dispatchOutbox(), linger), this.#run("jobs", () => this.#runJobs())];
   }
 
   /** Asks the loop to look for work now (called after enqueueing in this process). */
@@ -143,7 +151,7 @@ export class Worker {
     return events + jobs;
   }
 
-  async #run(name: string, round: () => Promise<number>): Promise<void> {
+  async #run(name: string, round: () => Promise<number>, pause: (handled: number) => number = () => 0): Promise<void> {
     while (this.#running) {
       let handled = 0;
       try {
@@ -153,6 +161,7 @@ export class Worker {
       }
       if (!this.#running) break;
       if (handled === 0) await this.#sleep(this.#o.pollMs);
+      else if (pause(handled) > 0) await this.#sleep(pause(handled));
     }
   }
 
@@ -207,48 +216,41 @@ export class Worker {
   }
 
   async #dispatchOutbox(): Promise<number> {
-    const { db, events, batchSize, leaseMs, logger } = this.#o;
-    const claimed = await claimOutbox(db, this.id, batchSize, leaseMs);
-    // Events without handlers (most of a bulk load's) are marked together, in one statement.
+    const { db, events, outboxBatchSize, leaseMs, logger } = this.#o;
+    const claimed = await claimOutbox(db, this.id, outboxBatchSize, leaseMs);
+    // Handled events (and those without handlers) are marked together in one statement at the
+    // end of the round instead of one update each: the events are handled in order either way,
+    // and one lost between handling and marking is redelivered after its lease, as it would be
+    // if the process died inside a handler.
     const done: Array<(typeof claimed)[number]["id"]> = [];
-    const markDone = async () => {
-      if (!done.length) return;
+    for (const row of claimed) {
+      const handlers = events.handlersFor(row.type);
+      if (handlers.length) {
+        const event = { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at };
+        try {
+          for (const handler of handlers) await handler(event);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          logger?.warn({ event: row.id, type: row.type, err: message }, "event handler failed, will retry");
+          await db
+            .updateTable("outbox")
+            .set({ locked_by: null, locked_until: null, available_at: isoIn(backoffMs(row.attempts)), last_error: message.slice(0, 2000) })
+            .where("id", "=", row.id)
+            .where("locked_by", "=", this.id)
+            .execute();
+          continue;
+        }
+      }
+      done.push(row.id);
+    }
+    if (done.length) {
       await db
         .updateTable("outbox")
         .set({ dispatched_at: nowIso(), locked_by: null, locked_until: null, last_error: null })
-        .where("id", "in", done.splice(0))
+        .where("id", "in", done)
         .where("locked_by", "=", this.id)
         .execute();
-    };
-    for (const row of claimed) {
-      const event = { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at };
-      const handlers = events.handlersFor(row.type);
-      if (!handlers.length) {
-        done.push(row.id);
-        continue;
-      }
-      // Handled events keep their order: whatever was collected before is marked first.
-      await markDone();
-      try {
-        for (const handler of handlers) await handler(event);
-        await db
-          .updateTable("outbox")
-          .set({ dispatched_at: nowIso(), locked_by: null, locked_until: null, last_error: null })
-          .where("id", "=", row.id)
-          .where("locked_by", "=", this.id)
-          .execute();
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        logger?.warn({ event: row.id, type: row.type, err: message }, "event handler failed, will retry");
-        await db
-          .updateTable("outbox")
-          .set({ locked_by: null, locked_until: null, available_at: isoIn(backoffMs(row.attempts)), last_error: message.slice(0, 2000) })
-          .where("id", "=", row.id)
-          .where("locked_by", "=", this.id)
-          .execute();
-      }
     }
-    await markDone();
     return claimed.length;
   }
 }

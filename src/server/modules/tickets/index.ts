@@ -6,7 +6,8 @@ import { timelineRoutes } from "./timeline.routes.js";
 
 export type { Flow, StateMeta, TransitionDef, TransitionActor } from "./tickets.flow.js";
 export { registerKind, kindDef, allKinds, type KindDef, type KindHooks, type FieldChange } from "./tickets.kinds.js";
-export { createTicket, updateTicket, getTicket, listTickets, decorate } from "./tickets.service.js";
+export { updateTicket, getTicket, listTickets, decorate } from "./tickets.service.js";
+export { createTicket } from "./tickets.create.js";
 export { transitionTicket, applyTransition, allowedTransitions } from "./tickets.transition.js";
 export { addComment, addEntry, listTimeline, type NewEntry } from "./tickets.timeline.js";
 export { linkTickets, createLink, listLinks } from "./tickets.links.js";

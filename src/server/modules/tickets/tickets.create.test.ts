@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { sql } from "kysely";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 import "../incidents/index.js";
 import { createTicket, getTicket } from "./index.js";
 
@@ -73,5 +75,28 @@ describe("creating tickets", () => {
     expect(noUser.json()).toMatchObject({ error: "ticket.unknown_user", details: { field: "requesterId" } });
     const count = await t.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it("keeps the rest of a batch when one creation fails after its checks passed, and skips no number", async () => {
+    const g = await serviceGraph();
+    // A write that fails after every check passed (as a lost CI or a full disk would): the
+    // batch, written without savepoints, is rolled back and written again one savepoint each.
+    if (isPostgres(t.db)) {
+      await sql`create function refuse_boom() returns trigger language plpgsql as $$ begin if new.title = 'boom' then raise exception 'boom refused'; end if; return new; end $$`.execute(t.db);
+      await sql`create trigger tickets_boom before insert on tickets for each row execute function refuse_boom()`.execute(t.db);
+    } else {
+      await sql`create trigger tickets_boom before insert on tickets when new.title = 'boom' begin select raise(abort, 'boom refused'); end`.execute(t.db);
+    }
+    const bodies = Array.from({ length: 12 }, (_, i) => ({ title: i === 4 ? "boom" : `Incident ${i}`, ciId: g.vm.id, assignmentGroupId: g.group.id }));
+    const outcomes = await Promise.allSettled(bodies.map((b) => createTicket(t.db, SYSTEM_ACTOR, "incident", b)));
+    expect(outcomes.map((o) => o.status)).toEqual(bodies.map((b) => (b.title === "boom" ? "rejected" : "fulfilled")));
+    const created = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
+    for (const c of created) expect(await getTicket(t.db, SYSTEM_ACTOR, c.number)).toEqual(c);
+    const events = await t.db.selectFrom("outbox").select("payload").where("type", "=", "ticket.created").execute();
+    expect(events.map((e) => JSON.parse(e.payload).number).sort()).toEqual(created.map((c) => c.number).sort());
+    const audit = await t.db.selectFrom("audit_log").select("entity_id").where("entity", "=", "ticket").execute();
+    expect(audit.map((a) => a.entity_id).sort()).toEqual(created.map((c) => c.number).sort());
+    // SQLite's counter rolls back with the failed creation; PostgreSQL's sequences may leave a gap.
+    if (!isPostgres(t.db)) expect(created.map((c) => c.number).sort()).toEqual(Array.from({ length: 11 }, (_, i) => `INC${String(1001 + i).padStart(7, "0")}`));
   });
 });

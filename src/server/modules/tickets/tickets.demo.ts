@@ -7,7 +7,7 @@ import type { CreateTicketBody, TransitionBody } from "../../../contract/index.j
 import type { Db } from "../../platform/db/schema.js";
 import { SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
 import { addComment } from "./tickets.timeline.js";
-import { createTicket } from "./tickets.service.js";
+import { createTicket } from "./tickets.create.js";
 import { transitionTicket } from "./tickets.transition.js";
 
 interface DemoTicket {

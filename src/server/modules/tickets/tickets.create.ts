@@ -1,0 +1,141 @@
+/**
+ * Opening tickets: who may open what, and the group commit that writes concurrent creations
+ * in one transaction (DESIGN.md: hot paths are batched).
+ */
+import { sql } from "kysely";
+import type { CreateTicketBody, Ticket, TicketKind } from "../../../contract/index.js";
+import type { Db, Trx } from "../../platform/db/schema.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { auditRow } from "../../platform/audit.js";
+import { outboxRow } from "../../platform/outbox.js";
+import { isPostgres } from "../../platform/db/dialect.js";
+import { ForbiddenError } from "../../platform/errors.js";
+import { kindDef } from "./tickets.kinds.js";
+import { isAgent, requireTicketAccess } from "./tickets.policy.js";
+import { createOne, planCreation, writeCreation, type Creation, type Deferred, type Plan } from "./tickets.write.js";
+
+/** Kinds a requester may open from the portal. */
+const PORTAL_KINDS: readonly string[] = ["incident", "request"];
+/** What a requester may fill in; the rest is the service desk's to decide. */
+const REQUESTER_FIELDS = new Set(["title", "description", "category", "subcategory", "ciId", "urgency", "callerContact", "channel"]);
+
+/** Opens a ticket of a kind; requesters file for themselves from the portal kinds. */
+export async function createTicket(db: Db, actor: Actor, kind: TicketKind, input: CreateTicketBody): Promise<Ticket> {
+  requireTicketAccess(actor);
+  const def = kindDef(kind);
+  const agent = isAgent(actor);
+  if (!agent) {
+    if (!PORTAL_KINDS.includes(kind)) throw new ForbiddenError("ticket.kind_forbidden", `Requesters cannot open ${def.label.toLowerCase()}s`, { field: "kind" });
+    const extra = Object.keys(input).find((k) => !REQUESTER_FIELDS.has(k));
+    if (extra) throw new ForbiddenError("ticket.field_forbidden", `Requesters cannot set ${extra}`, { field: extra });
+  }
+  const item: Creation = { actor, kind, input, requesterId: agent ? (input.requesterId ?? null) : actor.id };
+  // Inside a caller's transaction the creation is part of it; otherwise it joins a group commit.
+  if (db.isTransaction) return createOne(db as unknown as Trx, item, null);
+  return groupCommit(db, item);
+}
+
+
+/** One creation waiting for its group commit. */
+interface Pending extends Creation {
+  resolve(t: Ticket): void;
+  reject(e: unknown): void;
+}
+
+/** Most creations one transaction takes; the rest wait for the next one. */
+const MAX_BATCH = 64;
+const batchers = new WeakMap<Db, { queue: Pending[]; running: number }>();
+
+/**
+ * Group commit (DESIGN.md: hot paths are batched): creations that arrive while a transaction
+ * is writing wait and are written together in the next one, each under its own savepoint so
+ * that a refused creation leaves the others intact. Nobody is answered before the commit that
+ * holds their ticket, so nothing acknowledged is lost. At low load a batch is one creation and
+ * waits for nothing. PostgreSQL runs a few batches at once on separate connections.
+ */
+function groupCommit(db: Db, item: Creation): Promise<Ticket> {
+  let b = batchers.get(db);
+  if (!b) batchers.set(db, (b = { queue: [], running: 0 }));
+  const batcher = b;
+  const parallel = isPostgres(db) ? 4 : 1;
+  return new Promise<Ticket>((resolve, reject) => {
+    batcher.queue.push({ ...item, resolve, reject });
+    const drain = () => {
+      while (batcher.running < parallel && batcher.queue.length) {
+        const batch = batcher.queue.splice(0, MAX_BATCH);
+        batcher.running++;
+        void writeBatch(db, batch).finally(() => {
+          batcher.running--;
+          drain();
+        });
+      }
+    };
+    // Let the requests that arrived in the same turn of the event loop join.
+    if (batcher.queue.length === 1) setImmediate(drain);
+  });
+}
+
+type Outcome = { ok: true; ticket: Ticket } | { ok: false; error: unknown };
+
+/**
+ * Writes a batch in one transaction. A creation's checks only read, so a refused creation
+ * (unknown group, bad field) has written nothing and needs no savepoint; the others write
+ * under one only when their later steps may still refuse (parent link, kind hooks). Should a
+ * write fail unexpectedly half-way, the whole batch is rolled back and written again with a
+ * savepoint per creation, so one creation's failure never fails the others.
+ */
+async function writeBatch(db: Db, batch: Pending[], savepoints = false): Promise<void> {
+  const results: Outcome[] = [];
+  try {
+    await db.transaction().execute(async (trx) => {
+      const deferred: Deferred = { audit: [], outbox: [] };
+      const mode = batch.length === 1 ? "alone" : savepoints ? "savepoint" : "auto";
+      for (const item of batch) results.push(await createInBatch(trx, item, deferred, mode));
+      if (deferred.audit.length) await trx.insertInto("audit_log").values(deferred.audit.map((a) => auditRow(...a))).execute();
+      if (deferred.outbox.length) await trx.insertInto("outbox").values(deferred.outbox.map((e) => outboxRow(e))).execute();
+    });
+  } catch (error) {
+    if (batch.length > 1 && !savepoints) return writeBatch(db, batch, true);
+    // A lone creation's own error, or a failed commit: nobody in the batch was written.
+    for (const item of batch) item.reject(error);
+    return;
+  }
+  batch.forEach((item, i) => {
+    const r = results[i];
+    if (r.ok) item.resolve(r.ticket);
+    else item.reject(r.error);
+  });
+}
+
+/**
+ * One creation of a batch. "alone": the batch is this creation, any error is its own and
+ * rolls the transaction back. "auto": a refusal by the checks is its outcome, a creation whose
+ * writes may still refuse goes under a savepoint, and an unexpected failure of the others
+ * aborts the batch. "savepoint": every creation under its own savepoint.
+ */
+async function createInBatch(trx: Trx, item: Pending, deferred: Deferred, mode: "alone" | "auto" | "savepoint"): Promise<Outcome> {
+  if (mode === "alone") return { ok: true, ticket: await createOne(trx, item, deferred) };
+  let plan: Plan | null = null;
+  if (mode === "auto") {
+    try {
+      plan = await planCreation(trx, item);
+    } catch (error) {
+      return { ok: false, error };
+    }
+    if (plan.names) return { ok: true, ticket: await writeCreation(trx, item, plan, deferred) };
+  }
+  await sql`savepoint ticket_create`.execute(trx);
+  const mark = { audit: deferred.audit.length, outbox: deferred.outbox.length };
+  try {
+    const ticket = plan ? await writeCreation(trx, item, plan, deferred) : await createOne(trx, item, deferred);
+    await sql`release savepoint ticket_create`.execute(trx);
+    return { ok: true, ticket };
+  } catch (error) {
+    await sql`rollback to savepoint ticket_create`.execute(trx);
+    await sql`release savepoint ticket_create`.execute(trx);
+    deferred.audit.length = mark.audit;
+    deferred.outbox.length = mark.outbox;
+    return { ok: false, error };
+  }
+}
+
