@@ -418,6 +418,35 @@ function cpuText(cpu) {
   return `server CPU ${cpu.server.toFixed(1)} ms/request${cpu.postgres === null ? "" : ` (+ PostgreSQL ${cpu.postgres.toFixed(1)})`}`;
 }
 
+/** VmRSS of a process in MB, or null. */
+function rssMb(pid) {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1]);
+    return Number.isFinite(kb) ? (kb * 1024) / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The first impact walk starts building the in-memory relationship graph (walks use SQL until
+ * it is ready): wait for it, so that the measured walks are the steady state, and report its
+ * build time and the server's memory before and after. Null on servers without the graph.
+ */
+async function waitForGraph(agent, server, headers, firstPath) {
+  const rssBefore = rssMb(server.pid);
+  await call(agent, server.baseUrl, "GET", firstPath, headers, undefined, 60_000);
+  for (let i = 0; i < 6000; i++) {
+    const res = await call(agent, server.baseUrl, "GET", "/api/v1/cmdb/impact-graph", headers, undefined, 60_000);
+    if (res.status === 404) return null;
+    const status = JSON.parse(res.text);
+    if (status.state === "ready") return { ...status, rssBefore, rssAfter: rssMb(server.pid) };
+    if (status.state === "none" && status.lastError) throw new Error(`impact graph: ${status.lastError}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("impact graph: not ready after 10 minutes");
+}
+
 async function measureReads(server, headers, loaded, opts, pg) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   // Roots spread over the whole graph: the storage array of every n-th pod.
@@ -425,6 +454,7 @@ async function measureReads(server, headers, loaded, opts, pg) {
   const step = Math.max(1, Math.floor(opts.pods / 100));
   for (let p = 0; p < opts.pods; p += step) roots.push(loaded.ids[p * POD_CIS]);
   const impactPaths = roots.map((id) => `/api/v1/cis/${id}/impact?direction=downstream&depth=6`);
+  const graph = await waitForGraph(agent, server, headers, impactPaths[0]);
   const impact = await timeGets(agent, server, headers, impactPaths, 30, opts.impactRuns, pg);
   const reached = impact.bodies.map((b) => JSON.parse(b).items.length).sort((a, b) => a - b);
   const bytes = impact.bodies.map((b) => Buffer.byteLength(b)).sort((a, b) => a - b);
@@ -450,7 +480,7 @@ async function measureReads(server, headers, loaded, opts, pg) {
     listResults.push({ ...l, ...r, items: body.items.length, total: body.total });
   }
   agent.destroy();
-  return { impact: { ...impact, roots: roots.length, reached, bytes }, map: { ...map, edges, bytes: mapBytes }, lists: listResults };
+  return { graph, impact: { ...impact, roots: roots.length, reached, bytes }, map: { ...map, edges, bytes: mapBytes }, lists: listResults };
 }
 
 // ---------- one database ----------
@@ -571,6 +601,9 @@ function resultLines(r, opts) {
     `  relationships: ${l.rels.toLocaleString("en")} in ${l.relSeconds.toFixed(1)} s = ${rate(l.rels, l.relSeconds)} relationships/s (batches of ${opts.relBatch}, largest body ${(l.maxBytes.rels / 1e6).toFixed(2)} MB)`,
     `  whole graph:   ${(l.ciSeconds + l.relSeconds).toFixed(1)} s = ${rate(l.cis, l.ciSeconds + l.relSeconds)} CIs/s with their relationships`,
     targetLine(`bulk load > ${TARGET_CIS_PER_S.toLocaleString("en")} CIs/s${scope}`, ciRate > TARGET_CIS_PER_S, `${rate(l.cis, l.ciSeconds)} CIs/s`),
+    ...(reads.graph
+      ? [`impact graph in memory: built in ${(reads.graph.buildMs / 1000).toFixed(1)} s on the first walk, ${reads.graph.relationships.toLocaleString("en")} relationships among ${reads.graph.cis.toLocaleString("en")} CIs, link rows ${(reads.graph.bytes / 1e6).toFixed(0)} MB; server RSS ${reads.graph.rssBefore?.toFixed(0)} -> ${reads.graph.rssAfter?.toFixed(0)} MB`]
+      : []),
     `downstream impact, depth 6, GET /api/v1/cis/:id/impact, one client, ${i.n} requests over ${i.roots} storage arrays:`,
     `  CIs reached ${i.reached[0]}..${i.reached[i.reached.length - 1]} (median ${mid(i.reached)}), body ${(mid(i.bytes) / 1e3).toFixed(0)} kB`,
     `  latency p50 ${ms(i.p50)}  p90 ${ms(i.p90)}  p99 ${ms(i.p99)}  max ${ms(i.max)}  (mean ${ms(i.mean)}); ${cpuText(i.cpu)}`,

@@ -23,7 +23,8 @@ import { isPostgres } from "../../platform/db/dialect.js";
 import { ImpactGraph } from "./cmdb.graph.js";
 import { loadTypes } from "./relationships.service.js";
 
-const CHUNK = 20_000;
+/** Rows per read while building: a few milliseconds of the event loop each on SQLite, whose reads block it. */
+const CHUNK = 5_000;
 /** Log rows past which rebuilding is cheaper than replaying them one by one. */
 const BEHIND = 50_000;
 /** Log rows the prune job keeps: a node that has been idle for fewer changes catches up from the log. */
@@ -253,7 +254,7 @@ function settle(c: GraphCache, seen: number, xmin: number, xmax: number): void {
 export async function pruneRelationshipLog(db: Db, keep = LOG_KEEP): Promise<number> {
   const [{ seq: newest }] = await run<{ seq: number | null }>(db, "select max(seq) as seq from ci_relationship_log", []);
   if (newest === null) return 0;
-  const below = newest - keep + 1;
+  const below = newest - Math.max(1, keep) + 1;
   if (below <= 1) return 0;
   const pg = isPostgres(db);
   // The bound is committed before any row goes, so that a reader never misses a row unawares.

@@ -10,8 +10,9 @@
  * (one row): a reader whose last applied seq is below it may have missed rows and rebuilds.
  * (The smallest seq left cannot tell that: PostgreSQL's sequences leave gaps on rollback.)
  *
- * SQLite: row triggers; AUTOINCREMENT so that a seq is never handed out twice, even after the
- * newest rows were pruned. PostgreSQL: statement triggers over transition tables, one insert
+ * SQLite: row triggers; seq is the rowid (max + 1), never handed out twice because the prune
+ * job always keeps the newest rows (AUTOINCREMENT would also rewrite sqlite_sequence on every
+ * logged change of a bulk load). PostgreSQL: statement triggers over transition tables, one insert
  * per statement however many rows a bulk load writes. The log's seq values come from a
  * sequence and may commit out of order there; readers handle that (cmdb.graph.sync.ts).
  * Frozen: never edit after release; add a new migration instead.
@@ -24,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.insertInto("ci_relationship_log_pruned").values({ id: 1, below: 0 }).execute();
   if (isPostgres(db)) return pgUp(db);
   await sql`create table ci_relationship_log (
-    seq integer primary key autoincrement,
+    seq integer primary key,
     op text not null,
     source_id text not null,
     type text not null,
