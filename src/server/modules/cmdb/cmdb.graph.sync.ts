@@ -15,6 +15,9 @@
  *   its first write, before its seq), so once a later snapshot's xmin reaches S's xmax, all of
  *   them have ended and `safe` may become m.
  * - Behind by more than BEHIND rows, or behind the rows the prune job removed: rebuild.
+ * - The fields an answer shows of each reached CI (name, class, operational status) are kept
+ *   for the CIs walks reached, dropped when the log says the CI changed ('*'). A row read while
+ *   such a change is applied is not kept, so no answer shows a change older than its walk.
  */
 import { CompiledQuery } from "kysely";
 import type { RelationshipType } from "../../../contract/index.js";
@@ -32,7 +35,12 @@ export const LOG_KEEP = 100_000;
 /** How long a PostgreSQL build waits for transactions that were open when it started. */
 const SETTLE_MS = 60_000;
 
-type LogRow = { seq: number | null; op: "+" | "-" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
+/** The fields of a reached CI an impact answer shows. */
+export type CiRow = { id: string; name: string; class: string; operational_status: string };
+/** CI rows kept at most; past it they are dropped and read again as walks reach them. */
+const ROWS_KEPT = 300_000;
+
+type LogRow = { seq: number | null; op: "+" | "-" | "*" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
 type ChunkRow = { k: string | number; source_id: string; type: string; target_id: string };
 
 const SQLITE = {
@@ -82,6 +90,25 @@ class GraphCache {
   buildMs: number | null = null;
   builds = 0;
   lastError: string | null = null;
+  /** CI rows by id; `epoch` counts changes applied, `touched` when each id changed while rows were being read. */
+  readonly rows = new Map<string, CiRow>();
+  epoch = 0;
+  resetEpoch = 0;
+  reading = 0;
+  readonly touched = new Map<string, number>();
+
+  /** A CI's row changed: drop it, and refuse it from reads already under way. */
+  invalidate(id: string): void {
+    this.epoch++;
+    this.rows.delete(id);
+    if (this.reading) this.touched.set(id, this.epoch);
+  }
+
+  /** The log may have been missed (rebuild, failed read): no kept row can be trusted. */
+  reset(): void {
+    this.rows.clear();
+    this.resetEpoch = ++this.epoch;
+  }
 }
 
 const caches = new WeakMap<object, GraphCache>();
@@ -110,6 +137,36 @@ export async function currentGraph(db: DbOrTrx): Promise<{ graph: ImpactGraph; t
   // Types are only ever added: reload when the graph holds one this node has not seen.
   if (!c.types || graph.types.some((t) => !c.types!.has(t))) c.types = await loadTypes(db);
   return { graph, types: c.types };
+}
+
+/**
+ * The rows of `ids` (those a walk on `currentGraph` reached, read after it), from memory when
+ * kept, the others through `read` in one call, then kept unless they changed meanwhile.
+ */
+export async function ciRows(db: Db, ids: string[], read: (missing: string[]) => Promise<CiRow[]>): Promise<Map<string, CiRow>> {
+  const c = cacheOf(db);
+  const found = new Map<string, CiRow>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const row = c.rows.get(id);
+    if (row) found.set(id, row);
+    else missing.push(id);
+  }
+  if (!missing.length) return found;
+  const began = c.epoch;
+  c.reading++;
+  try {
+    const rows = await read(missing);
+    if (c.rows.size + rows.length > ROWS_KEPT) c.rows.clear();
+    const keep = began >= c.resetEpoch;
+    for (const row of rows) {
+      found.set(row.id, row);
+      if (keep && !((c.touched.get(row.id) ?? 0) > began)) c.rows.set(row.id, row);
+    }
+  } finally {
+    if (--c.reading === 0) c.touched.clear();
+  }
+  return found;
 }
 
 /** The state of the graph kept for this database handle. */
@@ -159,6 +216,7 @@ async function build(db: Db, c: GraphCache): Promise<void> {
     await tick();
   }
   graph.seal();
+  c.reset();
   // Links written while the rows were read are in the log past `from`: the first sync replays them.
   c.safe = from;
   c.applied.clear();
@@ -201,6 +259,7 @@ function startSync(db: Db, c: GraphCache): Promise<void> {
     .catch((err: unknown) => {
       // A graph that may have missed a change is dropped; walks use SQL until it is rebuilt.
       c.graph = null;
+      c.reset();
       c.lastError = err instanceof Error ? err.message : String(err);
     })
     .finally(() => {
@@ -219,6 +278,7 @@ async function applyLog(db: Db, c: GraphCache): Promise<void> {
   // Rows just past `safe` were pruned (head.seq: the prune job's bound), or too many to replay: read the table again.
   if (head.seq! > c.safe + 1 || changes.length > BEHIND) {
     c.graph = null;
+    c.reset();
     startBuild(db, c);
     return;
   }
@@ -228,7 +288,8 @@ async function applyLog(db: Db, c: GraphCache): Promise<void> {
     if (seq > seen) seen = seq;
     if (c.applied.has(seq)) continue;
     if (r.op === "+") graph.add(r.source_id, r.type, r.target_id);
-    else graph.remove(r.source_id, r.type, r.target_id);
+    else if (r.op === "-") graph.remove(r.source_id, r.type, r.target_id);
+    else c.invalidate(r.source_id);
     if (pg) c.applied.add(seq);
   }
   if (!pg) {

@@ -63,8 +63,9 @@ async function randomLinks(db: DbOrTrx, ids: string[], count: number, rnd: () =>
 /** Reached CIs by depth, edges as a sorted list: what both walks must agree on. */
 function essence(r: ImpactResult) {
   return {
-    root: r.root.id,
+    root: r.root,
     depths: Object.fromEntries(r.items.map((i) => [i.ci.id, i.depth])),
+    cis: Object.fromEntries(r.items.map((i) => [i.ci.id, i.ci])),
     edges: r.edges?.map((e) => `${e.sourceId}>${e.type}>${e.targetId}`).sort(),
   };
 }
@@ -175,6 +176,32 @@ describe("impact graph in memory", () => {
     const all = [...ids.filter((id) => id !== gone), ...more];
     await compareWalks(db, all, rnd, 8);
     expect(graphStatus(db).builds).toBe(1);
+  });
+
+  it("shows reached CIs' names, classes and statuses as changed by another connection; a deleted root is a 404", async () => {
+    const db = await fresh(true);
+    const ids = await addCis(db, 4);
+    await link(db, ids[1], "runs_on", ids[0]);
+    await link(db, ids[2], "runs_on", ids[1]);
+    await warmGraph(db);
+    await traverse(db, ids[0], "downstream", 6); // the rows are kept from here on
+    const other = second();
+    await other.updateTable("cis").set({ name: "renamed", operational_status: "down" }).where("id", "=", ids[2]).execute();
+    await other.updateTable("cis").set({ class: "database" }).where("id", "=", ids[1]).execute();
+    await other.updateTable("cis").set({ attributes: '{"cpu":2}' }).where("id", "=", ids[1]).execute(); // not shown: not logged
+    const after = await traverse(db, ids[0], "downstream", 6);
+    expect(after.items.map((i) => i.ci)).toEqual([
+      expect.objectContaining({ id: ids[1], class: "database" }),
+      expect.objectContaining({ id: ids[2], name: "renamed", operationalStatus: "down" }),
+    ]);
+    expect(essence(after)).toEqual(essence(await traverse(db, ids[0], "downstream", 6, { sql: true })));
+    await other.updateTable("cis").set({ name: "root renamed" }).where("id", "=", ids[0]).execute();
+    expect((await traverse(db, ids[0], "downstream", 6)).root.name).toBe("root renamed");
+    await other.deleteFrom("cis").where("id", "=", ids[0]).execute();
+    await expect(traverse(db, ids[0], "downstream", 6)).rejects.toMatchObject({ status: 404 });
+    expect((await traverse(db, ids[1], "downstream", 6)).items.map((i) => i.ci.id)).toEqual([ids[2]]);
+    const log = await other.selectFrom("ci_relationship_log").select(["op", "source_id"]).where("op", "=", "*").execute();
+    expect(log.map((r) => r.source_id).sort()).toEqual([ids[0], ids[0], ids[1], ids[2]].sort());
   });
 
   it("replays links written while the graph was being built", async () => {

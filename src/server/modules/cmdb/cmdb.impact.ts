@@ -10,8 +10,9 @@
  * statements whatever the size of the frontier, and no list meets a bound-parameter limit.
  *
  * Outside a transaction, once the in-memory graph (cmdb.graph*.ts) is ready, the walk runs
- * there instead and only the reached CIs' rows are read, in one query; the SQL walk stays for
- * transactions, for the time the graph is being built, and as the reference in tests.
+ * there instead, and the reached CIs' rows come from memory (kept in step by the same log),
+ * those not kept yet in one query; the SQL walk stays for transactions, for the time the graph
+ * is being built, and as the reference in tests.
  */
 import { CompiledQuery } from "kysely";
 import type { CiRef, ImpactEdge, ImpactItem, ImpactResult, RelationshipType } from "../../../contract/index.js";
@@ -23,7 +24,7 @@ import { BUSINESS_SERVICE_CLASS } from "./cmdb.classes.js";
 import { ciNotFound } from "./cis.records.js";
 import { NotFoundError } from "../../platform/errors.js";
 import { loadTypes } from "./relationships.service.js";
-import { currentGraph } from "./cmdb.graph.sync.js";
+import { ciRows, currentGraph } from "./cmdb.graph.sync.js";
 
 export type ImpactDirection = "downstream" | "upstream";
 
@@ -149,7 +150,7 @@ async function reachFrom(db: DbOrTrx, q: ReturnType<typeof queries>, rootId: str
   let seen = cached;
   let rows: RefRow[] = [];
   if (seen) {
-    rows = await q.refs([rootId, ...seen.keys()]);
+    rows = [...(await ciRows(db as Db, [rootId, ...seen.keys()], (missing) => q.refs(missing))).values()];
     rootRow = rows.find((r) => r.id === rootId);
   } else {
     [rootRow] = await q.refs([rootId]);

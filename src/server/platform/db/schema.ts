@@ -176,10 +176,10 @@ export interface CiRelationshipsTable {
   created_at: Timestamp;
 }
 
-/** One change to ci_relationships (0015), written by triggers: '+' added, '-' removed. */
+/** One change to ci_relationships (0015), written by triggers: "+" added, "-" removed; "*": a CI's name, class or status changed, or it was deleted (source_id). */
 export interface CiRelationshipLogTable {
   seq: Generated<number>;
-  op: "+" | "-";
+  op: "+" | "-" | "*";
   source_id: string;
   type: string;
   target_id: string;
