@@ -4,7 +4,8 @@
  * cached, so the ingest hot path asks the database only about values it has not seen lately.
  */
 import { isIP } from "node:net";
-import { sql } from "kysely";
+import { CompiledQuery, sql } from "kysely";
+import { isPostgres } from "../../platform/db/dialect.js";
 import type { EventSettings } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
 
@@ -78,6 +79,21 @@ export function bindKeys(labels: Record<string, string>, settings: Pick<EventSet
 
 const keyOf = (k: BindKey) => `${k.kind}\u0000${k.value}`;
 
+const IDENTIFIERS_PG = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" = any($1::text[]) and "value" = any($2::text[])`;
+const IDENTIFIERS_SQLITE = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" in (select value from json_each(?)) and "value" in (select value from json_each(?))`;
+
+/**
+ * Identifier rows of these kinds and values. One fixed statement with the lists as two
+ * parameters: Kysely building an IN list of hundreds of values cost more than the lookup.
+ */
+async function identifierRows(db: DbOrTrx, kinds: string[], values: string[]): Promise<Array<{ ci_id: string; kind: string; value: string }>> {
+  const pg = isPostgres(db);
+  const res = await db.executeQuery<{ ci_id: string; kind: string; value: string }>(
+    CompiledQuery.raw(pg ? IDENTIFIERS_PG : IDENTIFIERS_SQLITE, pg ? [kinds, values] : [JSON.stringify(kinds), JSON.stringify(values)]),
+  );
+  return res.rows;
+}
+
 /**
  * A cache of key -> CI id (null: known to match nothing, or more than one CI), and of
  * fingerprint -> CI id with the same lifetimes, so that repeats of an alert skip working out
@@ -146,12 +162,7 @@ export class Binder {
     const idKeys = keys.filter((k) => k.kind !== "name");
     for (let i = 0; i < idKeys.length; i += CHUNK) {
       const part = idKeys.slice(i, i + CHUNK);
-      const rows = await db
-        .selectFrom("ci_identifiers")
-        .select(["ci_id", "kind", "value"])
-        .where("kind", "in", [...new Set(part.map((k) => k.kind))])
-        .where("value", "in", [...new Set(part.map((k) => k.value))])
-        .execute();
+      const rows = await identifierRows(db, [...new Set(part.map((k) => k.kind))], [...new Set(part.map((k) => k.value))]);
       for (const r of rows) add(`${r.kind}\u0000${r.value}`, r.ci_id);
     }
     const names = keys.filter((k) => k.kind === "name");
