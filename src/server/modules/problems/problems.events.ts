@@ -7,6 +7,7 @@ import type { Db } from "../../platform/db/schema.js";
 import { SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
 import type { DomainEvent } from "../../platform/outbox.js";
 import { addEntry } from "./problems.core.js";
+import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 import { incidentFacts, suggestOnIncident } from "./problems.suggest.js";
 
 /** How many matching known errors are noted on an incident. */
@@ -27,13 +28,16 @@ export async function noteKnownErrors(db: Db, event: DomainEvent): Promise<void>
   // The open problems on the CI or in the category first (an index range, usually empty),
   // then which of them are known errors: one join ordered by known_error_at cost ~100 µs per
   // new incident even with no problem at all.
-  const problems = await db
-    .selectFrom("tickets as p")
-    .select(["p.id", "p.number", "p.title"])
-    .where("p.kind", "=", "problem")
-    .where("p.is_open", "=", true)
-    .where((eb) => eb.or([...(ciId ? [eb("p.ci_id", "=", ciId)] : []), ...(category ? [eb("p.category", "=", category)] : [])]))
-    .execute();
+  // Runs for every new incident: compiled once per shape (building it cost more than running it).
+  const shape = `${ciId ? "ci" : ""}${category ? "category" : ""}`;
+  const problems = await runPrecompiled<{ id: number; number: string; title: string }>(db, `problems.open-on-${shape}`, () =>
+    db
+      .selectFrom("tickets as p")
+      .select(["p.id", "p.number", "p.title"])
+      .where("p.kind", "=", "problem")
+      .where("p.is_open", "=", true)
+      .where((eb) => eb.or([...(ciId ? [eb("p.ci_id", "=", param("ci"))] : []), ...(category ? [eb("p.category", "=", param("category"))] : [])])),
+    { ci: ciId, category });
   if (problems.length === 0) return;
   const known = await db
     .selectFrom("problem_details as d")

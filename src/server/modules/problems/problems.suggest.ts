@@ -12,6 +12,7 @@ import type { DomainEvent } from "../../platform/outbox.js";
 import { emit } from "../../platform/outbox.js";
 import { isoIn, nowIso } from "../../platform/time.js";
 import { ticketSettings } from "./problems.core.js";
+import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 
 type Basis = ProblemSuggestion["basis"];
 const COLUMN = { ci: "t.ci_id", category: "t.category" } as const;
@@ -144,19 +145,23 @@ export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<voi
     // At thousands of incidents a day this runs for each of them: it must stay cheap. Already
     // suggested in this window: nothing to do (one key lookup). Otherwise count only up to the
     // threshold before gathering the suggestion's details.
-    const recent = await db.selectFrom("problem_suggestions").select("suggested_at").where("basis", "=", basis).where("key", "=", key).executeTakeFirst();
+    // Both queries run for every new incident: compiled once (building them cost more than running them).
+    const [recent] = await runPrecompiled<{ suggested_at: string }>(db, "problems.suggested-at", () =>
+      db.selectFrom("problem_suggestions").select("suggested_at").where("basis", "=", param("basis") as Basis).where("key", "=", param("key")), { basis, key });
     if (recent && new Date(recent.suggested_at).toISOString() >= since) continue;
     // Every incident of the CI or category in the window, counted on the index alone, bounds
     // the ones that count (not canceled, not attributed, no open problem): below the threshold
     // the dearer count cannot reach it either.
-    const bound = await sql<{ n: number | string }>`select count(*) as n from (${db
-      .selectFrom("tickets as t")
-      .select("t.id")
-      .where("t.kind", "=", "incident")
-      .where(COLUMN[basis], "=", key)
-      .where("t.created_at", ">=", since)
-      .limit(threshold)}) as upto`.execute(db);
-    if (Number(bound.rows[0]?.n ?? 0) < threshold) continue;
+    const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}`, () => ({
+      compile: () => sql<{ n: number | string }>`select count(*) as n from (${db
+        .selectFrom("tickets as t")
+        .select("t.id")
+        .where("t.kind", "=", "incident")
+        .where(COLUMN[basis], "=", param("key"))
+        .where("t.created_at", ">=", param("since"))
+        .limit(param("limit") as unknown as number)}) as upto`.compile(db),
+    }), { key, since, limit: threshold });
+    if (Number(bound?.n ?? 0) < threshold) continue;
     const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
     if (Number(enough.rows[0]?.n ?? 0) < threshold) continue;
     const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);

@@ -54,6 +54,8 @@ describe("creating tickets", () => {
     expect(refused).toEqual([{ i: 7, error: "ticket.unknown_ci", details: { field: "ciId" } }]);
     const created = outcomes.flatMap((o) => (o.status === "fulfilled" ? [o.value] : []));
     expect(new Set(created.map((c) => c.number)).size).toBe(29);
+    // The batch takes its numbers in one step, and the refused creation takes none.
+    if (!isPostgres(t.db)) expect(created.map((c) => c.number).sort()).toEqual(Array.from({ length: 29 }, (_, i) => `INC${String(1001 + i).padStart(7, "0")}`));
     for (const c of created) {
       const read = await getTicket(t.db, SYSTEM_ACTOR, c.number);
       expect(read).toEqual(c);

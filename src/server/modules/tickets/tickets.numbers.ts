@@ -28,3 +28,16 @@ export async function nextNumber(trx: Trx, kind: string, prefix: string): Promis
   if (!row) throw new Error(`No ticket counter for ${kind}`);
   return formatNumber(prefix, row.next_value - 1);
 }
+
+/** Takes the next `count` numbers of a kind at once (a group commit's), in order. */
+export async function reserveNumbers(trx: Trx, kind: string, prefix: string, count: number): Promise<string[]> {
+  if (count === 1) return [await nextNumber(trx, kind, prefix)];
+  if (isPostgres(trx)) {
+    const { rows } = await sql<{ v: string }>`select nextval(${`ticket_number_${kind}`}) as v from generate_series(1, ${count})`.execute(trx);
+    return rows.map((r) => Number(r.v)).sort((a, b) => a - b).map((v) => formatNumber(prefix, v));
+  }
+  const [row] = await runCompiled<{ next_value: number }>(trx, "reserve-numbers", () =>
+    trx.updateTable("ticket_counters").set({ next_value: sql`next_value + ${param("count")}` }).where("kind", "=", param("kind")).returning("next_value").compile(), { kind, count });
+  if (!row) throw new Error(`No ticket counter for ${kind}`);
+  return Array.from({ length: count }, (_, i) => formatNumber(prefix, row.next_value - count + i));
+}

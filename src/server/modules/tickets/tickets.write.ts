@@ -63,6 +63,8 @@ export interface Plan {
   urgency: number;
   priority: number;
   state: string;
+  /** Its number, when the batch reserved one for it. */
+  number?: string;
 }
 
 /** The checks of a creation (they only read): references, kind rules, priority and initial state. */
@@ -95,7 +97,7 @@ export async function writeCreation(trx: Trx, item: Creation, plan: Plan, deferr
   const def = kindDef(kind);
   const { names, impact, urgency, priority, state } = plan;
   const simple = names !== null;
-  const number = await nextNumber(trx, kind, def.prefix);
+  const number = plan.number ?? (await nextNumber(trx, kind, def.prefix));
   const row = await insertTicketRow(trx, item, { number, state, open: def.flow.states[state]?.open ?? true, priority, impact, urgency });
   const id = row.id;
   if (input.watcherIds?.length) await trx.insertInto("ticket_watchers").values(input.watcherIds.map((user_id) => ({ ticket_id: Number(id), user_id }))).execute();
