@@ -18,9 +18,10 @@ import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { cacheKey, sendCached } from "../../platform/http/response-cache.js";
 import { allKinds } from "./tickets.kinds.js";
-import { decorate, getTicket, updateTicket } from "./tickets.service.js";
+import { decorate, updateTicket } from "./tickets.service.js";
 import { createTicket } from "./tickets.create.js";
 import { listTicketsResponse } from "./tickets.list.js";
+import { getTicketResponse } from "./tickets.get.js";
 import { transitionTicket } from "./tickets.transition.js";
 import { bulkTickets } from "./tickets.bulk.js";
 import { getTicketSettings, updateTicketSettings } from "./tickets.settings.js";
@@ -82,7 +83,7 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
     { schema: { tags, summary: "Get a ticket by number (INC0001001) or id", params: TicketParams, response: { 200: Ticket, ...errorResponses } } },
     async (req, reply) => {
       const actor = actorOf(req);
-      return sendCached(db, req, reply, cacheKey(actor, "tickets.get", { ref: req.params.ref.toUpperCase() }), () => getTicket(db, actor, req.params.ref));
+      return sendCached(db, req, reply, cacheKey(actor, "tickets.get", { ref: req.params.ref.toUpperCase() }), () => getTicketResponse(db, actor, req.params.ref));
     },
   );
   app.patch(
