@@ -10,7 +10,7 @@ import { DEFAULT_RELATIONSHIP_TYPES } from "./cmdb.classes.js";
 import { ImpactGraph } from "./cmdb.graph.js";
 import { graphStatus, pruneRelationshipLog, warmGraph } from "./cmdb.graph.sync.js";
 import { newId } from "./cmdb.ids.js";
-import { servicesImpactedBy, traverse, type ImpactDirection } from "./cmdb.impact.js";
+import { servicesImpactedBy, sortItems, traverse, type ImpactDirection } from "./cmdb.impact.js";
 
 const TYPES = DEFAULT_RELATIONSHIP_TYPES.map((t) => t.name);
 const IMPACT = new Map(DEFAULT_RELATIONSHIP_TYPES.map((t) => [t.name, t.impact]));
@@ -292,6 +292,20 @@ describe("impact graph in memory", () => {
     await link(other, ids[3], "depends_on", ids[2]);
     const after = await traverse(db, ids[0], "downstream", 6);
     expect(after.items).toHaveLength(3);
+  });
+});
+
+describe("impact answer order", () => {
+  it("sorts by depth, then by name exactly as the default collator does, plain and other names mixed", () => {
+    const rnd = prng(3);
+    const alphabet = "abcz09 .-_AZéÅ,";
+    const name = () => Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => alphabet[Math.floor(rnd() * (rnd() < 0.7 ? 7 : alphabet.length))]).join("");
+    for (let round = 0; round < 50; round++) {
+      const items = Array.from({ length: 200 }, (_, i) => ({ ci: { id: String(i), name: name(), class: "x", operationalStatus: "up" as const }, depth: 1 + Math.floor(rnd() * 2), from: "r", type: "t" }));
+      const collator = new Intl.Collator();
+      const expected = [...items].sort((a, b) => a.depth - b.depth || collator.compare(a.ci.name, b.ci.name));
+      expect(sortItems(items).map((i) => `${i.depth}:${i.ci.name}`)).toEqual(expected.map((i) => `${i.depth}:${i.ci.name}`));
+    }
   });
 });
 

@@ -108,6 +108,24 @@ const toRef = (r: RefRow): CiRef => ({ id: r.id, name: r.name, class: r.class, o
 
 // The default collation, built once (String#localeCompare compares the same way).
 const byName = new Intl.Collator();
+// Names of lowercase ASCII letters, digits, spaces, dots and hyphens (most generated CI names)
+// sort the same by code unit as by the collator (the weights of these characters keep ASCII's
+// order; cmdb.graph.test.ts checks it), at a fraction of the cost of a collator comparison.
+const PLAIN = /^[a-z0-9 .-]*$/;
+
+/** Items nearest first, then by name in the default collation. */
+export function sortItems(items: ImpactItem[]): ImpactItem[] {
+  const keyed = items.map((item) => ({ item, plain: PLAIN.test(item.ci.name) }));
+  keyed.sort((a, b) => {
+    const d = a.item.depth - b.item.depth;
+    if (d) return d;
+    const x = a.item.ci.name;
+    const y = b.item.ci.name;
+    if (a.plain && b.plain) return x < y ? -1 : x > y ? 1 : 0;
+    return byName.compare(x, y);
+  });
+  return keyed.map((k) => k.item);
+}
 
 /** The CIs a walk reached, each with the hop that reached it, breadth-first from `rootId`. */
 async function walk(q: ReturnType<typeof queries>, rootId: string, sets: { toSource: string[]; toTarget: string[] }, depth: number): Promise<Map<string, Reached>> {
@@ -193,8 +211,7 @@ export async function traverse(db: DbOrTrx, rootId: string, direction: ImpactDir
     if (options.paths) Object.assign(item, pathOf(rootId, id, seen));
     items.push(item);
   }
-  items.sort((a, b) => a.depth - b.depth || byName.compare(a.ci.name, b.ci.name));
-  const result: ImpactResult = { root: toRef(rootRow), direction, depth, items };
+  const result: ImpactResult = { root: toRef(rootRow), direction, depth, items: sortItems(items) };
   if (options.edges ?? true) {
     const edges: ImpactEdge[] = [];
     for (const r of await q.edges([rootId, ...ids])) {
