@@ -2,10 +2,15 @@
 import { sql, type SelectQueryBuilder, type RawBuilder } from "kysely";
 import type { DbOrTrx } from "./db/schema.js";
 
-/** A case-insensitive "contains" condition on one or more columns (LIKE wildcards escaped). */
+/**
+ * A case-insensitive "contains" condition on one or more columns (LIKE wildcards escaped).
+ * Text beyond ASCII folds through `unicode_lower` (SQLite's own lower() leaves "É" as it is);
+ * ASCII text keeps the built-in lower(), which costs no call into JavaScript per row.
+ */
 export function containsAny(columns: string[], text: string): RawBuilder<boolean> {
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const parts = columns.map((c) => sql`lower(${sql.ref(c)}) like ${pattern} escape '\\'`);
+  const lower = /[^\x00-\x7f]/.test(text) ? sql.raw("unicode_lower") : sql.raw("lower");
+  const parts = columns.map((c) => sql`${lower}(${sql.ref(c)}) like ${pattern} escape '\\'`);
   return sql<boolean>`(${sql.join(parts, sql` or `)})`;
 }
 

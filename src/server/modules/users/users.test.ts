@@ -37,6 +37,17 @@ describe("users", () => {
     expect(res.json().items.map((u: { role: string; active: boolean }) => [u.role, u.active])).toEqual([["viewer", false]]);
   });
 
+  it("finds names with letters beyond ASCII whatever their case", async () => {
+    const created = await t.app.inject({ method: "POST", url: "/api/v1/users", headers: t.admin.auth, payload: { email: "elodie@example.com", name: "Élodie MÜLLER-Øster", role: "agent" } });
+    expect(created.statusCode).toBe(201);
+    for (const q of ["élodie", "ÉLODIE", "müller", "øster", "Élodie Mü"]) {
+      const res = await t.app.inject({ url: `/api/v1/users?q=${encodeURIComponent(q)}`, headers: t.admin.auth });
+      expect(res.json().items.map((u: { email: string }) => u.email), q).toEqual(["elodie@example.com"]);
+    }
+    const none = await t.app.inject({ url: `/api/v1/users?q=${encodeURIComponent("élodié")}`, headers: t.admin.auth });
+    expect(none.json().items).toEqual([]);
+  });
+
   it("never returns password hashes", async () => {
     const res = await t.app.inject({ url: "/api/v1/users", headers: t.admin.auth });
     expect(res.body).not.toContain("argon2");
