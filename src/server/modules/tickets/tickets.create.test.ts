@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import "../incidents/index.js";
 import { createTicket, getTicket } from "./index.js";
+import { graphStatus, warmGraph } from "../cmdb/index.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -100,5 +101,21 @@ describe("creating tickets", () => {
     expect(audit.map((a) => a.entity_id).sort()).toEqual(created.map((c) => c.number).sort());
     // SQLite's counter rolls back with the failed creation; PostgreSQL's sequences may leave a gap.
     if (!isPostgres(t.db)) expect(created.map((c) => c.number).sort()).toEqual(Array.from({ length: 11 }, (_, i) => `INC${String(1001 + i).padStart(7, "0")}`));
+  });
+
+  it("takes the impacted services from the CMDB graph once it is ready, in step with new relationships", async () => {
+    const g = await serviceGraph();
+    await warmGraph(t.db);
+    expect(graphStatus(t.db).state).toBe("ready");
+    const first = await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "Slow", ciId: g.vm.id });
+    expect(first.services).toEqual([{ id: g.shop.id, name: "Shop" }]);
+    const link = await t.app.inject({ method: "POST", url: "/api/v1/relationships", headers: t.admin.auth, payload: { sourceId: g.mail.id, targetId: g.app.id, type: "depends_on" } });
+    expect(link.statusCode, link.body).toBe(201);
+    const second = await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "Slower", ciId: g.vm.id });
+    expect(second.services).toEqual([{ id: g.mail.id, name: "E-mail" }, { id: g.shop.id, name: "Shop" }]);
+    expect(await getTicket(t.db, SYSTEM_ACTOR, second.number)).toEqual(second);
+    // A service itself impacts itself, as the SQL walk says.
+    const onService = await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "Mail down", ciId: g.mail.id });
+    expect(onService.services).toEqual([{ id: g.mail.id, name: "E-mail" }]);
   });
 });

@@ -9,9 +9,11 @@ import type { Actor } from "../../platform/auth/permissions.js";
 import { auditRow } from "../../platform/audit.js";
 import { outboxRow } from "../../platform/outbox.js";
 import { isPostgres } from "../../platform/db/dialect.js";
-import { ForbiddenError } from "../../platform/errors.js";
+import { ForbiddenError, NotFoundError } from "../../platform/errors.js";
 import { kindDef } from "./tickets.kinds.js";
 import { isAgent, requireTicketAccess } from "./tickets.policy.js";
+import { graphStatus, traverse, warmGraph } from "../cmdb/index.js";
+import { runCompiled } from "./tickets.records.js";
 import { reserveNumbers } from "./tickets.numbers.js";
 import { createOne, planCreation, writeCreation, type Creation, type Deferred, type Plan } from "./tickets.write.js";
 
@@ -33,9 +35,36 @@ export async function createTicket(db: Db, actor: Actor, kind: TicketKind, input
   const item: Creation = { actor, kind, input, requesterId: agent ? (input.requesterId ?? null) : actor.id };
   // Inside a caller's transaction the creation is part of it; otherwise it joins a group commit.
   if (db.isTransaction) return createOne(db as unknown as Trx, item, null);
+  if (input.ciId) item.services = await servicesFromGraph(db, input.ciId);
   return groupCommit(db, item);
 }
 
+/**
+ * The business services a CI impacts, from the CMDB's in-memory graph when it is ready (it is
+ * in step with every commit, which the group commit's transaction would not see), or null: the
+ * creation then walks in SQL inside its transaction, and the graph starts building for the
+ * next ones. The recursive SQL walk was the dearest step of a creation.
+ */
+async function servicesFromGraph(db: Db, ciId: string): Promise<Array<{ id: string; name: string }> | null> {
+  const state = graphStatus(db).state;
+  if (state === "none") void warmGraph(db).catch(() => {});
+  if (state !== "ready") return null;
+  let reach: Awaited<ReturnType<typeof traverse>>;
+  try {
+    reach = await traverse(db, ciId, "downstream", CMDB_MAX_DEPTH, { edges: false });
+  } catch (err) {
+    // An unknown CI impacts nothing; the creation's checks refuse it by name.
+    if (err instanceof NotFoundError) return [];
+    throw err;
+  }
+  // The service classes in one small compiled query (the class catalog reads and parses every class).
+  const classes = new Set((await runCompiled<{ name: string }>(db, "service-classes", () => sql<{ name: string }>`with recursive svc(name) as (
+      select ${sql.lit("business_service")} union select c.name from ci_classes c join svc on c.parent = svc.name) select name from svc`.compile(db), {})).map((r) => r.name));
+  const found = [reach.root, ...reach.items.map((i) => i.ci)].filter((ci) => classes.has(ci.class));
+  return found.map((ci) => ({ id: ci.id, name: ci.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+/** The CMDB's impact depth limit (cmdb.impact.ts MAX_DEPTH), as the SQL walk uses it. */
+const CMDB_MAX_DEPTH = 10;
 
 /** One creation waiting for its group commit. */
 interface Pending extends Creation {

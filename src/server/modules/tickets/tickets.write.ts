@@ -28,6 +28,8 @@ export interface Creation {
   kind: TicketKind;
   input: CreateTicketBody;
   requesterId: string | null;
+  /** The business services its CI impacts, when known before the transaction (the CMDB graph). */
+  services?: Array<{ id: string; name: string }> | null;
 }
 /** Audit and outbox rows of a batch, written with one statement each after its creations. */
 export interface Deferred {
@@ -102,7 +104,7 @@ export async function writeCreation(trx: Trx, item: Creation, plan: Plan, deferr
   const id = row.id;
   if (input.watcherIds?.length) await trx.insertInto("ticket_watchers").values(input.watcherIds.map((user_id) => ({ ticket_id: Number(id), user_id }))).execute();
   if (input.affectedCiIds?.length) await setAffectedCis(trx, id, input.affectedCiIds);
-  const services = simple && input.ciId ? await writeServices(trx, id, input.ciId) : [];
+  const services = simple && input.ciId ? await writeServices(trx, id, input.ciId, item.services) : [];
   if (!simple && (input.ciId || input.affectedCiIds?.length)) await refreshServices(trx, id);
   const created = { type: "created" as const, public: true, data: { state, priority } };
   if (simple) await writeCreatedEntry(trx, actor, id, created.data, row.ticket.createdAt);
@@ -165,8 +167,8 @@ async function insertTicketRow(trx: Trx, item: Creation, f: { number: string; st
 }
 
 /** Records the business services the ticket's CI impacts; returns them by name. */
-async function writeServices(trx: Trx, id: string, ciId: string): Promise<Array<{ id: string; name: string }>> {
-  const services = await impactedServicesOf(trx, ciId);
+async function writeServices(trx: Trx, id: string, ciId: string, known?: Array<{ id: string; name: string }> | null): Promise<Array<{ id: string; name: string }>> {
+  const services = known ?? (await impactedServicesOf(trx, ciId));
   if (!services.length) return services;
   const rows = services.map((_, i) => ({ ticket_id: param("t"), ci_id: param(`c${i}`), role: "service" }));
   const values = { t: Number(id), ...Object.fromEntries(services.map((s, i) => [`c${i}`, s.id])) };
