@@ -18,7 +18,7 @@ import { requireClass, type ClassCatalog } from "./classes.service.js";
 import { getPrecedence, identifyOrCreate } from "./cmdb.identify.js";
 import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
 import { KEY_SEP, lockIdentification, lockKeys, nameKey, ruleKeys } from "./cmdb.locks.js";
-import { checkFields, creationRows, flattenInput, GROUP_FIELDS, newCi, unknownGroup, type WriteContext } from "./cis.records.js";
+import { checkWritten, ciFromInput, creationRows, GROUP_FIELDS, unknownGroup, type WriteContext } from "./cis.records.js";
 import { allOrNothing, describe, insertRows, isolated, recordGroup, selectIn } from "./bulk.write.js";
 
 type CiItem = NonNullable<BulkBody["cis"]>[number];
@@ -94,17 +94,17 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
     try {
       requireClass(catalog, record.class);
       const identifiers = normaliseIdentifiers(record.identifiers);
-      const fields = flattenInput(record, identifiers);
       const rules = ruleKeys(catalog, record, identifiers);
       // Every key goes into `seen`: an earlier record of another class may still be the match.
-      const keys = [...identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`), nameKey(record.name)];
-      return { ref, knownId, record, fields, rules, keys };
+      const keys = identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`);
+      keys.push(nameKey(record.name));
+      return { ref, knownId, record, identifiers, rules, keys };
     } catch (err) {
       return { ref, knownId, record, error: err };
     }
   });
   const inDb = await existingKeys(trx, new Set(prepared.flatMap((p) => p.rules?.flat(2) ?? [])));
-  const knownIds = await existingIds(trx, [...new Set(prepared.flatMap((p) => (p.fields && p.knownId ? [p.knownId] : [])))]);
+  const knownIds = await existingIds(trx, [...new Set(prepared.flatMap((p) => (p.identifiers && p.knownId ? [p.knownId] : [])))]);
   const groups = await existingGroups(trx, items);
   const seen = new Set<string>(); // keys of the items before this one in the batch
 
@@ -140,7 +140,7 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
 
   const now = nowIso();
   for (const [index, p] of prepared.entries()) {
-    if (!p.fields) {
+    if (!p.identifiers) {
       done(index, p.ref, { outcome: "error", error: describe(p.error) });
       continue;
     }
@@ -155,10 +155,10 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
     }
     // No rule can match: this is createCiRecord's work, checked here and written with the group.
     try {
-      const ci = newCi(p.fields, now);
-      checkFields(catalog, null, ci, p.fields);
+      const ci = ciFromInput(p.record, p.identifiers, now);
+      checkWritten(catalog, ci, p.record.attributes ?? {});
       for (const field of GROUP_FIELDS) {
-        const id = p.fields[field];
+        const id = p.record[field];
         if (typeof id === "string" && !groups.has(id)) throw unknownGroup(field, id);
       }
       pending.push({ index, ref: p.ref, record: p.record, ci, rows: creationRows(w, ci, actorName) });

@@ -130,12 +130,17 @@ function applyFields(before: Ci, changes: FlatFields): Ci {
 
 /** The checks of a write that need no database: class, name and attribute values. */
 export function checkFields(catalog: ClassCatalog, before: Ci | null, after: Ci, changes: FlatFields): void {
-  requireClass(catalog, after.class);
-  if (!after.name) throw new ValidationError("request.invalid", "name must not be empty", { field: "name" });
   const classChanged = before !== null && before.class !== after.class;
   const written = classChanged
     ? after.attributes
     : Object.fromEntries(Object.entries(changes).filter(([f]) => f.startsWith("attributes.")).map(([f, v]) => [f.slice(11), v]));
+  checkWritten(catalog, after, written);
+}
+
+/** checkFields with the attributes the write sets (null clears one) given as they were sent. */
+export function checkWritten(catalog: ClassCatalog, after: Ci, written: Record<string, unknown>): void {
+  requireClass(catalog, after.class);
+  if (!after.name) throw new ValidationError("request.invalid", "name must not be empty", { field: "name" });
   validateAttributes(catalog, after.class, written, after.attributes);
 }
 
@@ -217,15 +222,57 @@ export function newCi(fields: FlatFields, now: string = nowIso()): Ci {
 }
 
 /**
+ * The CI a create body describes, as newCi(flattenInput(input, identifiers)) builds it, without
+ * the flat map in between (the bulk path builds thousands per batch). `identifiers` are the
+ * body's, normalised.
+ */
+export function ciFromInput(input: CreateCiBody, identifiers: CiIdentifiers, now: string): Ci {
+  const attributes: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input.attributes ?? {})) if (v !== null) attributes[k] = v;
+  const given = <T>(value: T | undefined, fallback: T): T => (value === undefined ? fallback : value);
+  return {
+    id: newId(),
+    class: given(input.class, ""),
+    name: typeof input.name === "string" ? input.name.trim() : given(input.name, ""),
+    attributes,
+    lifecycleStatus: given(input.lifecycleStatus, "in_service"),
+    operationalStatus: given(input.operationalStatus, "unknown"),
+    environment: given(input.environment, null),
+    criticality: given(input.criticality, null),
+    ownerGroupId: given(input.ownerGroupId, null),
+    supportGroupId: given(input.supportGroupId, null),
+    identifiers: { ...identifiers },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * The history row of a creation: every field the CI holds, as [null, value], in flattenCi's
+ * order. Written as text directly: changeRow's intermediate maps were a tenth of a bulk CI's cost.
+ */
+function creationChange(w: Pick<WriteContext, "actor" | "source">, ci: Ci, actorName: string): Insertable<CiChangesTable> {
+  let text = "{";
+  let n = 0;
+  const add = (field: string, value: unknown) => {
+    if (value === null || value === undefined) return;
+    text += `${n ? "," : ""}${JSON.stringify(field)}:[null,${JSON.stringify(value)}]`;
+    n++;
+  };
+  for (const f of SCALARS) add(f, ci[f]);
+  for (const k of Object.keys(ci.attributes)) add(`attributes.${k}`, ci.attributes[k]);
+  const ids = ci.identifiers as Record<string, unknown>;
+  for (const k of Object.keys(ids)) add(`identifiers.${k}`, ids[k]);
+  return { ci_id: ci.id, at: ci.createdAt, actor_id: w.actor.id, actor_name: actorName, source: w.source, changes: `${text}}`, field_count: n };
+}
+
+/**
  * The rows the creation of `ci` writes, table by table: the CI (its fields' source in it), its
  * identifiers and its history entry. The audit entry and the event are the caller's: one per
  * CI for a single write, one per group for a bulk write.
  */
-export function creationRows(w: Pick<WriteContext, "actor" | "source">, ci: Ci, actorName?: string) {
+export function creationRows(w: Pick<WriteContext, "actor" | "source">, ci: Ci, actorName: string = actorLabel(w.actor)) {
   const now = ci.createdAt;
-  const flat = flattenCi(ci);
-  const recorded: FlatFields = {};
-  for (const field in flat) if (flat[field] !== null) recorded[field] = flat[field];
   return {
     ci: {
       id: ci.id,
@@ -243,7 +290,7 @@ export function creationRows(w: Pick<WriteContext, "actor" | "source">, ci: Ci, 
       updated_at: now,
     } satisfies Insertable<CisTable>,
     identifiers: identifierRows(ci.id, ci.identifiers),
-    change: changeRow(w, ci.id, {}, recorded, now, actorName),
+    change: creationChange(w, ci, actorName),
   };
 }
 

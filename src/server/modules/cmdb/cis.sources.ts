@@ -12,9 +12,13 @@ export type SourceEntry = readonly [source: string, confirmedAt: string];
 
 const ALL = "*";
 
+// A bulk batch asks for the same document for each of its thousands of CIs.
+let lastSingle = { source: "", at: "", doc: "" };
+
 /** The stored document of a CI that one source wrote at one moment. */
 export function singleSource(source: string, at: string): string {
-  return JSON.stringify({ [ALL]: [source, at] });
+  if (lastSingle.source !== source || lastSingle.at !== at || !lastSingle.doc) lastSingle = { source, at, doc: JSON.stringify({ [ALL]: [source, at] }) };
+  return lastSingle.doc;
 }
 
 /** Every field's source, from the stored document and the CI's fields (flattened). */

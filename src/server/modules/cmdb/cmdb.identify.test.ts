@@ -193,6 +193,35 @@ describe("identification and reconciliation", () => {
       ]);
     });
 
+    it("creates a new CI exactly as identify does alone: same fields, history and sources", async () => {
+      const body = (name: string, n: number) => ({
+        class: "linux_server",
+        name: `  ${name}  `,
+        environment: "staging",
+        attributes: { cpu_count: 8, os_version: null, virtual: true },
+        identifiers: { serialNumber: "none", hostname: `Host-${n}.Example.`, ipAddresses: [`10.9.0.${n}`, `10.9.0.${n} `], macAddresses: [] },
+      });
+      const alone = await identify({ source: "discovery", ...body("alone", 1) });
+      const res = await bulk({ source: "discovery", cis: [{ ref: "b", ...body("batched", 2) }] });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().cis[0].outcome).toBe("created");
+      const read = async (id: string) => (await t.app.inject({ url: `/api/v1/cis/${id}`, headers: t.admin.auth })).json();
+      const [a, b] = [await read(alone.ci.id), await read(res.json().cis[0].id)];
+      const strip = (ci: Record<string, unknown>) => ({ ...ci, id: undefined, name: undefined, createdAt: undefined, updatedAt: undefined, identifiers: undefined });
+      expect(strip(b)).toEqual(strip(a));
+      expect(b.name).toBe("batched");
+      expect(b.identifiers).toEqual({ hostname: "host-2.example", ipAddresses: ["10.9.0.2"] });
+      expect(Object.keys(b.attributes)).toEqual(["cpu_count", "virtual"]);
+      const history = async (id: string) =>
+        (await t.app.inject({ url: `/api/v1/cis/${id}/history?sort=at`, headers: t.admin.auth })).json().items.map((h: { field: string; old: unknown; new: unknown }) => [h.field, h.old, h.new]);
+      const [ha, hb] = [await history(alone.ci.id), await history(b.id)];
+      const ours = (rows: unknown[][]) => rows.map(([f, o, v]) => [f, o, f === "name" || String(f).startsWith("identifiers.") ? typeof v : v]);
+      expect(ours(hb)).toEqual(ours(ha));
+      expect(hb.map((h: unknown[]) => h[0])).toEqual(["class", "name", "lifecycleStatus", "operationalStatus", "environment", "attributes.cpu_count", "attributes.virtual", "identifiers.hostname", "identifiers.ipAddresses"]);
+      const sources = async (id: string) => (await t.app.inject({ url: `/api/v1/cis/${id}/sources`, headers: t.admin.auth })).json().items.map((s: { field: string; source: string }) => [s.field, s.source]);
+      expect(await sources(b.id)).toEqual(await sources(alone.ci.id));
+    });
+
     it("refuses an unknown field in an item before writing anything", async () => {
       const res = await bulk({ cis: [{ class: "server", name: "ok" }, { class: "server", name: "x", colour: "red" }] });
       expect(res.statusCode).toBe(400);
