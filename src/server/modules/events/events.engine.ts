@@ -28,7 +28,7 @@ const RETENTION_EVERY_MS = 3600_000;
 const PERSIST_AT = 1000;
 // A journal holding fewer than FOLD_BATCH alerts is folded this long after the append that
 // started it, so that a trickle of small requests is still folded in batches.
-const FOLD_DELAY_MS = 50;
+const FOLD_DELAY_MS = 20;
 // After a failed fold, the next try waits this long (the sweep retries too).
 const FOLD_RETRY_MS = 500;
 
