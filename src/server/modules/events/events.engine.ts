@@ -51,6 +51,14 @@ export class EventsEngine {
   #journalDepth = 0;
   /** Journal depth past which ingest is refused with 429 (back-pressure). */
   journalLimit = JOURNAL_MAX_ALERTS;
+  /**
+   * Journal depth past which a new request waits for the fold in progress before it is
+   * appended (flow control): a client sending faster than alerts can be folded is slowed to the
+   * fold's pace, instead of being acknowledged ahead of it while the time from POST to incident
+   * grows with the backlog. The 429 is left for a fold that does not move (failing, or another
+   * node holding the fold).
+   */
+  journalSoftLimit = FOLD_BATCH;
   #folding: Promise<void> | null = null;
   #foldTimer: NodeJS.Timeout | null = null;
   /** Errors of background steps go here (the app's logger). */
@@ -68,6 +76,11 @@ export class EventsEngine {
     return this.#rules;
   }
 
+  /** True while this process folds the journal. */
+  get folding(): boolean {
+    return this.#folding !== null;
+  }
+
   /** Alerts appended to the journal and not folded yet (this process's appends). */
   get journalDepth(): number {
     return this.#journalDepth;
@@ -79,6 +92,7 @@ export class EventsEngine {
       // Refused before anything is stored: the client sends it again later (Alertmanager clients retry).
       throw new ThrottledError("events.backlog", `${this.#journalDepth} alerts are waiting to be processed; retry in a second`, 1);
     }
+    while (this.#journalDepth >= this.journalSoftLimit && this.#folding && !this.#stopped) await this.#folding.catch(() => {});
     await this.queue.submit(alerts);
   }
 

@@ -69,6 +69,24 @@ describe("the alert journal", () => {
     expect(await t.db.selectFrom("alerts").select("fingerprint").execute()).toEqual([]);
   });
 
+  it("holds a request past the soft depth until the fold in progress is done, then stores it", async () => {
+    const engine = engineFor(t.db);
+    engine.journalSoftLimit = 1;
+    await engine.ingest([incoming({ alertname: "Ahead" })]);
+    expect(engine.journalDepth).toBe(1);
+    const order: string[] = [];
+    const submit = engine.queue.submit.bind(engine.queue);
+    engine.queue.submit = (alerts) => (order.push("append"), submit(alerts));
+    const folding = engine.fold(false).then(() => order.push("folded"));
+    while (!engine.folding) await Promise.resolve();
+    const held = engine.ingest([incoming({ alertname: "Behind" })]);
+    await Promise.all([folding, held]);
+    expect(order).toEqual(["folded", "append"]);
+    engine.journalSoftLimit = 2_000;
+    await engine.drain();
+    expect((await t.db.selectFrom("alerts").select("labels").execute()).length).toBe(2);
+  });
+
   it("appends nothing for a rejected batch", async () => {
     const res = await post([{ labels: { alertname: "Fine" } }, { labels: { alertname: "Bad" }, startsAt: "yesterday" }]);
     expect(res.statusCode).toBe(400);
