@@ -1,5 +1,5 @@
 /**
- * The alert journal (migration 0018). A receiver's request is answered once its validated,
+ * The alert journal (migration 0016). A receiver's request is answered once its validated,
  * normalised alerts are appended here: one insert per group commit, however many requests it
  * carries, so a 200 still means "stored in the database". The pipeline then folds the journal
  * into `alerts` (dedup, CI binding, silences, flapping, history) in id order and in large

@@ -39,7 +39,7 @@ async function expectSameAsService(who: TestUser, ref: string) {
 
 /** The caller as the service sees it (role and permissions come from the token's user). */
 function actorOf(who: TestUser): Actor {
-  const role = who.user.role as Actor["role"];
+  const role = who.user.role as NonNullable<Actor["role"]>;
   return { kind: "user", id: who.user.id, name: who.user.name, email: who.user.email, role, permissions: permissionsOf(role), via: "token", ip: null } as Actor;
 }
 

@@ -59,7 +59,7 @@ export function openDb(options: DbOptions): Db {
   // gigabytes, and bulk loads touch them all over (30% faster at 130,000 CIs). Pages are
   // allocated as they are read, so a small database never uses it.
   sqlite.pragma("cache_size = -65536");
-  // SQLite's lower() folds only A-Z; searches with other letters call this one (migration 0019
+  // SQLite's lower() folds only A-Z; searches with other letters call this one (migration 0017
   // gives PostgreSQL the same name).
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
   const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);

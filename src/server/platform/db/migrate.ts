@@ -15,7 +15,8 @@ import * as m0012 from "./migrations/0012-cmdb-compact-history.js";
 import * as m0013 from "./migrations/0013-cmdb-name-trigrams.js";
 import * as m0014 from "./migrations/0014-alert-partial-indexes.js";
 import * as m0015 from "./migrations/0015-cmdb-relationship-log.js";
-import * as m0018 from "./migrations/0018-alert-journal.js";
+import * as m0016 from "./migrations/0016-alert-journal.js";
+import * as m0017 from "./migrations/0017-unicode-lower.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
@@ -36,7 +37,8 @@ const MIGRATIONS: Record<string, Migration> = {
   "0013-cmdb-name-trigrams": m0013,
   "0014-alert-partial-indexes": m0014,
   "0015-cmdb-relationship-log": m0015,
-  "0018-alert-journal": m0018,
+  "0016-alert-journal": m0016,
+  "0017-unicode-lower": m0017,
 };
 
 /** Names of every migration, in order. */

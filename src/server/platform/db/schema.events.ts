@@ -102,7 +102,7 @@ export interface EventSourcesTable {
   updated_at: Timestamp;
 }
 
-/** Validated alert batches acknowledged but not yet folded into `alerts` (migration 0018). */
+/** Validated alert batches acknowledged but not yet folded into `alerts` (migration 0016). */
 export interface AlertJournalTable {
   id: Generated<AutoId>;
   received_at: Timestamp;
