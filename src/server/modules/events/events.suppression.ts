@@ -57,10 +57,10 @@ export class Suppressor {
     const cached: CachedWindow[] = [];
     for (const w of windows) {
       const covers = new Set([w.ci_id]);
-      const down = await traverse(db, w.ci_id, "downstream", WINDOW_DEPTH).catch(() => null);
+      const down = await traverse(db, w.ci_id, "downstream", WINDOW_DEPTH, { edges: false }).catch(() => null);
       down?.items.forEach((i) => covers.add(i.ci.id));
       if (SERVICE_CLASSES.has(w.class)) {
-        const up = await traverse(db, w.ci_id, "upstream", WINDOW_DEPTH).catch(() => null);
+        const up = await traverse(db, w.ci_id, "upstream", WINDOW_DEPTH, { edges: false }).catch(() => null);
         up?.items.forEach((i) => covers.add(i.ci.id));
       }
       cached.push({ id: w.id, startsAt: w.starts_at, endsAt: w.ends_at, covers });
