@@ -117,5 +117,11 @@ describe("creating tickets", () => {
     // A service itself impacts itself, as the SQL walk says.
     const onService = await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "Mail down", ciId: g.mail.id });
     expect(onService.services).toEqual([{ id: g.mail.id, name: "E-mail" }]);
+    // A batch walks its CIs together (one catch-up of the graph, the service classes read once).
+    const batch = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createTicket(t.db, SYSTEM_ACTOR, "incident", { title: `Batch ${i}`, ...(i % 3 === 2 ? {} : { ciId: i % 3 ? g.mail.id : g.vm.id }) })),
+    );
+    batch.forEach((c, i) => expect(c.services).toEqual(i % 3 === 2 ? [] : i % 3 ? [{ id: g.mail.id, name: "E-mail" }] : [{ id: g.mail.id, name: "E-mail" }, { id: g.shop.id, name: "Shop" }]));
+    for (const c of batch) expect(await getTicket(t.db, SYSTEM_ACTOR, c.number)).toEqual(c);
   });
 });

@@ -35,20 +35,41 @@ export async function createTicket(db: Db, actor: Actor, kind: TicketKind, input
   const item: Creation = { actor, kind, input, requesterId: agent ? (input.requesterId ?? null) : actor.id };
   // Inside a caller's transaction the creation is part of it; otherwise it joins a group commit.
   if (db.isTransaction) return createOne(db as unknown as Trx, item, null);
-  if (input.ciId) item.services = await servicesFromGraph(db, input.ciId);
   return groupCommit(db, item);
 }
 
 /**
- * The business services a CI impacts, from the CMDB's in-memory graph when it is ready (it is
- * in step with every commit, which the group commit's transaction would not see), or null: the
- * creation then walks in SQL inside its transaction, and the graph starts building for the
- * next ones. The recursive SQL walk was the dearest step of a creation.
+ * The impacted services of a batch's creations from the CMDB graph, looked up together just
+ * before its transaction: concurrent walks share the graph's catch-up with the relationship log
+ * (one or two reads of the log per batch instead of one per creation), and the service classes
+ * are read once per batch. Creations left without (graph not ready) walk in SQL in the transaction.
  */
-async function servicesFromGraph(db: Db, ciId: string): Promise<Array<{ id: string; name: string }> | null> {
+async function batchServices(db: Db, batch: Creation[]): Promise<void> {
+  const withCi = batch.filter((item) => item.input.ciId);
+  if (!withCi.length) return;
   const state = graphStatus(db).state;
   if (state === "none") void warmGraph(db).catch(() => {});
-  if (state !== "ready") return null;
+  if (state !== "ready") return;
+  const classes = serviceClasses(db);
+  classes.catch(() => {}); // awaited by each walk; a failure fails the walks, not the process
+  const found = await Promise.all(withCi.map((item) => servicesFromGraph(db, item.input.ciId!, classes)));
+  withCi.forEach((item, i) => (item.services = found[i]));
+}
+
+/** The classes under business_service, in one small compiled query (the class catalog reads and parses every class). */
+async function serviceClasses(db: Db): Promise<Set<string>> {
+  const rows = await runCompiled<{ name: string }>(db, "service-classes", () => sql<{ name: string }>`with recursive svc(name) as (
+      select ${sql.lit("business_service")} union select c.name from ci_classes c join svc on c.parent = svc.name) select name from svc`.compile(db), {});
+  return new Set(rows.map((r) => r.name));
+}
+
+/**
+ * The business services a CI impacts, from the CMDB's in-memory graph (in step with every
+ * commit, which the group commit's transaction would not see), or null when the graph is not
+ * ready: the creation then walks in SQL inside its transaction. The recursive SQL walk was the
+ * dearest step of a creation.
+ */
+async function servicesFromGraph(db: Db, ciId: string, classes: Promise<Set<string>>): Promise<Array<{ id: string; name: string }> | null> {
   let reach: Awaited<ReturnType<typeof traverse>>;
   try {
     reach = await traverse(db, ciId, "downstream", CMDB_MAX_DEPTH, { edges: false });
@@ -57,10 +78,8 @@ async function servicesFromGraph(db: Db, ciId: string): Promise<Array<{ id: stri
     if (err instanceof NotFoundError) return [];
     throw err;
   }
-  // The service classes in one small compiled query (the class catalog reads and parses every class).
-  const classes = new Set((await runCompiled<{ name: string }>(db, "service-classes", () => sql<{ name: string }>`with recursive svc(name) as (
-      select ${sql.lit("business_service")} union select c.name from ci_classes c join svc on c.parent = svc.name) select name from svc`.compile(db), {})).map((r) => r.name));
-  const found = [reach.root, ...reach.items.map((i) => i.ci)].filter((ci) => classes.has(ci.class));
+  const services = await classes;
+  const found = [reach.root, ...reach.items.map((i) => i.ci)].filter((ci) => services.has(ci.class));
   return found.map((ci) => ({ id: ci.id, name: ci.name })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 /** The CMDB's impact depth limit (cmdb.impact.ts MAX_DEPTH), as the SQL walk uses it. */
@@ -117,6 +136,7 @@ type Outcome = { ok: true; ticket: Ticket } | { ok: false; error: unknown };
 async function writeBatch(db: Db, batch: Pending[], savepoints = false): Promise<void> {
   const results: Outcome[] = [];
   try {
+    if (!savepoints) await batchServices(db, batch);
     await db.transaction().execute(async (trx) => {
       const deferred: Deferred = { audit: [], outbox: [] };
       const mode = batch.length === 1 ? "alone" : savepoints ? "savepoint" : "auto";
