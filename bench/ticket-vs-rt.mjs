@@ -8,11 +8,20 @@ import { machineLines, processCpuSeconds } from "./lib/machine.mjs";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine } from "./lib/report.mjs";
 import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, ROOT, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
-import { call, incidentBody, latencyStats, setupDesk } from "./lib/ticket-desk.mjs";
+import { call, GROUP_NAMES, incidentBody, latencyStats, setupDesk } from "./lib/ticket-desk.mjs";
+import { pod } from "./cmdb-load.mjs";
 
 const TARGET_CREATE_RATIO = 200;
 const TARGET_READ_RATIO = 50;
 const PEERS = process.env.PEERS_DIR || "/work/shared/peers";
+
+const RT_URL = process.env.RT_URL || "http://127.0.0.1:19080";
+const RT_STATE = `${process.env.PEERS_STATE || "/var/tmp/peers"}/rt`;
+/** The fields RT is asked for in lists and searches: those of its ticket record that an OpsDesk list item also holds (title, state, priorities, dates, queue as the group, owner as the assignee, requestor, creator). */
+const RT_FIELDS = "Subject,Status,Priority,InitialPriority,FinalPriority,Created,LastUpdated,Resolved,Queue,Owner,Requestor,Creator,Type";
+/** The words of OpsDesk's quick searches: a symptom and the first part of a CI's name. */
+const SEARCH_WORDS = ["disk", "certificate", "login failures", "backup", "memory leak", "cpu"];
+const searchText = (i, cis) => `${SEARCH_WORDS[i % SEARCH_WORDS.length]} ${cis[(i * 7) % cis.length].name.split("-")[0]}`;
 
 const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --concurrency N   requests in flight against each system (default 4, rt-load's default and
@@ -30,8 +39,12 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --no-drain        start the reads while the worker may still have the creations' events queued
   --cpu-prof        run the OpsDesk server under node --cpu-prof; print where its time went per phase
   --no-build        measure the existing dist/ instead of running npm run build:server
-Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and
-loaded with ${PEERS}/rt-load.mjs, signed in once (session cookie, as a browser would be).`;
+Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and loaded
+by this script with the same client code as OpsDesk, signed in once (session cookie and Referer,
+as a browser is). Both get the same ticket titles and descriptions and answer the same reads:
+a list page of 50 newest first, a search for the same two words (50 newest first; RT: Subject
+LIKE each word), a ticket by id with its allowed transitions; RT's lists carry the fields of
+its ticket record that an OpsDesk list item also holds (${RT_FIELDS}).`;
 
 function options() {
   const v = parseOptions(
@@ -61,19 +74,106 @@ function rtScript(cmd) {
   return { code: res.status, out: `${res.stdout}${res.stderr}`.trim() };
 }
 
-/** Runs rt-load.mjs with --json and returns its phases by name. */
-function rtLoad(opts) {
+/**
+ * The CIs tickets are raised on, by name, as setupDesk loads them into OpsDesk (CMDB pod 0):
+ * RT gets the same titles and descriptions, so both answer the same searches.
+ */
+function deskTexts() {
+  const { cis } = pod(0, GROUP_NAMES);
+  const wanted = new Set(["virtual_machine", "application", "database", "server", "network_switch", "load_balancer", "laptop", "kubernetes_workload"]);
+  return { groups: GROUP_NAMES, cis: cis.filter((c) => wanted.has(c.class)).map((c, i) => ({ id: String(i), class: c.class, name: c.name })) };
+}
+
+/** RT's server CPU seconds: the Starlet master, its live workers and the workers it has reaped. */
+function rtCpuSeconds() {
+  try {
+    const pid = Number(fs.readFileSync(`${RT_STATE}/rt-server.pid`, "utf8").trim());
+    const fields = (p) => {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    };
+    const hz = 100;
+    const m = fields(pid);
+    let ticks = m[11] + m[12] + m[13] + m[14];
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    for (const c of children) {
+      try {
+        const f = fields(c);
+        ticks += f[11] + f[12];
+      } catch {
+        // a worker that just exited is counted in the master's reaped time
+      }
+    }
+    return ticks / hz;
+  } catch {
+    return null;
+  }
+}
+
+/** Signs in to RT once as a browser would (POST /NoAuth/Login.html) and returns the RT_SID cookie. */
+async function rtLogin() {
+  const form = `user=root&pass=${encodeURIComponent(process.env.RT_ROOT_PASSWORD || "peerpass1")}`;
   return new Promise((resolve, reject) => {
-    const args = [`${PEERS}/rt-load.mjs`, "--login", `root:${process.env.RT_ROOT_PASSWORD || "peerpass1"}`, "--count", String(opts.rtCount), "--reads", String(opts.rtReads), "--concurrency", String(opts.concurrency), "--json", "--label", "ticket-vs-rt"];
-    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.on("exit", (code) => {
-      if (code !== 0) return reject(new Error(`rt-load.mjs exited with ${code}: ${out.slice(0, 500)}`));
-      const result = JSON.parse(out.trim().split("\n").pop());
-      resolve({ ...result, byPhase: Object.fromEntries(result.phases.map((p) => [p.phase, p])) });
+    const req = http.request(`${RT_URL}/NoAuth/Login.html`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(form) } }, (r) => {
+      r.resume();
+      r.on("end", () => {
+        const sc = (r.headers["set-cookie"] || []).find((c) => c.startsWith("RT_SID_"));
+        if (!sc) reject(new Error(`RT login failed: HTTP ${r.statusCode}, no RT_SID cookie`));
+        else resolve(sc.split(";")[0]);
+      });
     });
+    req.on("error", reject);
+    req.end(form);
   });
+}
+
+/**
+ * The same phases against RT's REST2, with the same client code as OpsDesk's: creates with the
+ * same titles and descriptions, then list pages (newest first, 50 per page), searches for the
+ * same words in the subject (TicketSQL `Subject LIKE` per word; RT's full-text index on content
+ * is not set up by Debian's package) and gets by id. Signed in once with a session cookie; the
+ * Referer a browser sends keeps RT's CSRF check from refusing cookie-authenticated POSTs.
+ */
+async function rtLoad(opts) {
+  const cookie = await rtLogin();
+  const headers = { cookie, referer: `${RT_URL}/`, accept: "application/json" };
+  const desk = deskTexts();
+  const go = (method, path, body, want) => async (agent) => {
+    const res = await call(agent, RT_URL, method, path, headers, body);
+    return { ...res, ok: res.status === want };
+  };
+  const check = await go("GET", "/REST/2.0/queues/all", undefined, 200)(undefined);
+  if (!check.ok) throw new Error(`RT refused the session cookie: HTTP ${check.status}`);
+  // RT's first requests per worker are slow (rt.sh's README): warm each worker up.
+  for (let i = 0; i < 8; i++) await go("GET", `/REST/2.0/tickets?query=${encodeURIComponent("Queue='General'")}&per_page=1`, undefined, 200)(undefined);
+  const ids = [];
+  const rtBody = (i) => {
+    const b = incidentBody(i, desk);
+    return { Queue: "General", Subject: b.title, Content: b.description, ContentType: "text/plain", Priority: 20 * (b.impact + b.urgency) };
+  };
+  const create = await phase(opts.rtCount, opts.concurrency, async (agent, i) => {
+    const res = await go("POST", "/REST/2.0/ticket", rtBody(i), 201)(agent);
+    if (res.ok) ids.push(JSON.parse(res.text).id);
+    return res;
+  }, rtCpuSeconds);
+  if (!ids.length) throw new Error(`RT created no ticket: ${JSON.stringify(create.errors)}`);
+  const q = encodeURIComponent("Queue='General'");
+  const first = JSON.parse((await go("GET", `/REST/2.0/tickets?query=${q}&per_page=1`, undefined, 200)(undefined)).text);
+  const pages = Math.max(1, Math.ceil(first.total / 50));
+  const fields = `fields=${RT_FIELDS}`;
+  const items = (p) => async (agent, i) => {
+    const res = await go("GET", p(i), undefined, 200)(agent);
+    // Every tenth answer is parsed to count its items: parsing them all would load the client.
+    if (res.ok && i % 10 === 0) res.items = JSON.parse(res.text).count;
+    return res;
+  };
+  const list = await phase(opts.rtReads, opts.concurrency, items((i) => `/REST/2.0/tickets?query=${q}&per_page=50&page=${(i % pages) + 1}&orderby=id&order=DESC&${fields}`), rtCpuSeconds);
+  const search = await phase(opts.rtReads, opts.concurrency, items((i) => {
+    const words = searchText(i, desk.cis).split(" ");
+    return `/REST/2.0/tickets?query=${encodeURIComponent(words.map((w) => `Subject LIKE '${w}'`).join(" AND "))}&per_page=50&orderby=id&order=DESC&${fields}`;
+  }), rtCpuSeconds);
+  const get = await phase(opts.rtReads, opts.concurrency, (agent, i) => go("GET", `/REST/2.0/ticket/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent), rtCpuSeconds);
+  return { target: RT_URL, ticketsInQueue: first.total, byPhase: { create, list, search, get }, phases: [create, list, search, get] };
 }
 
 /** n requests with `concurrency` in flight, like rt-load's phases: rate over the phase, latency percentiles and, given a server pid, its CPU per request. */
@@ -83,7 +183,10 @@ async function phase(n, concurrency, send, pid) {
   let next = 0;
   let failed = 0;
   const errors = {};
-  const cpu0 = pid ? processCpuSeconds(pid) : null;
+  const cpuNow = typeof pid === "function" ? pid : () => (pid ? processCpuSeconds(pid) : null);
+  let items = 0;
+  let answers = 0;
+  const cpu0 = cpuNow();
   const fromUs = nowUs();
   const t0 = performance.now();
   await Promise.all(
@@ -91,6 +194,10 @@ async function phase(n, concurrency, send, pid) {
       for (let i = next++; i < n; i = next++) {
         const res = await send(agent, i);
         samples.push(res.ms);
+        if (res.items !== undefined) {
+          items += res.items;
+          answers++;
+        }
         if (!res.ok) {
           failed++;
           errors[res.status] = (errors[res.status] ?? 0) + 1;
@@ -99,13 +206,28 @@ async function phase(n, concurrency, send, pid) {
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  const cpu1 = pid ? processCpuSeconds(pid) : null;
+  const cpu1 = cpuNow();
   agent.destroy();
   const cpuMsPerOp = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) * 1000) / n : null;
-  return { ok: n - failed, failed, errors, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples), cpuMsPerOp, window: { fromUs, toUs: nowUs() } };
+  return { ok: n - failed, failed, errors, itemsPerAnswer: answers ? items / answers : null, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples), cpuMsPerOp, window: { fromUs, toUs: nowUs() } };
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** The response cache's hit and miss counts, from the server's /metrics. */
+async function cacheCounts(server) {
+  const res = await request(`${server.baseUrl}/metrics`);
+  const get = (result) => Number(new RegExp(`^opsdesk_response_cache_requests_total\\{result="${result}"\\} (\\d+)`, "m").exec(res.text)?.[1] ?? 0);
+  return { hits: get("hit"), misses: get("miss") };
+}
+
+/** A phase with the response cache's hits and misses during it. */
+async function cachedPhase(server, ...args) {
+  const before = await cacheCounts(server);
+  const result = await phase(...args);
+  const after = await cacheCounts(server);
+  return { ...result, cache: { hits: after.hits - before.hits, misses: after.misses - before.misses } };
+}
 
 /** Outbox events not yet dispatched, from the server's /metrics. */
 async function outboxPending(server) {
@@ -151,7 +273,7 @@ async function opsdeskLoad(opts, concurrency) {
         const res = await call(agent, server.baseUrl, method, path, headers, body);
         return { ...res, ok: res.status === want };
       };
-      // Warm-up, as rt-load's first requests warm RT's workers.
+      // Warm-up, as RT's workers are warmed up before its phases.
       for (let i = 0; i < 20; i++) await go("POST", "/api/v1/incidents", incidentBody(1_000_000 + i, desk), 201)(undefined);
       const create = await phase(opts.count, concurrency, async (agent, i) => {
         const res = await go("POST", "/api/v1/incidents", incidentBody(i, desk), 201)(agent);
@@ -162,10 +284,14 @@ async function opsdeskLoad(opts, concurrency) {
       // suggestions, known errors) are still being handled; the reads wait for that unless --no-drain.
       const drain = !opts.apiOnly && opts.drain ? await drainOutbox(server) : null;
       const pages = Math.max(1, Math.floor(ids.length / 50));
-      const words = ["disk", "certificate", "login failures", "backup", "memory leak", "cpu"];
-      const list = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`, undefined, 200)(agent), server.pid);
-      const search = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets?q=${encodeURIComponent(`${words[i % words.length]} ${desk.cis[(i * 7) % desk.cis.length].name.split("-")[0]}`)}&limit=50`, undefined, 200)(agent), server.pid);
-      const get = await phase(opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent), server.pid);
+      const items = (p) => async (agent, i) => {
+        const res = await go("GET", p(i), undefined, 200)(agent);
+        if (res.ok && i % 10 === 0) res.items = JSON.parse(res.text).items.length;
+        return res;
+      };
+      const list = await cachedPhase(server, opts.reads, concurrency, items((i) => `/api/v1/incidents?sort=-createdAt&limit=50&offset=${(i % pages) * 50}`), server.pid);
+      const search = await cachedPhase(server, opts.reads, concurrency, items((i) => `/api/v1/tickets?q=${encodeURIComponent(searchText(i, desk.cis))}&limit=50`), server.pid);
+      const get = await cachedPhase(server, opts.reads, concurrency, (agent, i) => go("GET", `/api/v1/tickets/${ids[(i * 37) % ids.length]}`, undefined, 200)(agent), server.pid);
       result = { create, drain, list, search, get };
     } finally {
       await stopServer(server);
@@ -211,12 +337,14 @@ async function main() {
   const od = await opsdeskLoad(opts, opts.concurrency);
   const odMany = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? await opsdeskLoad(opts, opts.odConcurrency) : null;
   const cpu = (p) => (p.cpuMsPerOp === null || p.cpuMsPerOp === undefined ? "" : `  server CPU ${ms(p.cpuMsPerOp)}/op`);
-  const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${cpu(p)}${extra}`;
+  const perAnswer = (p) => (p.itemsPerAnswer === null || p.itemsPerAnswer === undefined ? "" : `  ${p.itemsPerAnswer.toFixed(1)} items/answer`);
+  const cached = (p) => (p.cache ? `  cache hits ${p.cache.hits}/${p.cache.hits + p.cache.misses}` : "");
+  const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${cpu(p)}${perAnswer(p)}${cached(p)}${extra}`;
   const rtP = (k) => (rt ? { ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs } : null);
   const ratio = (p, k) => (rt ? `   ${(p.perSec / rtP(k).perSec).toFixed(0)}x RT` : "");
   const lines = [];
   if (rt) {
-    lines.push("", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers):`);
+    lines.push("", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers; ${rt.ticketsInQueue} tickets in the queue read, OpsDesk ${opts.count + 20}):`);
     for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
   }
   const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
