@@ -13,7 +13,9 @@ import { Binder } from "./events.binding.js";
 import { Suppressor } from "./events.suppression.js";
 import { Topology } from "./events.topology.js";
 import { IngestQueue } from "./events.ingest.js";
-import { appendJournal, FOLD_BATCH, foldJournal, JOURNAL_MAX_ALERTS, journalHasRows } from "./events.journal.js";
+import { appendJournal, FOLD_BATCH, foldedMark, foldJournal, foldJournalFile, JOURNAL_MAX_ALERTS, journalHasRows, type FoldResult } from "./events.journal.js";
+import { JournalFile, journalFileFor } from "./events.journal-file.js";
+import { CompiledQuery } from "kysely";
 import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
@@ -60,6 +62,11 @@ export class EventsEngine {
    */
   journalSoftLimit = FOLD_BATCH;
   #folding: Promise<void> | null = null;
+  /** SQLite: the journal file (events.journal-file.ts), opened at the first use; PostgreSQL: the journal table. */
+  #journal: JournalFile | null = null;
+  #journalOpening: Promise<JournalFile | null> | null = null;
+  /** The last "folded up to" mark this process saw (another process's folds may have moved it further). */
+  #mark = 0;
   #foldTimer: NodeJS.Timeout | null = null;
   /** Errors of background steps go here (the app's logger). */
   onError: (err: unknown, step: string) => void = () => {};
@@ -97,9 +104,41 @@ export class EventsEngine {
   }
 
   async #append(alerts: IncomingAlert[]): Promise<void> {
-    await appendJournal(this.db, alerts);
+    const journal = this.#journal ?? (await this.#journalFile());
+    // The file's insert is synchronous and committed when it returns; no wait for a fold's transaction.
+    if (journal) journal.append(alerts.length, JSON.stringify(alerts));
+    else await appendJournal(this.db, alerts);
     this.#journalDepth += alerts.length;
     this.#scheduleFold();
+  }
+
+  /** The SQLite journal file, opened once (null on PostgreSQL, whose journal is a table). */
+  #journalFile(): Promise<JournalFile | null> {
+    if (isPostgres(this.db)) return Promise.resolve(null);
+    this.#journalOpening ??= (async () => {
+      const res = await this.db.executeQuery<{ file: string }>(CompiledQuery.raw(`select "file" from pragma_database_list where "name" = 'main'`, []));
+      const journal = new JournalFile(journalFileFor(res.rows[0]?.file ?? ""));
+      try {
+        this.#mark = await foldedMark(this.db);
+        journal.ensureIdsAfter(this.#mark);
+      } catch (err) {
+        journal.close();
+        throw err;
+      }
+      this.#journal = journal;
+      return journal;
+    })().catch((err) => {
+      this.#journalOpening = null;
+      throw err;
+    });
+    return this.#journalOpening;
+  }
+
+  /** True when some journal row (any node's) waits to be folded. */
+  async #journalWaiting(): Promise<boolean> {
+    const journal = this.#journal ?? (await this.#journalFile());
+    if (journal?.hasRowsAfter(this.#mark)) return true;
+    return journalHasRows(this.db);
   }
 
   /** Folds at once when a batch is waiting, else shortly (a trickle is folded in batches too). */
@@ -125,7 +164,7 @@ export class EventsEngine {
   async fold(untilEmpty = true): Promise<void> {
     await this.#foldIdle();
     // A read with nothing waiting must not take the write lock (SQLite) or a connection for long.
-    if (untilEmpty && !(await journalHasRows(this.db))) return;
+    if (untilEmpty && !(await this.#journalWaiting())) return;
     await this.#foldIdle();
     this.#folding = this.#foldLoop(untilEmpty).finally(() => {
       this.#folding = null;
@@ -141,9 +180,22 @@ export class EventsEngine {
   async #foldLoop(untilEmpty: boolean): Promise<void> {
     const { settings, compiled } = await this.rules();
     const deps = { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled };
+    const journal = this.#journal ?? (await this.#journalFile());
+    // On SQLite, rows a process of an earlier version left in the journal table go first.
+    let table = journal === null || (await journalHasRows(this.db));
     for (;;) {
-      const r = await foldJournal(this.db, deps, untilEmpty);
+      let r: FoldResult;
+      if (table) r = await foldJournal(this.db, deps, untilEmpty);
+      else {
+        const f = await foldJournalFile(this.db, journal!, deps);
+        this.#mark = Math.max(this.#mark, f.mark);
+        r = f;
+      }
       if (r.busy) return; // another node is folding; the sweep comes back
+      if (table && journal && r.alerts === 0) {
+        table = false;
+        continue;
+      }
       this.#journalDepth = r.alerts === 0 ? 0 : Math.max(0, this.#journalDepth - r.alerts);
       // Counted only once committed: a failed fold leaves its rows in the journal.
       this.repeats.add(r.repeats);
@@ -276,6 +328,10 @@ export class EventsEngine {
     await this.fold().catch((err) => this.onError(err, "fold"));
     await this.persistRepeats();
     await this.#processing;
+    // Reopened if this engine is used again.
+    this.#journal?.close();
+    this.#journal = null;
+    this.#journalOpening = null;
   }
 }
 

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
@@ -5,7 +6,9 @@ import { openDb } from "../../platform/db/db.js";
 import type { Db } from "../../platform/db/schema.js";
 import { engineFor, EventsEngine } from "./events.engine.js";
 import { fingerprintOf } from "./events.fingerprint.js";
-import { appendJournal } from "./events.journal.js";
+import { appendJournal, FOLDED_MARK_KEY, foldedMark } from "./events.journal.js";
+import { JournalFile, journalFileFor } from "./events.journal-file.js";
+import { usePg } from "../../../../test/helpers/test-db.js";
 import type { IncomingAlert } from "./events.model.js";
 
 const hour = () => new Date(Date.now() + 3600_000).toISOString();
@@ -133,5 +136,65 @@ describe("the alert journal with two nodes on one database", () => {
     const created = await tdb.db.selectFrom("alert_history").select("fingerprint").where("event", "=", "created").execute();
     expect(created.length).toBe(fps.length);
     expect(await journalCount(tdb.db)).toBe(0);
+  });
+});
+
+describe.skipIf(usePg)("the alert journal file (SQLite)", () => {
+  let tdb: TestDb;
+  let journal: JournalFile;
+  beforeEach(async () => {
+    tdb = await createTestDb({ shared: true });
+    journal = new JournalFile(journalFileFor(tdb.sqliteFile!));
+  });
+  afterEach(async () => {
+    journal.close();
+    await tdb.cleanup();
+  });
+  const rowsIn = (j: JournalFile) => j.rowsAfter(0, 1000);
+  const setMark = (mark: number) =>
+    tdb.db.insertInto("settings").values({ key: FOLDED_MARK_KEY, value: String(mark), updated_at: new Date().toISOString() }).onConflict((oc) => oc.column("key").doUpdateSet({ value: String(mark) })).execute();
+
+  it("appends accepted alerts to the file beside the database, folds them, moves the mark and prunes the file", async () => {
+    const engine = new EventsEngine(tdb.db);
+    await engine.ingest([incoming({ alertname: "InFile", instance: "a" }), incoming({ alertname: "InFile", instance: "b" })]);
+    // Acknowledged: in the file (committed, visible to another connection), not in the table.
+    const rows = rowsIn(journal);
+    expect(rows.map((r) => r.count)).toEqual([2]);
+    expect(await journalCount(tdb.db)).toBe(0);
+    await engine.drain();
+    expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(2);
+    expect(await foldedMark(tdb.db)).toBe(rows[0].id);
+    expect(rowsIn(journal)).toEqual([]);
+    await engine.stop();
+  });
+
+  it("never folds again rows under the mark (a crash between the fold's commit and the prune)", async () => {
+    const a = { alertname: "Crash", instance: "x" };
+    journal.append(1, JSON.stringify([incoming(a)]));
+    const second = journal.append(1, JSON.stringify([incoming(a)]));
+    // Both rows were folded and the mark committed, then the process died before pruning them.
+    await setMark(second);
+    journal.append(1, JSON.stringify([incoming(a)]));
+    const engine = new EventsEngine(tdb.db);
+    await engine.drain();
+    const after = await tdb.db.selectFrom("alerts").select("occurrences").where("fingerprint", "=", fingerprintOf(a)).executeTakeFirstOrThrow();
+    expect(after.occurrences).toBe(1);
+    expect(rowsIn(journal)).toEqual([]);
+    await engine.stop();
+  });
+
+  it("numbers new rows past the mark when the journal file was lost", async () => {
+    await setMark(500);
+    journal.close();
+    const file = journalFileFor(tdb.sqliteFile!);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    const engine = new EventsEngine(tdb.db);
+    await engine.ingest([incoming({ alertname: "AfterLoss" })]);
+    journal = new JournalFile(file);
+    expect(rowsIn(journal)[0].id).toBeGreaterThan(500);
+    await engine.drain();
+    expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(1);
+    expect(await foldedMark(tdb.db)).toBeGreaterThan(500);
+    await engine.stop();
   });
 });

@@ -9,12 +9,16 @@
  *
  * Several nodes: on PostgreSQL one node folds at a time (a transaction-scoped advisory lock),
  * so the order of a fingerprint's rows is kept; on SQLite the fold's write lock does the same.
+ *
+ * On SQLite the journal is a file of its own (events.journal-file.ts, foldJournalFile below):
+ * the table here then only holds rows an earlier version left, folded first.
  */
 import { CompiledQuery } from "kysely";
-import type { Db } from "../../platform/db/schema.js";
+import type { Db, Trx } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import type { IncomingAlert } from "./events.model.js";
 import { foldAlerts, type FlushDeps, type FlushResult } from "./events.ingest.js";
+import type { JournalFile } from "./events.journal-file.js";
 
 /**
  * Past this many alerts waiting in the journal (appended by this process, not yet folded),
@@ -85,6 +89,27 @@ export function stateRuns(alerts: IncomingAlert[], now: string): IncomingAlert[]
   return runs;
 }
 
+/** Takes rows (oldest first) up to FOLD_BATCH alerts and folds them in the caller's transaction. */
+async function foldRows<R extends JournalRow>(trx: Trx, deps: FlushDeps, rows: R[]): Promise<{ taken: R[]; n: number; result: FlushResult }> {
+  const taken: R[] = [];
+  let n = 0;
+  for (const r of rows.slice(0, FOLD_ROWS)) {
+    if (taken.length && n + r.count > FOLD_BATCH) break;
+    taken.push(r);
+    n += r.count;
+  }
+  // Rows in id order, alerts in the order received: the last copy of a fingerprint wins.
+  const alerts: IncomingAlert[] = [];
+  for (const r of taken) for (const a of JSON.parse(r.alerts) as IncomingAlert[]) alerts.push(a);
+  const result: FlushResult = { pending: false, repeats: [] };
+  for (const run of stateRuns(alerts, new Date().toISOString())) {
+    const r = await foldAlerts(trx, deps, run);
+    result.pending ||= r.pending;
+    result.repeats.push(...r.repeats);
+  }
+  return { taken, n, result };
+}
+
 /**
  * Folds the oldest journal rows (up to FOLD_BATCH alerts) into `alerts` and deletes them, in
  * one transaction. With `wait`, waits for another node's fold on PostgreSQL instead of
@@ -103,26 +128,47 @@ export async function foldJournal(db: Db, deps: FlushDeps, wait: boolean): Promi
     const limit = pg ? "$1" : "?";
     const { rows } = await trx.executeQuery<JournalRow>(CompiledQuery.raw(`select "id", "count", "alerts" from "alert_journal" order by "id" limit ${limit}`, [FOLD_ROWS + 1]));
     if (!rows.length) return EMPTY;
-    const taken: JournalRow[] = [];
-    let n = 0;
-    for (const r of rows.slice(0, FOLD_ROWS)) {
-      if (taken.length && n + r.count > FOLD_BATCH) break;
-      taken.push(r);
-      n += r.count;
-    }
-    // Rows in id order, alerts in the order received: the last copy of a fingerprint wins.
-    const alerts: IncomingAlert[] = [];
-    for (const r of taken) for (const a of JSON.parse(r.alerts) as IncomingAlert[]) alerts.push(a);
-    const result: FlushResult = { pending: false, repeats: [] };
-    for (const run of stateRuns(alerts, new Date().toISOString())) {
-      const r = await foldAlerts(trx, deps, run);
-      result.pending ||= r.pending;
-      result.repeats.push(...r.repeats);
-    }
+    const { taken, n, result } = await foldRows(trx, deps, rows);
     const ids = taken.map((r) => Number(r.id));
     if (pg) await trx.executeQuery(CompiledQuery.raw(`delete from "alert_journal" where "id" = any($1::bigint[])`, [ids]));
     // One writer on SQLite: every id up to the last one taken is committed and was read.
     else await trx.executeQuery(CompiledQuery.raw(`delete from "alert_journal" where "id" >= ? and "id" <= ?`, [ids[0], ids.at(-1)]));
     return { ...result, busy: false, alerts: n, more: rows.length > taken.length };
   });
+}
+
+/** The key in `settings` of the last journal-file row (SQLite) folded into `alerts`. */
+export const FOLDED_MARK_KEY = "events.journal_folded_to";
+
+/** The main database's "folded up to" mark of the journal file (0: none yet). */
+export async function foldedMark(db: Db | Trx): Promise<number> {
+  const res = await db.executeQuery<{ value: string }>(CompiledQuery.raw(`select "value" from "settings" where "key" = ?`, [FOLDED_MARK_KEY]));
+  return res.rows.length ? Number(res.rows[0].value) : 0;
+}
+
+/**
+ * SQLite with the journal in its own file (events.journal-file.ts): folds the oldest rows after
+ * the mark (up to FOLD_BATCH alerts) and moves the mark in the same transaction (BEGIN
+ * IMMEDIATE: one fold at a time across processes), then prunes the rows the mark covers.
+ */
+export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushDeps): Promise<FoldResult & { mark: number }> {
+  await deps.suppressor.ensure(db);
+  const out = await db.transaction().execute(async (trx) => {
+    const mark = await foldedMark(trx);
+    const rows = journal.rowsAfter(mark, FOLD_ROWS + 1);
+    if (!rows.length) return { ...EMPTY, mark };
+    const { taken, n, result } = await foldRows(trx, deps, rows);
+    const last = taken.at(-1)!.id;
+    await trx.executeQuery(
+      CompiledQuery.raw(`insert into "settings" ("key", "value", "updated_at") values (?, ?, ?) on conflict ("key") do update set "value" = excluded."value", "updated_at" = excluded."updated_at"`, [
+        FOLDED_MARK_KEY,
+        String(last),
+        new Date().toISOString(),
+      ]),
+    );
+    return { ...result, busy: false, alerts: n, more: rows.length > taken.length, mark: last };
+  });
+  // Committed: those rows are in `alerts` now. A crash before this prune leaves rows under the mark, never read again.
+  if (out.alerts) journal.prune(out.mark);
+  return out;
 }

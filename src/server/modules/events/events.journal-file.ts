@@ -1,0 +1,89 @@
+/**
+ * The alert journal on SQLite: a file of its own beside the database (`<name>.alerts.sqlite`),
+ * with its own connection. Appending to it never waits for a transaction on the main database
+ * (a fold holds the main connection for its whole transaction, and better-sqlite3 has one
+ * connection per handle), and costs one prepared insert, committed before the 200 is sent
+ * (WAL, synchronous=NORMAL: the same durability as the main database, which survives kill -9).
+ *
+ * A fold reads the rows after the "folded up to" mark that the main database keeps in
+ * `settings`, and moves the mark in the same transaction as the folded alerts: a crash after
+ * that commit leaves rows the mark already covers (pruned later, never folded twice); a crash
+ * before it leaves the mark where it was (the rows are folded again in full, as nothing of them
+ * was committed). Ids come from AUTOINCREMENT and, when the file was lost, start past the mark,
+ * so a new row is never hidden under it.
+ */
+import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+
+/** One journal row: one group commit's alerts as a JSON array. */
+export interface JournalFileRow {
+  id: number;
+  count: number;
+  alerts: string;
+}
+
+/** The journal file of an SQLite database file (":memory:" for an in-memory database). */
+export function journalFileFor(mainFile: string): string {
+  if (!mainFile || mainFile === ":memory:") return ":memory:";
+  const ext = path.extname(mainFile);
+  return path.join(path.dirname(mainFile), `${path.basename(mainFile, ext)}.alerts${ext || ".sqlite"}`);
+}
+
+/** The journal file and its prepared statements (all synchronous). */
+export class JournalFile {
+  readonly #db: BetterSqlite3.Database;
+  readonly #insert: BetterSqlite3.Statement<[string, number, string]>;
+  readonly #after: BetterSqlite3.Statement<[number, number]>;
+  readonly #hasAfter: BetterSqlite3.Statement<[number]>;
+  readonly #prune: BetterSqlite3.Statement<[number]>;
+
+  constructor(readonly file: string) {
+    this.#db = new BetterSqlite3(file);
+    this.#db.pragma("journal_mode = WAL");
+    this.#db.pragma("synchronous = NORMAL");
+    this.#db.pragma("busy_timeout = 5000");
+    this.#db.exec(`create table if not exists "alert_journal" ("id" integer primary key autoincrement, "received_at" text not null, "count" integer not null, "alerts" text not null)`);
+    this.#insert = this.#db.prepare(`insert into "alert_journal" ("received_at", "count", "alerts") values (?, ?, ?)`);
+    this.#after = this.#db.prepare(`select "id", "count", "alerts" from "alert_journal" where "id" > ? order by "id" limit ?`);
+    this.#hasAfter = this.#db.prepare(`select 1 from "alert_journal" where "id" > ? limit 1`).pluck();
+    this.#prune = this.#db.prepare(`delete from "alert_journal" where "id" <= ?`);
+  }
+
+  /**
+   * Makes the next id larger than `mark` (the main database's "folded up to"): after the file
+   * was lost or replaced, its ids would start again at 1 and new rows would look folded.
+   */
+  ensureIdsAfter(mark: number): void {
+    if (mark <= 0) return;
+    this.#db.transaction(() => {
+      const seq = this.#db.prepare(`select "seq" from "sqlite_sequence" where "name" = 'alert_journal'`).pluck().get() as number | undefined;
+      if (seq === undefined) this.#db.prepare(`insert into "sqlite_sequence" ("name", "seq") values ('alert_journal', ?)`).run(mark);
+      else if (seq < mark) this.#db.prepare(`update "sqlite_sequence" set "seq" = ? where "name" = 'alert_journal'`).run(mark);
+    }).immediate();
+  }
+
+  /** Appends one group commit's alerts (already JSON) as one committed row; returns its id. */
+  append(count: number, alertsJson: string): number {
+    return Number(this.#insert.run(new Date().toISOString(), count, alertsJson).lastInsertRowid);
+  }
+
+  /** Up to `limit` rows after `mark`, oldest first. */
+  rowsAfter(mark: number, limit: number): JournalFileRow[] {
+    return this.#after.all(mark, limit) as JournalFileRow[];
+  }
+
+  /** True when a row after `mark` is there. */
+  hasRowsAfter(mark: number): boolean {
+    return this.#hasAfter.get(mark) !== undefined;
+  }
+
+  /** Deletes the rows up to `mark` (folded and committed in the main database). */
+  prune(mark: number): void {
+    this.#prune.run(mark);
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    if (this.#db.open) this.#db.close();
+  }
+}
