@@ -68,6 +68,26 @@ describe("response cache", () => {
     expect(metrics.body).toMatch(/opsdesk_response_cache_requests_total\{result="hit"\} [1-9]/);
   });
 
+  it("answers a hit with the miss's bytes: text beyond ASCII keeps its characters and its length", async () => {
+    const agent = await user("agent");
+    const title = "Café — 東京 printer 🖨 offline";
+    const inc = (await inject("POST", "/api/v1/incidents", agent.auth, { title })).json();
+    const url = `/api/v1/tickets/${inc.number}`;
+    let hits = 0;
+    let miss = await inject("GET", url, agent.auth);
+    for (let attempt = 0; attempt < 50 && !hits; attempt++) {
+      const before = responseCacheStats(tdb.db).hits;
+      const again = await inject("GET", url, agent.auth);
+      hits = responseCacheStats(tdb.db).hits - before;
+      expect(again.rawPayload.equals(miss.rawPayload)).toBe(true);
+      expect(Number(again.headers["content-length"])).toBe(again.rawPayload.length);
+      expect(again.headers["content-type"]).toBe("application/json; charset=utf-8");
+      expect(again.json().title).toBe(title);
+      miss = again;
+    }
+    expect(hits).toBe(1);
+  });
+
   it("shows a write through the API on the next read, and a changed body gets a new ETag", async () => {
     const agent = await user("agent");
     const inc = (await inject("POST", "/api/v1/incidents", agent.auth, { title: "Printer jam" })).json();
