@@ -215,6 +215,34 @@ describe("transactional outbox", () => {
     expect(seen).toEqual([1, 2, 3]);
   });
 
+  it("hands each run of consecutive events of a type to its batch handlers at once, in order, and retries a failed run one event at a time", async () => {
+    const calls: Array<[string, number[]]> = [];
+    const single: number[] = [];
+    events.onBatch("b", async (batch) => {
+      calls.push(["b", batch.map((e) => e.payload.n as number)]);
+      if (batch.some((e) => e.payload.n === 3)) throw new Error("three fails");
+    });
+    events.on("b", async (e) => {
+      single.push(e.payload.n as number);
+    });
+    events.onBatch("c", async (batch) => {
+      calls.push(["c", batch.map((e) => e.payload.n as number)]);
+    });
+    for (const [type, n] of [["b", 1], ["b", 2], ["c", 10], ["b", 3], ["b", 4]] as const) await emit(tdb.db, { type, payload: { n } });
+    expect(await worker.tick()).toBe(5);
+    expect(calls).toEqual([["b", [1, 2]], ["c", [10]], ["b", [3, 4]], ["b", [3]], ["b", [4]]]);
+    // The per-event handlers of the type still see each event, except the one whose batch failed.
+    expect(single).toEqual([1, 2, 4]);
+    const rows = await tdb.db.selectFrom("outbox").select(["payload", "dispatched_at", "last_error"]).orderBy("id").execute();
+    expect(rows.map((r) => [JSON.parse(r.payload).n, r.dispatched_at !== null, r.last_error])).toEqual([
+      [1, true, null],
+      [2, true, null],
+      [10, true, null],
+      [3, false, "three fails"],
+      [4, true, null],
+    ]);
+  });
+
   it("writes user events to the outbox with the change", async () => {
     const { createUser } = await import("../modules/users/index.js");
     const { SYSTEM_ACTOR } = await import("./auth/permissions.js");

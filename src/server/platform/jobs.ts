@@ -223,25 +223,58 @@ export class Worker {
     // and one lost between handling and marking is redelivered after its lease, as it would be
     // if the process died inside a handler.
     const done: Array<(typeof claimed)[number]["id"]> = [];
-    for (const row of claimed) {
-      const handlers = events.handlersFor(row.type);
-      if (handlers.length) {
-        const event = { id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at };
+    const toEvent = (row: (typeof claimed)[number]) => ({ id: Number(row.id), type: row.type, payload: JSON.parse(row.payload), createdAt: row.created_at });
+    const fail = async (row: (typeof claimed)[number], err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      logger?.warn({ event: row.id, type: row.type, err: message }, "event handler failed, will retry");
+      await db
+        .updateTable("outbox")
+        .set({ locked_by: null, locked_until: null, available_at: isoIn(backoffMs(row.attempts)), last_error: message.slice(0, 2000) })
+        .where("id", "=", row.id)
+        .where("locked_by", "=", this.id)
+        .execute();
+    };
+    for (let i = 0; i < claimed.length; ) {
+      // A run of consecutive events of one type goes to the type's batch handlers in one call
+      // (a failed run is retried one event at a time, so one bad event fails only itself),
+      // then each event to its own handlers.
+      const type = claimed[i].type;
+      let end = i + 1;
+      while (end < claimed.length && claimed[end].type === type) end++;
+      const run = claimed.slice(i, end);
+      i = end;
+      const batchHandlers = events.batchHandlersFor(type);
+      const handlers = events.handlersFor(type);
+      if (!batchHandlers.length && !handlers.length) {
+        for (const row of run) done.push(row.id);
+        continue;
+      }
+      const failed = new Set<(typeof claimed)[number]>();
+      const runEvents = run.map(toEvent);
+      if (batchHandlers.length) {
         try {
-          for (const handler of handlers) await handler(event);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          logger?.warn({ event: row.id, type: row.type, err: message }, "event handler failed, will retry");
-          await db
-            .updateTable("outbox")
-            .set({ locked_by: null, locked_until: null, available_at: isoIn(backoffMs(row.attempts)), last_error: message.slice(0, 2000) })
-            .where("id", "=", row.id)
-            .where("locked_by", "=", this.id)
-            .execute();
-          continue;
+          for (const handler of batchHandlers) await handler(runEvents);
+        } catch {
+          for (const [k, row] of run.entries()) {
+            try {
+              for (const handler of batchHandlers) await handler([runEvents[k]]);
+            } catch (err) {
+              await fail(row, err);
+              failed.add(row);
+            }
+          }
         }
       }
-      done.push(row.id);
+      for (const [k, row] of run.entries()) {
+        if (failed.has(row)) continue;
+        try {
+          for (const handler of handlers) await handler(runEvents[k]);
+        } catch (err) {
+          await fail(row, err);
+          continue;
+        }
+        done.push(row.id);
+      }
     }
     if (done.length) {
       await db

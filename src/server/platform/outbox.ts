@@ -15,10 +15,28 @@ export interface DomainEvent<P = Record<string, unknown>> {
 }
 
 export type EventHandler = (event: DomainEvent) => Promise<void>;
+/** A handler of several events of one type at once, in outbox order. */
+export type BatchEventHandler = (events: DomainEvent[]) => Promise<void>;
 
 /** Registry of event handlers: `on("incident.resolved", stopSlaClocks)`. */
 export class EventBus {
   readonly #handlers = new Map<string, EventHandler[]>();
+  readonly #batchHandlers = new Map<string, BatchEventHandler[]>();
+
+  /**
+   * Registers a handler that receives the consecutive events of one type that a dispatch round
+   * claimed, in order (one pass over many events: a busy type's no-op cases cost one query per
+   * round instead of one per event). Like any handler it must be safe to run again on an event:
+   * a failed batch is retried one event at a time, and a failed event later on its own.
+   */
+  onBatch(type: string, handler: BatchEventHandler): void {
+    this.#batchHandlers.set(type, [...(this.#batchHandlers.get(type) ?? []), handler]);
+  }
+
+  /** The batch handlers of a type. */
+  batchHandlersFor(type: string): BatchEventHandler[] {
+    return this.#batchHandlers.get(type) ?? [];
+  }
 
   /** Registers a handler for one event type ("*" receives every event). */
   on(type: string, handler: EventHandler): void {

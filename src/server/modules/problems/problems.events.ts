@@ -8,7 +8,9 @@ import { SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
 import type { DomainEvent } from "../../platform/outbox.js";
 import { addEntry } from "./problems.core.js";
 import { param, runPrecompiled } from "../../platform/db/precompiled.js";
-import { incidentFacts, suggestOnIncident } from "./problems.suggest.js";
+import { sql } from "kysely";
+import { isPostgres } from "../../platform/db/dialect.js";
+import { incidentFacts, suggestOnIncidents } from "./problems.suggest.js";
 
 /** How many matching known errors are noted on an incident. */
 const NOTED = 5;
@@ -67,8 +69,33 @@ export async function noteKnownErrors(db: Db, event: DomainEvent): Promise<void>
   });
 }
 
+/**
+ * The same for a run of `ticket.created` events: the open problems on any of the run's CIs or
+ * categories are looked up once (usually none, and then nothing more is read); only the
+ * incidents that share a CI or category with one of them go through noteKnownErrors.
+ */
+export async function noteKnownErrorsOn(db: Db, events: DomainEvent[]): Promise<void> {
+  const facts: Array<{ event: DomainEvent; ciId: string | null; category: string | null }> = [];
+  for (const event of events) {
+    if (event.payload.kind !== "incident") continue;
+    const incident = await incidentFacts(db, event);
+    if (incident && (incident.ciId || incident.category)) facts.push({ event, ...incident });
+  }
+  if (!facts.length) return;
+  const cis = [...new Set(facts.flatMap((f) => (f.ciId ? [f.ciId] : [])))];
+  const categories = [...new Set(facts.flatMap((f) => (f.category ? [f.category] : [])))];
+  const among = (keys: string[]) => (isPostgres(db) ? sql`= any(${keys}::text[])` : sql`in (select value from json_each(${JSON.stringify(keys)}))`);
+  const { rows } = await sql<{ ci_id: string | null; category: string | null }>`select ci_id, category from tickets
+    where kind = 'problem' and is_open = ${true} and (ci_id ${among(cis)} or category ${among(categories)})`.execute(db);
+  if (!rows.length) return;
+  const openOnCi = new Set(rows.map((r) => r.ci_id));
+  const openInCategory = new Set(rows.map((r) => r.category));
+  for (const f of facts) if ((f.ciId && openOnCi.has(f.ciId)) || (f.category && openInCategory.has(f.category))) await noteKnownErrors(db, f.event);
+}
+
 /** Subscribes the module's handlers. */
 export function registerProblemEvents(ctx: AppContext): void {
-  ctx.events.on("ticket.created", (event) => suggestOnIncident(ctx.db, event));
-  ctx.events.on("ticket.created", (event) => noteKnownErrors(ctx.db, event));
+  // New incidents come by the hundred: their handlers take a dispatch round's run at once.
+  ctx.events.onBatch("ticket.created", (events) => suggestOnIncidents(ctx.db, events));
+  ctx.events.onBatch("ticket.created", (events) => noteKnownErrorsOn(ctx.db, events));
 }

@@ -96,6 +96,22 @@ describe("problem suggestions", () => {
     expect(await suggested()).toHaveLength(2);
   });
 
+  it("handles a run of new incidents on several CIs and categories in one pass, each key once", async () => {
+    const [a, b, c] = [await ci("run-a"), await ci("run-b"), await ci("run-c")];
+    await incident({ ciId: c.id, category: "storage" });
+    await incident({ ciId: c.id, category: "storage" });
+    await incident({ ciId: c.id, category: "storage" });
+    await drain();
+    expect((await suggested()).map((e) => e.basis).sort()).toEqual(["category", "ci"]);
+    // One run: a crosses the threshold, b stays below it, c and storage were suggested already.
+    const run = [];
+    for (const ciId of [a.id, b.id, a.id, c.id, a.id, b.id]) run.push(await incident({ ciId, category: "storage" }));
+    await drain();
+    const events = await suggested();
+    expect(events).toHaveLength(3);
+    expect(events[2]).toMatchObject({ basis: "ci", ci: { id: a.id }, incidents: 3, incidentId: run[0].id });
+  });
+
   it("is for agents and viewers only", async () => {
     const requester = await t.user("requester");
     const viewer = await t.user("viewer");

@@ -11,6 +11,7 @@ import { requirePermission, type Actor } from "../../platform/auth/permissions.j
 import type { DomainEvent } from "../../platform/outbox.js";
 import { emit } from "../../platform/outbox.js";
 import { isoIn, nowIso } from "../../platform/time.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 import { ticketSettings } from "./problems.core.js";
 import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 
@@ -130,45 +131,60 @@ export async function incidentFacts(db: Db, event: DomainEvent): Promise<{ ciId:
 
 /**
  * Handler of `ticket.created`: when a new incident brings its CI or category to the threshold,
- * emits `problem.suggested` (once per window and CI or category).
+ * emits `problem.suggested` (once per window and CI or category). A run of events is handled in
+ * one pass: each CI and category of the run's
+ * incidents is looked at once (the counts, taken after their commits, are the same for all of
+ * its incidents), and those already suggested in the window, the common case at thousands of
+ * incidents a day, are found with one query for the whole run.
  */
-export async function suggestOnIncident(db: Db, event: DomainEvent): Promise<void> {
-  if (event.payload.kind !== "incident") return;
-  const id = Number(event.payload.id);
-  const incident = await incidentFacts(db, event);
-  if (!incident) return;
+export async function suggestOnIncidents(db: Db, events: DomainEvent[]): Promise<void> {
+  const firstBy: Record<Basis, Map<string, number>> = { ci: new Map(), category: new Map() };
+  for (const event of events) {
+    if (event.payload.kind !== "incident") continue;
+    const incident = await incidentFacts(db, event);
+    if (!incident) continue;
+    for (const [basis, key] of [["ci", incident.ciId], ["category", incident.category]] as Array<[Basis, string | null]>) {
+      if (key && !firstBy[basis].has(key)) firstBy[basis].set(key, Number(event.payload.id));
+    }
+  }
+  if (!firstBy.ci.size && !firstBy.category.size) return;
   const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
   const since = isoIn(-windowHours * 3600_000);
-  const keys: Array<[Basis, string | null]> = [["ci", incident.ciId], ["category", incident.category]];
-  for (const [basis, key] of keys) {
-    if (!key) continue;
-    // At thousands of incidents a day this runs for each of them: it must stay cheap. Already
-    // suggested in this window: nothing to do (one key lookup). Otherwise count only up to the
-    // threshold before gathering the suggestion's details.
-    // Both queries run for every new incident: compiled once (building them cost more than running them).
-    const [recent] = await runPrecompiled<{ suggested_at: string }>(db, "problems.suggested-at", () =>
-      db.selectFrom("problem_suggestions").select("suggested_at").where("basis", "=", param("basis") as Basis).where("key", "=", param("key")), { basis, key });
-    if (recent && new Date(recent.suggested_at).toISOString() >= since) continue;
-    // Every incident of the CI or category in the window, counted on the index alone, bounds
-    // the ones that count (not canceled, not attributed, no open problem): below the threshold
-    // the dearer count cannot reach it either.
-    const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}`, () => ({
-      compile: () => sql<{ n: number | string }>`select count(*) as n from (${db
-        .selectFrom("tickets as t")
-        .select("t.id")
-        .where("t.kind", "=", "incident")
-        .where(COLUMN[basis], "=", param("key"))
-        .where("t.created_at", ">=", param("since"))
-        .limit(param("limit") as unknown as number)}) as upto`.compile(db),
-    }), { key, since, limit: threshold });
-    if (Number(bound?.n ?? 0) < threshold) continue;
-    const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
-    if (Number(enough.rows[0]?.n ?? 0) < threshold) continue;
-    const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);
-    if (!suggestion) continue;
-    await db.transaction().execute(async (trx) => {
-      if (!(await claimSuggestion(trx, basis, key, suggestion.incidents, since))) return;
-      await emit(trx, { type: "problem.suggested", payload: { ...suggestion, threshold, windowHours, incidentId: String(id) } });
-    });
+  const recent = await recentlySuggested(db, [...firstBy.ci.keys()], [...firstBy.category.keys()], since);
+  for (const basis of ["ci", "category"] as const) {
+    for (const [key, id] of firstBy[basis]) if (!recent.has(`${basis}:${key}`)) await suggestFor(db, basis, key, id, threshold, windowHours, since);
   }
+}
+
+/** The CIs and categories (as "basis:key") suggested since `since`, among these. */
+async function recentlySuggested(db: Db, ciKeys: string[], categoryKeys: string[], since: string): Promise<Set<string>> {
+  const among = (keys: string[]) => (isPostgres(db) ? sql`= any(${keys}::text[])` : sql`in (select value from json_each(${JSON.stringify(keys)}))`);
+  const { rows } = await sql<{ basis: Basis; key: string; suggested_at: string }>`select basis, "key", suggested_at from problem_suggestions
+    where (basis = 'ci' and "key" ${among(ciKeys)}) or (basis = 'category' and "key" ${among(categoryKeys)})`.execute(db);
+  return new Set(rows.filter((r) => new Date(r.suggested_at).toISOString() >= since).map((r) => `${r.basis}:${r.key}`));
+}
+
+/** Suggests a problem for one CI or category not yet suggested in the window, when its incidents reach the threshold. */
+async function suggestFor(db: Db, basis: Basis, key: string, id: number, threshold: number, windowHours: number, since: string): Promise<void> {
+  // Every incident of the CI or category in the window, counted on the index alone, bounds
+  // the ones that count (not canceled, not attributed, no open problem): below the threshold
+  // the dearer count cannot reach it either.
+  const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}`, () => ({
+    compile: () => sql<{ n: number | string }>`select count(*) as n from (${db
+      .selectFrom("tickets as t")
+      .select("t.id")
+      .where("t.kind", "=", "incident")
+      .where(COLUMN[basis], "=", param("key"))
+      .where("t.created_at", ">=", param("since"))
+      .limit(param("limit") as unknown as number)}) as upto`.compile(db),
+  }), { key, since, limit: threshold });
+  if (Number(bound?.n ?? 0) < threshold) return;
+  const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
+  if (Number(enough.rows[0]?.n ?? 0) < threshold) return;
+  const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);
+  if (!suggestion) return;
+  await db.transaction().execute(async (trx) => {
+    if (!(await claimSuggestion(trx, basis, key, suggestion.incidents, since))) return;
+    await emit(trx, { type: "problem.suggested", payload: { ...suggestion, threshold, windowHours, incidentId: String(id) } });
+  });
 }

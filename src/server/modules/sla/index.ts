@@ -5,7 +5,7 @@
  */
 import type { App, AppContext } from "../../platform/context.js";
 import type { DomainEvent } from "../../platform/outbox.js";
-import { reconcileTicket, SLA_TIMER_JOB } from "./sla.reconcile.js";
+import { reconcileNewTickets, reconcileTicket, SLA_TIMER_JOB } from "./sla.reconcile.js";
 import { slaAdminRoutes, slaRoutes } from "./sla.routes.js";
 
 export { reconcileTicket, SLA_TIMER_JOB } from "./sla.reconcile.js";
@@ -26,7 +26,9 @@ export function registerSlaModule(app: App, ctx: AppContext): void {
   const onTicket = async (event: DomainEvent) => {
     await reconcileTicket(ctx.db, String(event.payload.id));
   };
-  for (const type of ["ticket.created", "ticket.updated", "ticket.transitioned"]) ctx.events.on(type, onTicket);
+  for (const type of ["ticket.updated", "ticket.transitioned"]) ctx.events.on(type, onTicket);
+  // New tickets come by the hundred: the run's no-op cases are found in one pass.
+  ctx.events.onBatch("ticket.created", (events) => reconcileNewTickets(ctx.db, events.map((e) => Number(e.payload.id))));
   ctx.jobs.register(SLA_TIMER_JOB, async ({ db, payload }) => {
     await reconcileTicket(db, String(payload.ticketId));
   });
