@@ -9,8 +9,9 @@
  * `settings`, and moves the mark in the same transaction as the folded alerts: a crash after
  * that commit leaves rows the mark already covers (pruned later, never folded twice); a crash
  * before it leaves the mark where it was (the rows are folded again in full, as nothing of them
- * was committed). Ids come from AUTOINCREMENT and, when the file was lost, start past the mark,
- * so a new row is never hidden under it.
+ * was committed). Ids are rowids (max + 1; AUTOINCREMENT would write a second page per
+ * append, ~8 us more CPU each): the prune keeps the row at the mark, so the next id is always
+ * past it, and a lost or new file gets such a row first. A new row is never hidden under the mark.
  */
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
@@ -42,24 +43,21 @@ export class JournalFile {
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("busy_timeout = 5000");
-    this.#db.exec(`create table if not exists "alert_journal" ("id" integer primary key autoincrement, "received_at" text not null, "count" integer not null, "alerts" text not null)`);
+    this.#db.exec(`create table if not exists "alert_journal" ("id" integer primary key, "received_at" text not null, "count" integer not null, "alerts" text not null)`);
     this.#insert = this.#db.prepare(`insert into "alert_journal" ("received_at", "count", "alerts") values (?, ?, ?)`);
     this.#after = this.#db.prepare(`select "id", "count", "alerts" from "alert_journal" where "id" > ? order by "id" limit ?`);
     this.#hasAfter = this.#db.prepare(`select 1 from "alert_journal" where "id" > ? limit 1`).pluck();
-    this.#prune = this.#db.prepare(`delete from "alert_journal" where "id" <= ?`);
+    this.#prune = this.#db.prepare(`delete from "alert_journal" where "id" < ?`);
   }
 
   /**
    * Makes the next id larger than `mark` (the main database's "folded up to"): after the file
-   * was lost or replaced, its ids would start again at 1 and new rows would look folded.
+   * was lost or replaced, its ids would start again at 1 and new rows would look folded. An
+   * empty row at the mark does it (never read: reads start after the mark).
    */
   ensureIdsAfter(mark: number): void {
     if (mark <= 0) return;
-    this.#db.transaction(() => {
-      const seq = this.#db.prepare(`select "seq" from "sqlite_sequence" where "name" = 'alert_journal'`).pluck().get() as number | undefined;
-      if (seq === undefined) this.#db.prepare(`insert into "sqlite_sequence" ("name", "seq") values ('alert_journal', ?)`).run(mark);
-      else if (seq < mark) this.#db.prepare(`update "sqlite_sequence" set "seq" = ? where "name" = 'alert_journal'`).run(mark);
-    }).immediate();
+    this.#db.prepare(`insert into "alert_journal" ("id", "received_at", "count", "alerts") select ?, ?, 0, '[]' where coalesce((select max("id") from "alert_journal"), 0) < ?`).run(mark, new Date().toISOString(), mark);
   }
 
   /** Appends one group commit's alerts (already JSON) as one committed row; returns its id. */
@@ -77,7 +75,7 @@ export class JournalFile {
     return this.#hasAfter.get(mark) !== undefined;
   }
 
-  /** Deletes the rows up to `mark` (folded and committed in the main database). */
+  /** Deletes the rows before `mark` (folded and committed in the main database); the row at the mark stays, so ids go on past it. */
   prune(mark: number): void {
     this.#prune.run(mark);
   }
