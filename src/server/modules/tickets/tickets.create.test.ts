@@ -64,6 +64,10 @@ describe("creating tickets", () => {
     }
     const events = await t.db.selectFrom("outbox").select("payload").where("type", "=", "ticket.created").execute();
     expect(events).toHaveLength(29);
+    // Their timeline entries and services are written with a few multi-row statements (16 + 8 + 4 + 1): one entry each.
+    const entries = await t.db.selectFrom("ticket_timeline").select(["ticket_id", "type", "data"]).execute();
+    expect(entries.map((e) => String(e.ticket_id)).sort()).toEqual(created.map((c) => c.id).sort());
+    for (const e of entries) expect({ type: e.type, data: JSON.parse(e.data ?? "null") }).toEqual({ type: "created", data: { state: "new", priority: created.find((c) => c.id === String(e.ticket_id))!.priority } });
     const audit = await t.db.selectFrom("audit_log").select("entity_id").where("entity", "=", "ticket").where("action", "=", "create").execute();
     expect(audit.map((a) => a.entity_id).sort()).toEqual(created.map((c) => c.number).sort());
     const list = (await t.app.inject({ method: "GET", url: "/api/v1/tickets?kind=incident&limit=100", headers: t.admin.auth })).json();

@@ -31,11 +31,50 @@ export interface Creation {
   /** The business services its CI impacts, when known before the transaction (the CMDB graph). */
   services?: Array<{ id: string; name: string }> | null;
 }
-/** Audit and outbox rows of a batch, written with one statement each after its creations. */
+/** Rows of a batch's creations written with one statement per table after them (timeline, services, audit, outbox). */
 export interface Deferred {
   audit: Parameters<typeof auditRow>[];
   outbox: Array<{ type: string; payload: Record<string, unknown> }>;
+  timeline: Array<Record<string, unknown>>;
+  services: Array<Record<string, unknown>>;
 }
+
+/** An empty set of deferred rows. */
+export function deferredRows(): Deferred {
+  return { audit: [], outbox: [], timeline: [], services: [] };
+}
+
+/** How many rows each deferred list holds (to roll a savepoint's share back). */
+export function deferredMark(d: Deferred): Record<keyof Deferred, number> {
+  return { audit: d.audit.length, outbox: d.outbox.length, timeline: d.timeline.length, services: d.services.length };
+}
+
+/** Drops the rows deferred after `mark`. */
+export function rollBackDeferred(d: Deferred, mark: Record<keyof Deferred, number>): void {
+  for (const key of Object.keys(mark) as Array<keyof Deferred>) d[key].length = mark[key];
+}
+
+/**
+ * Inserts rows of one shape in a few statements compiled once per table, columns and row count
+ * (building a multi-row insert cost about as much per row as running it). Row counts are
+ * powers of two (a batch of 13 is 8 + 4 + 1), so that a handful of statements per table stays
+ * in the prepared-statement cache instead of one per batch size.
+ */
+export async function insertRows(trx: Trx, table: "ticket_timeline" | "ticket_cis" | "audit_log" | "outbox", rows: Array<Record<string, unknown>>): Promise<void> {
+  if (!rows.length) return;
+  const cols = Object.keys(rows[0]);
+  for (let at = 0; at < rows.length; ) {
+    let n = 1;
+    while (n * 2 <= Math.min(rows.length - at, MAX_ROWS)) n *= 2;
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[`${i}_${j}`] = rows[at + i][cols[j]];
+    await runCompiled(trx, `rows:${table}:${cols.join(",")}:${n}`, () =>
+      trx.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never).compile(), values);
+    at += n;
+  }
+}
+/** Most rows in one statement (9 columns x 64 stays far below both databases' parameter limits). */
+const MAX_ROWS = 64;
 
 /** Users, group and CI a creation names, checked and named in one query. */
 async function referencedNames(trx: Trx, item: Creation) {
@@ -67,7 +106,11 @@ export interface Plan {
   state: string;
   /** Its number, when the batch reserved one for it. */
   number?: string;
+  /** Its tickets row, when the batch inserted it with the others. */
+  row?: TicketRow;
 }
+/** A written tickets row: its id and the ticket it describes, without references. */
+type TicketRow = { id: string; ticket: Omit<Ticket, "requester" | "assignmentGroup" | "assignee" | "ci"> };
 
 /** The checks of a creation (they only read): references, kind rules, priority and initial state. */
 export async function planCreation(trx: Trx, item: Creation): Promise<Plan> {
@@ -100,14 +143,14 @@ export async function writeCreation(trx: Trx, item: Creation, plan: Plan, deferr
   const { names, impact, urgency, priority, state } = plan;
   const simple = names !== null;
   const number = plan.number ?? (await nextNumber(trx, kind, def.prefix));
-  const row = await insertTicketRow(trx, item, { number, state, open: def.flow.states[state]?.open ?? true, priority, impact, urgency });
+  const row = plan.row ?? (await insertTicketRow(trx, item, { number, state, open: def.flow.states[state]?.open ?? true, priority, impact, urgency }));
   const id = row.id;
   if (input.watcherIds?.length) await trx.insertInto("ticket_watchers").values(input.watcherIds.map((user_id) => ({ ticket_id: Number(id), user_id }))).execute();
   if (input.affectedCiIds?.length) await setAffectedCis(trx, id, input.affectedCiIds);
-  const services = simple && input.ciId ? await writeServices(trx, id, input.ciId, item.services) : [];
+  const services = simple && input.ciId ? await writeServices(trx, id, input.ciId, item.services, deferred) : [];
   if (!simple && (input.ciId || input.affectedCiIds?.length)) await refreshServices(trx, id);
   const created = { type: "created" as const, public: true, data: { state, priority } };
-  if (simple) await writeCreatedEntry(trx, actor, id, created.data, row.ticket.createdAt);
+  if (simple) await writeCreatedEntry(trx, actor, id, created.data, row.ticket.createdAt, deferred);
   else await addEntry(trx, actor, id, created, row.ticket.createdAt);
   const audit: Parameters<typeof auditRow> = [actor, { action: "create", entity: "ticket", entityId: number, after: { kind, number, title: input.title, state, priority } }];
   const event = { type: "ticket.created", payload: { id, number, kind, state, priority, ciId: input.ciId ?? null, category: input.category ?? null, channel: row.ticket.channel } };
@@ -142,8 +185,8 @@ export async function writeCreation(trx: Trx, item: Creation, plan: Plan, deferr
   return ticket;
 }
 
-/** Inserts the tickets row (a compiled statement); returns its id and the ticket it describes, without references. */
-async function insertTicketRow(trx: Trx, item: Creation, f: { number: string; state: string; open: boolean; priority: number; impact: number; urgency: number }) {
+/** What a creation writes to tickets: the row's values and the ticket they describe. */
+function ticketValues(trx: Trx, item: Creation, f: { number: string; state: string; open: boolean; priority: number; impact: number; urgency: number }) {
   const { actor, kind, input, requesterId } = item;
   const now = nowIso();
   const pg = isPostgres(trx);
@@ -155,30 +198,62 @@ async function insertTicketRow(trx: Trx, item: Creation, f: { number: string; st
     assignee_id: input.assigneeId ?? null, ci_id: input.ciId ?? null, category: input.category ?? null, subcategory: input.subcategory ?? null,
     channel, tags: JSON.stringify(tags), major: pg ? (input.major ?? false) : Number(input.major ?? false), version: 1, created_by: actor.id, created_at: now, updated_at: now,
   };
-  const [row] = await runCompiled<{ id: number }>(trx, "create-ticket", () =>
-    trx.insertInto("tickets").values(Object.fromEntries(Object.keys(values).map((k) => [k, param(k)])) as never).returning("id").compile(), values);
-  const id = String(row.id);
-  const ticket: Omit<Ticket, "requester" | "assignmentGroup" | "assignee" | "ci"> = {
-    id, kind, number: f.number, title: values.title, description: values.description, state: f.state, open: f.open, priority: f.priority, impact: f.impact, urgency: f.urgency,
+  const ticket: TicketRow["ticket"] = {
+    id: "", kind, number: f.number, title: values.title, description: values.description, state: f.state, open: f.open, priority: f.priority, impact: f.impact, urgency: f.urgency,
     callerContact: values.caller_contact, category: values.category, subcategory: values.subcategory, channel, tags, onHoldReason: null, resolutionCode: null,
     resolutionNotes: null, major: input.major ?? false, version: 1, createdBy: actor.id, createdAt: now, updatedAt: now, resolvedAt: null, closedAt: null,
   };
-  return { id, ticket };
+  return { values, ticket };
 }
 
-/** Records the business services the ticket's CI impacts; returns them by name. */
-async function writeServices(trx: Trx, id: string, ciId: string, known?: Array<{ id: string; name: string }> | null): Promise<Array<{ id: string; name: string }>> {
+/** Inserts the tickets row (a compiled statement); returns its id and the ticket it describes, without references. */
+async function insertTicketRow(trx: Trx, item: Creation, f: Parameters<typeof ticketValues>[2]): Promise<TicketRow> {
+  const { values, ticket } = ticketValues(trx, item, f);
+  const [row] = await runCompiled<{ id: number }>(trx, "create-ticket", () =>
+    trx.insertInto("tickets").values(Object.fromEntries(Object.keys(values).map((k) => [k, param(k)])) as never).returning("id").compile(), values);
+  return { id: String(row.id), ticket: { ...ticket, id: String(row.id) } };
+}
+
+/**
+ * Inserts the tickets rows of a batch's planned creations (numbered, answered without
+ * read-back) in a few multi-row statements; each plan gets its row. Ids come back by number.
+ */
+export async function insertPlannedTickets(trx: Trx, items: Creation[], plans: Plan[]): Promise<void> {
+  if (!items.length) return;
+  const written = items.map((item, i) => {
+    const p = plans[i];
+    return ticketValues(trx, item, { number: p.number!, state: p.state, open: kindDef(item.kind).flow.states[p.state]?.open ?? true, priority: p.priority, impact: p.impact, urgency: p.urgency });
+  });
+  const cols = Object.keys(written[0].values);
+  const ids = new Map<string, string>();
+  for (let at = 0; at < written.length; ) {
+    let n = 1;
+    while (n * 2 <= Math.min(written.length - at, MAX_ROWS)) n *= 2;
+    const values: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[`${i}_${j}`] = (written[at + i].values as Record<string, unknown>)[cols[j]];
+    const rows = await runCompiled<{ id: number; number: string }>(trx, `create-tickets-${n}`, () =>
+      trx.insertInto("tickets").values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never).returning(["id", "number"]).compile(), values);
+    for (const r of rows) ids.set(r.number, String(r.id));
+    at += n;
+  }
+  written.forEach((w, i) => {
+    const id = ids.get(w.ticket.number)!;
+    plans[i].row = { id, ticket: { ...w.ticket, id } };
+  });
+}
+
+/** Records the business services the ticket's CI impacts (with the batch's rows when deferred); returns them by name. */
+async function writeServices(trx: Trx, id: string, ciId: string, known: Array<{ id: string; name: string }> | null | undefined, deferred: Deferred | null): Promise<Array<{ id: string; name: string }>> {
   const services = known ?? (await impactedServicesOf(trx, ciId));
-  if (!services.length) return services;
-  const rows = services.map((_, i) => ({ ticket_id: param("t"), ci_id: param(`c${i}`), role: "service" }));
-  const values = { t: Number(id), ...Object.fromEntries(services.map((s, i) => [`c${i}`, s.id])) };
-  await runCompiled(trx, `ticket-services-${services.length}`, () => trx.insertInto("ticket_cis").values(rows as never).compile(), values);
+  const rows = services.map((s) => ({ ticket_id: Number(id), ci_id: s.id, role: "service" }));
+  if (deferred) deferred.services.push(...rows);
+  else await insertRows(trx, "ticket_cis", rows);
   return services;
 }
 
-/** The `created` timeline entry: addEntry's row, through a compiled statement. */
-async function writeCreatedEntry(trx: Trx, actor: Actor, id: string, data: Record<string, unknown>, at: string): Promise<void> {
+/** The `created` timeline entry: addEntry's row, with the batch's rows when deferred. */
+async function writeCreatedEntry(trx: Trx, actor: Actor, id: string, data: Record<string, unknown>, at: string, deferred: Deferred | null): Promise<void> {
   const entry = { ticket_id: Number(id), at, type: "created", public: isPostgres(trx) ? true : 1, actor_id: actor.id, actor_name: actor.name, body: null, data: JSON.stringify(data) };
-  await runCompiled(trx, "created-entry", () => trx.insertInto("ticket_timeline").values(Object.fromEntries(Object.keys(entry).map((k) => [k, param(k)])) as never).compile(), entry);
+  if (deferred) deferred.timeline.push(entry);
+  else await insertRows(trx, "ticket_timeline", [entry]);
 }
-
