@@ -61,19 +61,33 @@ export function rollBackDeferred(d: Deferred, mark: Record<keyof Deferred, numbe
  * in the prepared-statement cache instead of one per batch size.
  */
 export async function insertRows(trx: Trx, table: "ticket_timeline" | "ticket_cis" | "audit_log" | "outbox", rows: Array<Record<string, unknown>>): Promise<void> {
-  if (!rows.length) return;
+  await insertChunks(trx, table, rows);
+}
+
+/**
+ * The multi-row inserts of insertRows (and of the tickets rows, with `returning`): chunks of a
+ * power of two rows, each statement compiled once per table, columns, row count and returning.
+ */
+async function insertChunks<R = never>(trx: Trx, table: "tickets" | "ticket_timeline" | "ticket_cis" | "audit_log" | "outbox", rows: Array<Record<string, unknown>>, returning?: Array<"id" | "number">): Promise<R[]> {
+  const out: R[] = [];
+  if (!rows.length) return out;
   const cols = Object.keys(rows[0]);
   for (let at = 0; at < rows.length; ) {
     let n = 1;
     while (n * 2 <= Math.min(rows.length - at, MAX_ROWS)) n *= 2;
     const values: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[`${i}_${j}`] = rows[at + i][cols[j]];
-    await runCompiled(trx, `rows:${table}:${cols.join(",")}:${n}`, () =>
-      trx.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never).compile(), values);
+    const key = `rows:${table}:${cols.join(",")}:${n}${returning ? `:${returning.join(",")}` : ""}`;
+    const result = await runCompiled<R>(trx, key, () => {
+      const insert = trx.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never);
+      return returning ? insert.returning(returning as never).compile() : insert.compile();
+    }, values);
+    if (returning) out.push(...result);
     at += n;
   }
+  return out;
 }
-/** Most rows in one statement (9 columns x 64 stays far below both databases' parameter limits). */
+/** Most rows in one statement (a tickets row's ~25 columns x 64 stays far below both databases' parameter limits). */
 const MAX_ROWS = 64;
 
 /** Users, group and CI a creation names, checked and named in one query. */
@@ -224,18 +238,9 @@ export async function insertPlannedTickets(trx: Trx, items: Creation[], plans: P
     const p = plans[i];
     return ticketValues(trx, item, { number: p.number!, state: p.state, open: kindDef(item.kind).flow.states[p.state]?.open ?? true, priority: p.priority, impact: p.impact, urgency: p.urgency });
   });
-  const cols = Object.keys(written[0].values);
   const ids = new Map<string, string>();
-  for (let at = 0; at < written.length; ) {
-    let n = 1;
-    while (n * 2 <= Math.min(written.length - at, MAX_ROWS)) n *= 2;
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[`${i}_${j}`] = (written[at + i].values as Record<string, unknown>)[cols[j]];
-    const rows = await runCompiled<{ id: number; number: string }>(trx, `create-tickets-${n}`, () =>
-      trx.insertInto("tickets").values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never).returning(["id", "number"]).compile(), values);
-    for (const r of rows) ids.set(r.number, String(r.id));
-    at += n;
-  }
+  const rows = await insertChunks<{ id: number; number: string }>(trx, "tickets", written.map((w) => w.values as Record<string, unknown>), ["id", "number"]);
+  for (const r of rows) ids.set(r.number, String(r.id));
   written.forEach((w, i) => {
     const id = ids.get(w.ticket.number)!;
     plans[i].row = { id, ticket: { ...w.ticket, id } };
