@@ -74,4 +74,32 @@ describe("cached callers", () => {
     await sleep(400);
     expect((await get(headers)).statusCode).toBe(401);
   });
+
+  it("checks CSRF, permissions and bad credentials on callers served from the cache too", async () => {
+    const { cookie } = await t.login(agent.user.email, agent.password);
+    const me = await get({ cookie }, "/api/v1/auth/me");
+    const csrf = me.json().csrfToken as string;
+    expect(csrf).toBeTruthy();
+    // The session is cached now: a write without the header is still refused, with it accepted.
+    const payload = { title: "cached caller", impact: 3, urgency: 3 };
+    const without = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: { cookie }, payload });
+    expect(without.statusCode).toBe(403);
+    expect(without.json().error).toBe("auth.csrf");
+    const wrong = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: { cookie, "x-csrf-token": `${csrf}x` }, payload });
+    expect(wrong.statusCode).toBe(403);
+    const withIt = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: { cookie, "x-csrf-token": csrf }, payload });
+    expect(withIt.statusCode).toBe(201);
+    // A cached token caller still lacks what its role does not grant.
+    const requester = await t.user("requester");
+    expect((await get(requester.auth, "/api/v1/auth/me")).statusCode).toBe(200);
+    const refused = await get(requester.auth, "/api/v1/users");
+    expect(refused.statusCode).toBe(403);
+    // Malformed and unknown credentials: 401 naming the problem, public routes still answer.
+    const basic = await get({ authorization: "Digest abc" });
+    expect(basic.statusCode).toBe(401);
+    expect(basic.json().error).toBe("auth.bad_authorization");
+    const unknown = await get({ authorization: "Bearer nope" });
+    expect(unknown.json().error).toBe("auth.invalid_token");
+    expect((await t.app.inject({ method: "GET", url: "/healthz", headers: { authorization: "Bearer nope" } })).statusCode).toBe(200);
+  });
 });

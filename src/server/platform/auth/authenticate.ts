@@ -14,6 +14,10 @@ import { isoIn, nowIso } from "../time.js";
 const TOUCH_EVERY_MS = 60_000;
 const lastTouch = new Map<string, number>();
 
+function isDue(key: string): boolean {
+  return Date.now() - (lastTouch.get(key) ?? 0) >= TOUCH_EVERY_MS;
+}
+
 function due(key: string): boolean {
   const now = Date.now();
   const prev = lastTouch.get(key) ?? 0;
@@ -100,6 +104,19 @@ function rememberActor(db: Db, key: string, actor: Actor, gen: number, expiresAt
   // Never past the credential's own expiry.
   const until = Math.min(Date.now() + ACTOR_CACHE_MS, expiresAt ? Date.parse(expiresAt) : Infinity);
   cache.set(key, { actor, until, generation: gen });
+}
+
+/**
+ * The caller of a token ("t") or session cookie ("s") when this process resolved it moments ago
+ * and its "last used" time needs no update: no I/O, so the request goes on without waiting.
+ * Undefined when the database must be asked (actorFromToken / actorFromSession).
+ */
+export function recentActor(db: Db, kind: "t" | "s", secret: string, ip: string | null): Actor | undefined {
+  const key = `${kind}:${sha256(secret)}`;
+  const cached = cachedActor(db, key, ip);
+  if (!cached) return undefined;
+  const touchKey = kind === "t" ? `t:${cached.tokenId}` : key;
+  return isDue(touchKey) ? undefined : cached;
 }
 
 /** The actor behind an API token, or null when the token is unknown, revoked or expired. */
