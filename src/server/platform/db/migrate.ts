@@ -17,7 +17,9 @@ import * as m0014 from "./migrations/0014-alert-partial-indexes.js";
 import * as m0015 from "./migrations/0015-cmdb-relationship-log.js";
 import * as m0016 from "./migrations/0016-alert-journal.js";
 import * as m0017 from "./migrations/0017-unicode-lower.js";
+import * as m0018 from "./migrations/0018-ticket-fewer-indexes.js";
 import * as m0021 from "./migrations/0021-cmdb-narrow-status-indexes.js";
+import * as m0022 from "./migrations/0022-cmdb-one-name-index.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008 was never used: a name that
@@ -40,7 +42,9 @@ const MIGRATIONS: Record<string, Migration> = {
   "0015-cmdb-relationship-log": m0015,
   "0016-alert-journal": m0016,
   "0017-unicode-lower": m0017,
+  "0018-ticket-fewer-indexes": m0018,
   "0021-cmdb-narrow-status-indexes": m0021,
+  "0022-cmdb-one-name-index": m0022,
 };
 
 /** Names of every migration, in order. */
