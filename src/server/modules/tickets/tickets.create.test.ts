@@ -6,6 +6,7 @@ import { isPostgres } from "../../platform/db/dialect.js";
 import "../incidents/index.js";
 import { createTicket, getTicket } from "./index.js";
 import { graphStatus, warmGraph } from "../cmdb/index.js";
+import { addMember } from "../users/index.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -82,6 +83,35 @@ describe("creating tickets", () => {
     expect(noUser.json()).toMatchObject({ error: "ticket.unknown_user", details: { field: "requesterId" } });
     const count = await t.db.selectFrom("tickets").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(0);
+  });
+
+  it("checks and names a batch's references together, refusing what a lone creation refuses", async () => {
+    const g = await serviceGraph();
+    const agent = await t.user("agent");
+    const requester = await t.user("requester");
+    await addMember(t.db, SYSTEM_ACTOR, g.group.id, agent.user.id);
+    const good = { ciId: g.vm.id, assignmentGroupId: g.group.id, assigneeId: agent.user.id, requesterId: requester.user.id };
+    const bodies = [
+      { title: "All named", ...good },
+      { title: "No requester", ...good, requesterId: "nope" },
+      { title: "No group", ...good, assignmentGroupId: "nope" },
+      { title: "No CI", ...good, ciId: "nope" },
+      { title: "No assignee", ...good, assigneeId: "nope" },
+      { title: "Neither requester nor group", ...good, requesterId: "nope", assignmentGroupId: "nope" },
+      { title: "Service only", ciId: g.mail.id },
+      { title: "Nothing named" },
+    ];
+    const outcome = (o: PromiseSettledResult<Awaited<ReturnType<typeof createTicket>>>) =>
+      o.status === "fulfilled" ? { ok: o.value.title } : { error: (o.reason as { code?: string }).code, details: (o.reason as { details?: unknown }).details };
+    // One at a time (each its own batch, the per-creation lookup), then all at once (one batch, one lookup).
+    const alone = [];
+    for (const b of bodies) alone.push(outcome((await Promise.allSettled([createTicket(t.db, SYSTEM_ACTOR, "incident", b)]))[0]));
+    const together = await Promise.allSettled(bodies.map((b) => createTicket(t.db, SYSTEM_ACTOR, "incident", b)));
+    expect(together.map(outcome)).toEqual(alone);
+    expect(alone.filter((o) => "ok" in o)).toHaveLength(3);
+    for (const o of together) if (o.status === "fulfilled") expect(await getTicket(t.db, SYSTEM_ACTOR, o.value.number)).toEqual(o.value);
+    const named = together[0].status === "fulfilled" ? together[0].value : null;
+    expect(named).toMatchObject({ requester: { id: requester.user.id, name: requester.user.name }, assignee: { id: agent.user.id, name: agent.user.name }, assignmentGroup: { name: "Ops" }, ci: { name: "app01" } });
   });
 
   it("keeps the rest of a batch when one creation fails after its checks passed, and skips no number", async () => {

@@ -15,7 +15,7 @@ import { isAgent, requireTicketAccess } from "./tickets.policy.js";
 import { graphStatus, traverse, warmGraph } from "../cmdb/index.js";
 import { runCompiled } from "./tickets.records.js";
 import { reserveNumbers } from "./tickets.numbers.js";
-import { createOne, deferredMark, deferredRows, insertPlannedTickets, insertRows, planCreation, rollBackDeferred, writeCreation, type Creation, type Deferred, type Plan } from "./tickets.write.js";
+import { createOne, deferredMark, deferredRows, insertPlannedTickets, insertRows, planCreation, readNameBook, rollBackDeferred, writeCreation, type Creation, type Deferred, type Plan } from "./tickets.write.js";
 
 /** Kinds a requester may open from the portal. */
 const PORTAL_KINDS: readonly string[] = ["incident", "request"];
@@ -162,13 +162,15 @@ async function writeBatch(db: Db, batch: Pending[], savepoints = false): Promise
 }
 
 /**
- * The checks of every creation of a batch, then, for those written without a savepoint, their
- * numbers: one counter step per kind for the batch instead of one per creation. A refused
+ * The checks of every creation of a batch (the names they reference read once for the batch),
+ * then, for those written without a savepoint, their numbers: one counter step per kind for the
+ * batch instead of one per creation. A refused
  * creation takes no number, so numbers stay gap-free on SQLite.
  */
 async function planBatch(trx: Trx, batch: Pending[]): Promise<Array<Plan | { refused: unknown }>> {
   const plans: Array<Plan | { refused: unknown }> = [];
-  for (const item of batch) plans.push(await planCreation(trx, item).catch((refused: unknown) => ({ refused })));
+  const book = await readNameBook(trx, batch);
+  for (const item of batch) plans.push(await planCreation(trx, item, book).catch((refused: unknown) => ({ refused })));
   const byKind = new Map<TicketKind, Plan[]>();
   batch.forEach((item, i) => {
     const plan = plans[i];

@@ -143,14 +143,29 @@ export const byId = (id: string | number) => sql<boolean>`id = ${Number(id)}`;
 /**
  * Statements of the creation hot path, compiled by Kysely once per dialect and then run with
  * fresh values: building a query tree cost more than running it (bench/ticket-create.mjs).
- * `build` compiles a query that uses `param(name)` for every value; booleans are passed as the dialect stores them.
+ * `build` compiles a query that uses `param(name)` for every value; `values` holds them by name (or,
+ * for names "0", "1", ..., in an array). Booleans are passed as the dialect stores them.
  */
-const compiledByDialect = new Map<string, CompiledQuery>();
-export async function runCompiled<R>(db: DbOrTrx, key: string, build: () => CompiledQuery<R>, values: Record<string, unknown>): Promise<R[]> {
-  const full = `${isPostgres(db) ? "pg" : "sqlite"}:${key}`;
-  let query = compiledByDialect.get(full);
-  if (!query) compiledByDialect.set(full, (query = build()));
-  const parameters = query.parameters.map((v) => (typeof v === "string" && v.startsWith(PARAM) ? values[v.slice(PARAM.length)] : v));
+const compiledByDialect = new Map<string, { query: CompiledQuery; slots: Array<string | number | null> }>();
+export async function runCompiled<R>(db: DbOrTrx, key: string, build: () => CompiledQuery<R>, values: Record<string, unknown> | readonly unknown[]): Promise<R[]> {
+  const full = isPostgres(db) ? `pg:${key}` : key;
+  let entry = compiledByDialect.get(full);
+  if (!entry) {
+    // Where each named value goes, worked out once: a batch insert has ~1,500 parameters.
+    const query = build();
+    const slots = query.parameters.map((v) => {
+      if (typeof v !== "string" || !v.startsWith(PARAM)) return null;
+      const name = v.slice(PARAM.length);
+      return /^[0-9]+$/.test(name) ? Number(name) : name;
+    });
+    compiledByDialect.set(full, (entry = { query, slots }));
+  }
+  const { query, slots } = entry;
+  const parameters = new Array<unknown>(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i];
+    parameters[i] = slot === null ? query.parameters[i] : (values as Record<string | number, unknown>)[slot];
+  }
   return (await db.executeQuery<R>({ ...query, parameters } as CompiledQuery<R>)).rows;
 }
 const PARAM = "\u0000ticket-param:";

@@ -72,14 +72,16 @@ async function insertChunks<R = never>(trx: Trx, table: "tickets" | "ticket_time
   const out: R[] = [];
   if (!rows.length) return out;
   const cols = Object.keys(rows[0]);
+  const shape = `${table}:${cols.join(",")}${returning ? `:${returning.join(",")}` : ""}`;
   for (let at = 0; at < rows.length; ) {
     let n = 1;
     while (n * 2 <= Math.min(rows.length - at, MAX_ROWS)) n *= 2;
-    const values: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[`${i}_${j}`] = rows[at + i][cols[j]];
-    const key = `rows:${table}:${cols.join(",")}:${n}${returning ? `:${returning.join(",")}` : ""}`;
+    // Values in statement order, named by position: row i, column j is parameter i * width + j.
+    const values = new Array<unknown>(n * cols.length);
+    for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < cols.length; j++) values[k++] = rows[at + i][cols[j]];
+    const key = `rows:${shape}:${n}`;
     const result = await runCompiled<R>(trx, key, () => {
-      const insert = trx.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(`${i}_${j}`)]))) as never);
+      const insert = trx.insertInto(table).values(Array.from({ length: n }, (_, i) => Object.fromEntries(cols.map((c, j) => [c, param(String(i * cols.length + j))]))) as never);
       return returning ? insert.returning(returning as never).compile() : insert.compile();
     }, values);
     if (returning) out.push(...result);
@@ -90,18 +92,60 @@ async function insertChunks<R = never>(trx: Trx, table: "tickets" | "ticket_time
 /** Most rows in one statement (a tickets row's ~25 columns x 64 stays far below both databases' parameter limits). */
 const MAX_ROWS = 64;
 
-/** Users, group and CI a creation names, checked and named in one query. */
-async function referencedNames(trx: Trx, item: Creation) {
+/** Names of the users, groups and CIs that a group commit's creations reference, by id. */
+export interface NameBook {
+  users: Map<string, string>;
+  groups: Map<string, string>;
+  cis: Map<string, string>;
+}
+
+/**
+ * The names every creation of a batch references, read in one query for the batch (a
+ * creation's own lookup was its only statement left per creation). Unknown ids are absent.
+ */
+export async function readNameBook(trx: Trx, items: Creation[]): Promise<NameBook> {
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  const cis = new Set<string>();
+  for (const { input, requesterId } of items) {
+    if (requesterId) users.add(requesterId);
+    if (input.assigneeId) users.add(input.assigneeId);
+    if (input.assignmentGroupId) groups.add(input.assignmentGroupId);
+    if (input.ciId) cis.add(input.ciId);
+  }
+  const pg = isPostgres(trx);
+  const ids = (set: Set<string>) => (pg ? [...set] : JSON.stringify([...set]));
+  const rows = await runCompiled<{ k: string; id: string; name: string }>(trx, "batch-names", () => {
+    const among = (name: string) => (pg ? sql`= any(cast(${param(name)} as text[]))` : sql`in (select value from json_each(${param(name)}))`);
+    return sql<{ k: string; id: string; name: string }>`select 'u' as k, id, name from users where id ${among("u")}
+      union all select 'g' as k, id, name from groups where id ${among("g")}
+      union all select 'c' as k, id, name from cis where id ${among("c")}`.compile(trx);
+  }, { u: ids(users), g: ids(groups), c: ids(cis) });
+  const book: NameBook = { users: new Map(), groups: new Map(), cis: new Map() };
+  for (const r of rows) (r.k === "u" ? book.users : r.k === "g" ? book.groups : book.cis).set(r.id, r.name);
+  return book;
+}
+
+/** Users, group and CI a creation names, checked and named in one query (or from its batch's book). */
+async function referencedNames(trx: Trx, item: Creation, book?: NameBook) {
   const { input, requesterId } = item;
-  const rows = await runCompiled<{ rq: string | null; g: string | null; asg: string | null; ci: string | null }>(
-    trx,
-    "create-names",
-    () => sql<{ rq: string | null; g: string | null; asg: string | null; ci: string | null }>`select
+  const names = book
+    ? {
+        rq: requesterId ? (book.users.get(requesterId) ?? null) : null,
+        g: input.assignmentGroupId ? (book.groups.get(input.assignmentGroupId) ?? null) : null,
+        asg: input.assigneeId ? (book.users.get(input.assigneeId) ?? null) : null,
+        ci: input.ciId ? (book.cis.get(input.ciId) ?? null) : null,
+      }
+    : (
+        await runCompiled<{ rq: string | null; g: string | null; asg: string | null; ci: string | null }>(
+          trx,
+          "create-names",
+          () => sql<{ rq: string | null; g: string | null; asg: string | null; ci: string | null }>`select
       (select name from users where id = ${param("rq")}) as rq, (select name from groups where id = ${param("g")}) as g,
       (select name from users where id = ${param("asg")}) as asg, (select name from cis where id = ${param("ci")}) as ci`.compile(trx),
-    { rq: requesterId ?? "", g: input.assignmentGroupId ?? "", asg: input.assigneeId ?? "", ci: input.ciId ?? "" },
-  );
-  const names = rows[0];
+          { rq: requesterId ?? "", g: input.assignmentGroupId ?? "", asg: input.assigneeId ?? "", ci: input.ciId ?? "" },
+        )
+      )[0];
   // The same errors, in the same order, as checkRefs; it still judges assignees (role, group).
   if (requesterId && names.rq === null) throw new ValidationError("ticket.unknown_user", `No user ${requesterId}`, { field: "requesterId" });
   if (input.assignmentGroupId && names.g === null) throw new ValidationError("ticket.unknown_group", `No group ${input.assignmentGroupId}`, { field: "assignmentGroupId" });
@@ -127,11 +171,11 @@ export interface Plan {
 type TicketRow = { id: string; ticket: Omit<Ticket, "requester" | "assignmentGroup" | "assignee" | "ci"> };
 
 /** The checks of a creation (they only read): references, kind rules, priority and initial state. */
-export async function planCreation(trx: Trx, item: Creation): Promise<Plan> {
+export async function planCreation(trx: Trx, item: Creation, book?: NameBook): Promise<Plan> {
   const { actor, kind, input, requesterId } = item;
   const def = kindDef(kind);
   const simple = !input.parent && !input.watcherIds?.length && !input.affectedCiIds?.length && !def.hooks.afterCreate && !def.hooks.load;
-  const names = simple ? await referencedNames(trx, item) : null;
+  const names = simple ? await referencedNames(trx, item, book) : null;
   if (!simple) await checkRefs(trx, { ...input, requesterId });
   await def.hooks.validateCreate?.(trx, actor, input);
   const impact = input.impact ?? 3;
