@@ -31,8 +31,12 @@ export interface TestApp {
 }
 
 /** Builds the app on a fresh database with one admin already present. */
-export async function createTestApp(overrides: Partial<Config> = {}, options: { withAdmin?: boolean } = {}): Promise<TestApp> {
-  const tdb = await createTestDb();
+/**
+ * A fresh app on a fresh database. `fileDb` puts SQLite in a file instead of memory, as a real
+ * server has it (the events fold thread, for one, only runs on a file).
+ */
+export async function createTestApp(overrides: Partial<Config> = {}, options: { withAdmin?: boolean; fileDb?: boolean } = {}): Promise<TestApp> {
+  const tdb = await createTestDb({ shared: options.fileDb === true });
   const config: Config = { ...loadConfig({ roles: "api" }, {}), ...overrides };
   const built = await buildApp({ db: tdb.db, config, logger: false });
   await built.app.ready();

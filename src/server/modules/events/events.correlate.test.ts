@@ -3,10 +3,12 @@ import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.j
 import { engineFor } from "./index.js";
 import { ci, getJson, link, push, switchWithServers } from "./events.test-helpers.js";
 
+// On a file, as a server runs: on SQLite the journal is then folded on its thread
+// (events.fold-thread.ts), with caches of its own that CMDB and silence changes must reach.
 describe("CI binding and topology correlation", () => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { fileDb: true });
   });
   afterEach(async () => t.close());
 

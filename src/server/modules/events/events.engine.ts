@@ -23,6 +23,8 @@ import { getEventSettings } from "./events.settings.js";
 import { correlatePending } from "./events.correlate.js";
 import { expireAlerts, markStableAlerts, purgeOldAlerts, reevaluateSuppression } from "./events.sweep.js";
 import { syncIncidents } from "./events.incidents.js";
+import { FoldThread } from "./events.fold-thread.js";
+import { threadWriteLockOf } from "../../platform/db/db.js";
 
 const SWEEP_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
@@ -33,6 +35,9 @@ const PERSIST_AT = 1000;
 const FOLD_DELAY_MS = 20;
 // After a failed fold, the next try waits this long (the sweep retries too).
 const FOLD_RETRY_MS = 500;
+// After this many fold threads died (not folds that failed: threads that could not run), the
+// engine folds on the main thread, as on PostgreSQL.
+const FOLD_THREAD_DEATHS = 3;
 
 export class EventsEngine {
   readonly binder = new Binder();
@@ -68,6 +73,15 @@ export class EventsEngine {
   /** The last "folded up to" mark this process saw (another process's folds may have moved it further). */
   #mark = 0;
   #foldTimer: NodeJS.Timeout | null = null;
+  /** SQLite file: the database file the journal file belongs to. */
+  #mainFile: string | null = null;
+  #thread: FoldThread | null = null;
+  #threadDeaths = 0;
+  /**
+   * SQLite file: fold the journal file on a thread of its own (events.fold-thread.ts).
+   * OPSDESK_FOLD_THREAD=0 folds on the main thread instead.
+   */
+  useFoldThread = process.env.OPSDESK_FOLD_THREAD !== "0";
   /** Errors of background steps go here (the app's logger). */
   onError: (err: unknown, step: string) => void = () => {};
 
@@ -117,6 +131,7 @@ export class EventsEngine {
     if (isPostgres(this.db)) return Promise.resolve(null);
     this.#journalOpening ??= (async () => {
       const res = await this.db.executeQuery<{ file: string }>(CompiledQuery.raw(`select "file" from pragma_database_list where "name" = 'main'`, []));
+      this.#mainFile = res.rows[0]?.file || null;
       const journal = new JournalFile(journalFileFor(res.rows[0]?.file ?? ""));
       try {
         this.#mark = await foldedMark(this.db);
@@ -187,7 +202,7 @@ export class EventsEngine {
       let r: FoldResult;
       if (table) r = await foldJournal(this.db, deps, untilEmpty);
       else {
-        const f = await foldJournalFile(this.db, journal!, deps);
+        const f = await this.#foldFile(journal!, deps);
         this.#mark = Math.max(this.#mark, f.mark);
         r = f;
       }
@@ -205,6 +220,37 @@ export class EventsEngine {
       if (r.pending) this.kick();
       if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < FOLD_BATCH)) return;
     }
+  }
+
+  /** One fold of the journal file: on the fold thread when there is one, else here. */
+  async #foldFile(journal: JournalFile, deps: Parameters<typeof foldJournalFile>[2]): Promise<FoldResult & { mark: number }> {
+    const thread = this.#foldThread(journal);
+    if (!thread) return foldJournalFile(this.db, journal, deps);
+    try {
+      const r = await thread.fold();
+      // Committed by the thread: those rows are in `alerts` now; the appending thread prunes.
+      if (r.alerts) journal.prune(r.mark);
+      return { ...r, busy: false };
+    } catch (err) {
+      if (!thread.alive) this.#threadDeaths++;
+      throw err;
+    }
+  }
+
+  /** The fold thread (started at the first fold), or null to fold here: PostgreSQL, ":memory:", turned off, or threads that keep dying. */
+  #foldThread(journal: JournalFile): FoldThread | null {
+    if (this.#thread?.alive) return this.#thread;
+    this.#thread = null;
+    if (!this.useFoldThread || this.#stopped || this.#threadDeaths >= FOLD_THREAD_DEATHS) return null;
+    const lock = threadWriteLockOf(this.db);
+    if (!lock || !this.#mainFile || journal.file === ":memory:") return null;
+    this.#thread = new FoldThread({ file: this.#mainFile, journalFile: journal.file, lock });
+    return this.#thread;
+  }
+
+  /** The fold thread serving this engine, if one runs (tests). */
+  get foldThread(): FoldThread | null {
+    return this.#thread?.alive ? this.#thread : null;
   }
 
   /** Adds the counted repeats to their rows (each sweep, at drain and at stop); one run at a time. */
@@ -273,6 +319,7 @@ export class EventsEngine {
     const now = new Date().toISOString();
     if (this.#lastBoundary && this.#lastBoundary <= now) {
       this.suppressor.invalidate();
+      this.#thread?.invalidate("suppression");
       await this.suppressor.ensure(this.db);
       changed += await reevaluateSuppression(this.db, this.suppressor);
     }
@@ -288,6 +335,7 @@ export class EventsEngine {
   /** Re-evaluates suppression now (a silence or window changed here). */
   async suppressionChanged(): Promise<void> {
     this.suppressor.invalidate();
+    this.#thread?.invalidate("suppression");
     await this.suppressor.ensure(this.db);
     this.#lastBoundary = this.suppressor.nextBoundary;
     if (await reevaluateSuppression(this.db, this.suppressor)) this.kick();
@@ -297,6 +345,7 @@ export class EventsEngine {
   cmdbChanged(): void {
     this.binder.clear();
     this.topology.clear();
+    this.#thread?.invalidate("cmdb");
   }
 
   /** Starts the sweeper and picks up work a previous process left. */
@@ -328,6 +377,8 @@ export class EventsEngine {
     await this.fold().catch((err) => this.onError(err, "fold"));
     await this.persistRepeats();
     await this.#processing;
+    await this.#thread?.stop();
+    this.#thread = null;
     // Reopened if this engine is used again.
     this.#journal?.close();
     this.#journal = null;

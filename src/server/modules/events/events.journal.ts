@@ -151,7 +151,7 @@ export async function foldedMark(db: Db | Trx): Promise<number> {
  * the mark (up to FOLD_BATCH alerts) and moves the mark in the same transaction (BEGIN
  * IMMEDIATE: one fold at a time across processes), then prunes the rows the mark covers.
  */
-export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushDeps): Promise<FoldResult & { mark: number }> {
+export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushDeps, options: { prune?: boolean } = {}): Promise<FoldResult & { mark: number }> {
   await deps.suppressor.ensure(db);
   const out = await db.transaction().execute(async (trx) => {
     const mark = await foldedMark(trx);
@@ -169,6 +169,7 @@ export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushD
     return { ...result, busy: false, alerts: n, more: rows.length > taken.length, mark: last };
   });
   // Committed: those rows are in `alerts` now. A crash before this prune leaves rows under the mark, never read again.
-  if (out.alerts) journal.prune(out.mark);
+  // The fold thread (events.fold-thread.ts) leaves the prune to the thread that appends.
+  if (out.alerts && options.prune !== false) journal.prune(out.mark);
   return out;
 }

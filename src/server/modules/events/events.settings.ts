@@ -27,6 +27,11 @@ export const DEFAULT_SETTINGS: EventSettings = {
 const CACHE_MS = 2000;
 const cache = new WeakMap<object, { at: number; value: EventSettings }>();
 
+/** Makes the next read ask the database (another thread changed them, or may have). */
+export function forgetEventSettings(db: DbOrTrx): void {
+  cache.delete(db);
+}
+
 /** The settings (defaults for what was never set). */
 export async function getEventSettings(db: DbOrTrx): Promise<EventSettings> {
   const hit = cache.get(db);

@@ -4,9 +4,10 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from "kysely";
 import type { Database, Db } from "./schema.js";
 import { registerDialect, sqliteBindable } from "./dialect.js";
+import { ThreadLockedSqliteDriver, ThreadWriteLock } from "./thread-lock.js";
 
 /** Where the database lives. */
 export interface DbOptions {
@@ -18,6 +19,34 @@ export interface DbOptions {
   pgSchema?: string;
   /** PostgreSQL pool size. */
   poolSize?: number;
+  /**
+   * SQLite file: the write lock shared with the other threads of this process that open the same
+   * file (thread-lock.ts); a new one when absent. Read it back with threadWriteLockOf().
+   */
+  threadLock?: SharedArrayBuffer;
+  /** SQLite file: run the background checkpointer thread (default true; a second handle in another thread leaves it to the first). */
+  checkpointer?: boolean;
+}
+
+const threadLocks = new WeakMap<Db, ThreadWriteLock>();
+
+/** The write lock of an SQLite file database, to hand to another thread's openDb (null for PostgreSQL and ":memory:"). */
+export function threadWriteLockOf(db: Db): SharedArrayBuffer | null {
+  return threadLocks.get(db)?.buffer ?? null;
+}
+
+/** Kysely's SQLite dialect with the thread write lock in its driver. */
+class ThreadLockedSqliteDialect extends SqliteDialect {
+  constructor(
+    readonly dialectConfig: SqliteDialectConfig,
+    readonly lock: ThreadWriteLock,
+  ) {
+    super(dialectConfig);
+  }
+
+  override createDriver(): Driver {
+    return new ThreadLockedSqliteDriver(this.dialectConfig, this.lock);
+  }
 }
 
 const PG_TIMESTAMPTZ = 1184;
@@ -62,8 +91,16 @@ export function openDb(options: DbOptions): Db {
   // SQLite's lower() folds only A-Z; searches with other letters call this one (migration 0017
   // gives PostgreSQL the same name).
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
-  const checkpointer = file === ":memory:" ? null : startCheckpointer(sqlite, file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => checkpointer?.stop()) }) });
+  const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file);
+  const dialectConfig: SqliteDialectConfig = { database: withStatementCache(sqlite, () => checkpointer?.stop()) };
+  if (file === ":memory:") {
+    const db = new Kysely<Database>({ dialect: new SqliteDialect(dialectConfig) });
+    registerDialect(db, "sqlite");
+    return db;
+  }
+  const lock = new ThreadWriteLock(options.threadLock);
+  const db = new Kysely<Database>({ dialect: new ThreadLockedSqliteDialect(dialectConfig, lock) });
+  threadLocks.set(db, lock);
   registerDialect(db, "sqlite");
   return db;
 }

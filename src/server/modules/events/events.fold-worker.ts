@@ -1,0 +1,58 @@
+/**
+ * The fold thread's entry (SQLite; see events.fold-thread.ts): its own connections to the
+ * database file and to the journal file, its own CI-binding and suppression caches, and one
+ * fold at a time as the main thread asks. Writes go through the thread write lock shared with
+ * the main thread (platform/db/thread-lock.ts).
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { openDb } from "../../platform/db/db.js";
+import { Binder } from "./events.binding.js";
+import { Suppressor } from "./events.suppression.js";
+import { JournalFile } from "./events.journal-file.js";
+import { foldJournalFile } from "./events.journal.js";
+import { forgetEventSettings, getEventSettings } from "./events.settings.js";
+import { parseMatchers } from "./events.matchers.js";
+import type { FoldReply, FoldRequest, FoldThreadData } from "./events.fold-thread.js";
+
+const data = workerData as FoldThreadData;
+const port = parentPort!;
+const db = openDb({ sqliteFile: data.file, threadLock: data.lock, checkpointer: false });
+const journal = new JournalFile(data.journalFile);
+const binder = new Binder();
+const suppressor = new Suppressor();
+
+async function fold(): Promise<FoldReply> {
+  // Settings change through the main thread: read them afresh for each fold (one small query).
+  forgetEventSettings(db);
+  const settings = await getEventSettings(db);
+  const deps = { binder, suppressor, settings, groupRules: settings.groupByRules.map((r) => parseMatchers(r.matchers)) };
+  const r = await foldJournalFile(db, journal, deps, { prune: false });
+  return { type: "folded", alerts: r.alerts, more: r.more, pending: r.pending, repeats: r.repeats, mark: r.mark };
+}
+
+// The fold in progress: a stop waits for it before closing the connections.
+let current: Promise<unknown> = Promise.resolve();
+
+port.on("message", (m: FoldRequest) => {
+  switch (m.type) {
+    case "fold":
+      current = fold().then(
+        (reply) => port.postMessage({ ...reply, id: m.id }),
+        (err: unknown) => port.postMessage({ type: "failed", id: m.id, message: err instanceof Error ? err.message : String(err) }),
+      );
+      break;
+    case "cmdb":
+      binder.clear();
+      break;
+    case "suppression":
+      suppressor.invalidate();
+      break;
+    case "stop":
+      current
+        .then(() => journal.close())
+        .then(() => db.destroy())
+        .finally(() => port.close());
+      break;
+  }
+});
+port.postMessage({ type: "ready" });
