@@ -1,15 +1,23 @@
 /** The CI list: filters (class includes subclasses), search, sort and pagination. */
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder } from "kysely";
 import type { ListCisQuery } from "../../../contract/index.js";
 import type { Database, Db } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
-import { paginate, sortSpec } from "../../platform/list.js";
+import { pageTotal, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { hydrateCis } from "./cis.records.js";
 
-const SORTS = { name: "c.name", class: "c.class", createdAt: "c.created_at", updatedAt: "c.updated_at" };
+const SORTS = { name: "name", class: "class", createdAt: "created_at", updatedAt: "updated_at" };
+
+/**
+ * What a list sort orders by: names ignoring case, as the one name-ordered CI index keeps them
+ * (0022: `(lower(name), id)`, which identification by name uses too).
+ */
+export function sortKey(column: string): Expression<unknown> {
+  return column === "name" ? sql`lower(c.name)` : sql.ref(`c.${column}`);
+}
 
 /** Search text this long or longer is looked up in the trigram index of CI names (0013); shorter text has no trigram. */
 export const TRIGRAM_MIN_CHARS = 3;
@@ -95,6 +103,11 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   if (query.environment) q = q.where("c.environment", "=", query.environment);
   if (query.supportGroupId) q = q.where("c.support_group_id", "=", query.supportGroupId);
   if (query.ownerGroupId) q = q.where("c.owner_group_id", "=", query.ownerGroupId);
-  const page = await paginate(q, query, sortSpec(query.sort, SORTS, "name"), "c.id", (row) => row, { db });
-  return { ...page, items: await hydrateCis(db, page.items) };
+  // The page as platform/list.ts's paginate makes it, ordered by an expression instead of a column.
+  const { column, direction } = sortSpec(query.sort, SORTS, "name");
+  const limit = query.limit ?? 50;
+  const offset = query.offset ?? 0;
+  const rows = await q.orderBy(sortKey(column), direction).orderBy("c.id", direction).limit(limit).offset(offset).execute();
+  const total = await pageTotal(q, rows.length, limit, offset, db);
+  return { items: await hydrateCis(db, rows), total, limit, offset };
 }

@@ -321,17 +321,18 @@ export async function exportCisCsv(db: Db, actor: Actor, query: CsvExportQuery =
     ...attributes.map((a) => cell(ci.attributes[a])),
   ];
   async function* rows() {
-    let after: { name: string; id: string } | null = null;
+    // In the order of the CI list (names ignoring case), page after page along the name index (0022).
+    let after: { key: string; id: string } | null = null;
     for (;;) {
-      let q = filtered(db, query, classes).selectAll("c").orderBy("c.name").orderBy("c.id").limit(PAGE);
+      let q = filtered(db, query, classes).selectAll("c").select(sql<string>`lower(c.name)`.as("name_key")).orderBy(sql`lower(c.name)`).orderBy("c.id").limit(PAGE);
       if (after) {
-        const { name, id } = after;
-        q = q.where((eb) => eb.or([eb("c.name", ">", name), eb.and([eb("c.name", "=", name), eb("c.id", ">", id)])]));
+        const { key, id } = after;
+        q = q.where((eb) => eb.or([eb(sql`lower(c.name)`, ">", key), eb.and([eb(sql`lower(c.name)`, "=", key), eb("c.id", ">", id)])]));
       }
-      const page = await hydrateCis(db, await q.execute());
-      for (const ci of page) yield toRow(ci);
-      if (page.length < PAGE) return;
-      after = { name: page[page.length - 1].name, id: page[page.length - 1].id };
+      const found = await q.execute();
+      for (const ci of await hydrateCis(db, found)) yield toRow(ci);
+      if (found.length < PAGE) return;
+      after = { key: found[found.length - 1].name_key, id: found[found.length - 1].id };
     }
   }
   const out = stringify({ header: true, columns: header });
