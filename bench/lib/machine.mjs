@@ -42,6 +42,17 @@ export function processCpuSeconds(pid) {
   }
 }
 
+/** CPU seconds one thread of a process has used so far (the main thread's id is the pid); null where unavailable. */
+export function threadCpuSeconds(pid, tid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** Busy CPU seconds of the whole machine so far (all cores); null where /proc is unavailable. */
 export function machineBusySeconds() {
   try {

@@ -232,8 +232,12 @@ export class EventsEngine {
       if (r.alerts) journal.prune(r.mark);
       return { ...r, busy: false };
     } catch (err) {
-      if (!thread.alive) this.#threadDeaths++;
-      throw err;
+      if (thread.alive) throw err; // the fold failed, as it could have here: retried later
+      // The thread itself ended (it could not start, or crashed): whatever it had not committed
+      // is still after the mark, and this fold is done here so that reads waiting for it go on.
+      this.#threadDeaths++;
+      this.onError(err, "fold thread");
+      return foldJournalFile(this.db, journal, deps);
     }
   }
 

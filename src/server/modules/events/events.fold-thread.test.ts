@@ -81,6 +81,19 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     expect((await db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(6);
   });
 
+  it("folds on the main thread when its thread cannot run, and answers reads meanwhile", async () => {
+    const { db, engine } = await fresh();
+    await engine.ingest([incoming({ alertname: "Warm" })]);
+    await engine.drain();
+    // The thread dies in the middle of the next fold: that fold is done here instead.
+    const thread = engine.foldThread!;
+    await engine.ingest([incoming({ alertname: "During" })]);
+    const folding = engine.fold();
+    await thread.terminate();
+    await folding;
+    expect((await db.selectFrom("alerts").select("alertname").orderBy("alertname").execute()).map((r) => r.alertname)).toEqual(["During", "Warm"]);
+  });
+
   it("lets a write wait for the other thread's transaction without blocking the event loop", async () => {
     const { db } = await fresh();
     const other = new ThreadWriteLock(threadWriteLockOf(db)!);
