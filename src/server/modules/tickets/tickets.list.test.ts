@@ -66,6 +66,29 @@ describe("ticket lists", () => {
     expect((await call(agent, "GET", "/api/v1/incidents?limit=1&offset=1")).json().total).toBe(3);
   });
 
+  it("page a word search newest first, with filters and other sorts", async () => {
+    const made: Array<{ number: string; title: string; open: boolean }> = [];
+    for (let i = 0; i < 10; i++) {
+      const title = i % 3 === 2 ? `Scanner offline ${i}` : `Printer jam ${i}`;
+      const inc = (await call(agent, "POST", "/api/v1/incidents", { title, description: i === 4 ? "paper everywhere" : "" })).json();
+      if (i % 4 === 1) await call(agent, "POST", `/api/v1/tickets/${inc.number}/transitions`, { transition: "resolve", resolutionCode: "solved_permanently", resolutionNotes: "Fixed" });
+      made.push({ number: inc.number, title, open: i % 4 !== 1 });
+    }
+    const printers = made.filter((m) => m.title.startsWith("Printer")).reverse();
+    const numbers = async (query: string) => {
+      const page = (await call(agent, "GET", `/api/v1/tickets?${query}`)).json();
+      return { numbers: page.items.map((x: { number: string }) => x.number), total: page.total };
+    };
+    const pages = [];
+    for (let offset = 0; offset < printers.length; offset += 3) pages.push(...(await numbers(`q=print&limit=3&offset=${offset}`)).numbers);
+    expect(pages).toEqual(printers.map((m) => m.number));
+    expect((await numbers("q=print&limit=3&offset=3")).total).toBe(printers.length);
+    expect(await numbers("q=print%20ja&open=true&limit=50")).toEqual({ numbers: printers.filter((m) => m.open).map((m) => m.number), total: printers.filter((m) => m.open).length });
+    expect((await numbers("q=print&sort=number&limit=50")).numbers).toEqual([...printers].reverse().map((m) => m.number));
+    expect((await numbers("q=printer%20paper&limit=50")).numbers).toEqual([made[4].number]);
+    expect((await numbers("q=nothing%20matches&limit=50")).total).toBe(0);
+  });
+
   it("show requesters only their own tickets", async () => {
     await call(agent, "POST", "/api/v1/incidents", { title: "Agent's" });
     await call(requester, "POST", "/api/v1/incidents", { title: "Mine" });

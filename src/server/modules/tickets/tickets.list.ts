@@ -20,14 +20,18 @@ export function searchWords(text: string): string[] {
   return (text.normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
 }
 
-/** Full-text condition: every word, as a prefix, in number, title or description. */
+/**
+ * Full-text condition: every word, as a prefix, in number, title or description. On SQLite the
+ * full-text index is joined as f (see filtered), so that a list newest first reads its matches
+ * in rowid order and stops at the page instead of collecting every match of a common word.
+ */
 function fullText(db: DbOrTrx, words: string[]) {
   if (isPostgres(db)) {
     const query = words.map((w) => `${w.toLowerCase()}:*`).join(" & ");
     return sql<boolean>`t.search @@ to_tsquery('simple', ${query})`;
   }
   const query = words.map((w) => `"${w}"*`).join(" ");
-  return sql<boolean>`t.id in (select rowid from tickets_fts where tickets_fts match ${query})`;
+  return sql<boolean>`f.tickets_fts match ${query}`;
 }
 
 const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
@@ -57,16 +61,19 @@ export async function listTicketsResponse(db: DbOrTrx, actor: Actor, query: List
 async function listPage(db: DbOrTrx, actor: Actor, query: ListTicketsQuery, asJson: boolean): Promise<TicketPage | string> {
   requireTicketAccess(actor);
   const { q, byWords } = filtered(db, actor, query);
-  let sort = sortSpec(query.sort, SORTS, "-createdAt");
-  // Newest first is creation order, which on SQLite (one writer) is id order: the matches of
-  // a word search are then read in rowid order and the page stops after `limit` of them,
-  // instead of sorting every match of a common word by date (bench/ticket-queries.mjs).
-  if (byWords && !isPostgres(db) && sort.column === SORTS.createdAt && sort.direction === "desc") sort = { column: "t.id", direction: "desc" };
+  const sort = sortSpec(query.sort, SORTS, "-createdAt");
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
   const by = sql.ref(sort.column);
-  const ids = q.select("t.id").orderBy(by, sort.direction).orderBy("t.id", sort.direction).limit(limit).offset(offset);
-  const rowsQuery = ticketQuery(db).where("t.id", "in", ids).orderBy(by, sort.direction).orderBy("t.id", sort.direction);
+  // Newest first is creation order, which on SQLite (one writer) is id order: the matches of
+  // a word search are then read from the full-text index in rowid order, and the page stops
+  // after `limit` of them instead of sorting every match of a common word by date
+  // (bench/ticket-queries.mjs); the rowid alone is the order the index gives.
+  const byRowid = byWords && !isPostgres(db) && sort.column === SORTS.createdAt && sort.direction === "desc";
+  const ids = (byRowid ? q.select("t.id").orderBy(sql.ref("f.rowid"), "desc") : q.select("t.id").orderBy(by, sort.direction).orderBy("t.id", sort.direction)).limit(limit).offset(offset);
+  const rowsQuery = byRowid
+    ? ticketQuery(db).where("t.id", "in", ids).orderBy("t.id", "desc")
+    : ticketQuery(db).where("t.id", "in", ids).orderBy(by, sort.direction).orderBy("t.id", sort.direction);
   let items: Ticket[] | string[];
   if (asJson) {
     const rows = await rowsQuery.clearSelect().select(["t.id", "t.kind", ticketJsonSqlite().as("json")]).execute();
@@ -105,6 +112,7 @@ function filtered(db: DbOrTrx, actor: Actor, query: ListTicketsQuery) {
       q = "id" in parsed ? q.where((eb: Eb) => eb.or([eb("t.id", "=", parsed.id), eb("t.number", "like", `%${text}`)])) : q.where("t.number", "=", parsed.number);
     } else {
       const words = searchWords(text);
+      if (words.length && !isPostgres(db)) q = q.innerJoin(sql`tickets_fts`.as("f") as never, (join) => join.on(sql<boolean>`f.rowid = t.id`));
       q = words.length ? q.where(fullText(db, words)) : q.where(sql<boolean>`1 = 0`);
       byWords = words.length > 0;
     }
