@@ -8,6 +8,7 @@ import { pageTotal, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { hydrateCis } from "./cis.records.js";
+import { shouldWalkNames, type ListFilter } from "./cis.list.plan.js";
 
 const SORTS = { name: "name", class: "class", createdAt: "created_at", updatedAt: "updated_at" };
 
@@ -87,27 +88,33 @@ function searchCondition(eb: Eb, { text, scan, rowids }: Search) {
 /** Lists CIs with filters (class includes subclasses), search, sort and pagination; the total is capped (TOTAL_CAP). */
 export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   requirePermission(actor, "cmdb.read");
-  let q = db.selectFrom("cis as c").selectAll("c");
+  const filters: ListFilter[] = [];
   if (query.class) {
     const catalog = await loadCatalog(db);
     requireClass(catalog, query.class);
-    q = q.where("c.class", "in", catalog.descendants(query.class));
+    filters.push({ column: "class", values: catalog.descendants(query.class) });
   }
+  if (query.lifecycleStatus) filters.push({ column: "lifecycle_status", values: [query.lifecycleStatus] });
+  if (query.operationalStatus) filters.push({ column: "operational_status", values: [query.operationalStatus] });
+  if (query.environment) filters.push({ column: "environment", values: [query.environment] });
+  if (query.supportGroupId) filters.push({ column: "support_group_id", values: [query.supportGroupId] });
+  if (query.ownerGroupId) filters.push({ column: "owner_group_id", values: [query.ownerGroupId] });
   const text = query.q?.trim();
-  if (text) {
-    const search = await planSearch(db, text);
-    q = q.where((eb) => searchCondition(eb, search));
-  }
-  if (query.lifecycleStatus) q = q.where("c.lifecycle_status", "=", query.lifecycleStatus);
-  if (query.operationalStatus) q = q.where("c.operational_status", "=", query.operationalStatus);
-  if (query.environment) q = q.where("c.environment", "=", query.environment);
-  if (query.supportGroupId) q = q.where("c.support_group_id", "=", query.supportGroupId);
-  if (query.ownerGroupId) q = q.where("c.owner_group_id", "=", query.ownerGroupId);
-  // The page as platform/list.ts's paginate makes it, ordered by an expression instead of a column.
+  const search = text ? await planSearch(db, text) : null;
   const { column, direction } = sortSpec(query.sort, SORTS, "name");
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
-  const rows = await q.orderBy(sortKey(column), direction).orderBy("c.id", direction).limit(limit).offset(offset).execute();
-  const total = await pageTotal(q, rows.length, limit, offset, db);
+  // A search through the trigram index reads a few candidates: nothing to walk (see cis.list.plan.ts).
+  const walk = column === "name" && (!search || search.scan) && (await shouldWalkNames(db, filters, offset + limit));
+  const filtered = (hinted: boolean) => {
+    let q = db.selectFrom("cis as c").selectAll("c");
+    for (const f of filters) q = q.where(hinted ? sql`+${sql.ref(`c.${f.column}`)}` : sql.ref(`c.${f.column}`), "in", f.values);
+    if (search) q = q.where((eb) => searchCondition(eb, search));
+    return q;
+  };
+  // The page as platform/list.ts's paginate makes it, ordered by an expression instead of a column.
+  const rows = await filtered(walk).orderBy(sortKey(column), direction).orderBy("c.id", direction).limit(limit).offset(offset).execute();
+  // Counting stops at TOTAL_CAP: through the filters' own indexes it reads only the CIs counted.
+  const total = await pageTotal(filtered(false), rows.length, limit, offset, db);
   return { items: await hydrateCis(db, rows), total, limit, offset };
 }
