@@ -34,7 +34,7 @@ async function plan(t: TestDb, text: string): Promise<string> {
   return rows.map((r) => r.detail).join("\n");
 }
 
-describe("ticket indexes (0018)", () => {
+describe("ticket indexes (0018, 0019)", () => {
   let t: TestDb;
   beforeEach(async () => {
     t = await createTestDb();
@@ -51,6 +51,10 @@ describe("ticket indexes (0018)", () => {
     const queue = await plan(t, "select id from tickets where assignment_group_id = 'g' and is_open = 1 order by created_at desc, id desc limit 50");
     expect(queue).toContain("tickets_group_open_created_idx");
     expect(queue).not.toContain("TEMP B-TREE");
+    // A kind's queue of a group, sorted by priority: the group's open tickets from the index alone (0019).
+    expect(await plan(t, "select id from tickets where kind = 'incident' and assignment_group_id = 'g' and is_open = 1 order by priority, id limit 50")).toContain(
+      "COVERING INDEX tickets_group_open_created_idx",
+    );
     // Open incidents by priority: the priority index, only the tie-break sorted.
     expect(await plan(t, "select id from tickets where kind = 'incident' and is_open = 1 order by priority, id limit 50")).toContain("tickets_open_priority_idx");
     // Problem suggestions count a CI's incidents of the window in one range.

@@ -18,6 +18,7 @@ import * as m0015 from "./migrations/0015-cmdb-relationship-log.js";
 import * as m0016 from "./migrations/0016-alert-journal.js";
 import * as m0017 from "./migrations/0017-unicode-lower.js";
 import * as m0018 from "./migrations/0018-ticket-fewer-indexes.js";
+import * as m0019 from "./migrations/0019-ticket-group-index-kind.js";
 import * as m0021 from "./migrations/0021-cmdb-narrow-status-indexes.js";
 import * as m0022 from "./migrations/0022-cmdb-one-name-index.js";
 
@@ -43,6 +44,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0016-alert-journal": m0016,
   "0017-unicode-lower": m0017,
   "0018-ticket-fewer-indexes": m0018,
+  "0019-ticket-group-index-kind": m0019,
   "0021-cmdb-narrow-status-indexes": m0021,
   "0022-cmdb-one-name-index": m0022,
 };
