@@ -168,7 +168,7 @@ export interface Plan {
   row?: TicketRow;
 }
 /** A written tickets row: its id and the ticket it describes, without references. */
-type TicketRow = { id: string; ticket: Omit<Ticket, "requester" | "assignmentGroup" | "assignee" | "ci"> };
+type TicketRow = { id: string; ticket: Ticket };
 
 /** The checks of a creation (they only read): references, kind rules, priority and initial state. */
 export async function planCreation(trx: Trx, item: Creation, book?: NameBook): Promise<Plan> {
@@ -229,16 +229,14 @@ export async function writeCreation(trx: Trx, item: Creation, plan: Plan, deferr
   }
   // The answer is what was written, named from referencedNames: no read-back.
   const ref = (refId: string | null | undefined, name: string | null) => (refId ? { id: refId, name: name ?? refId } : null);
-  const ticket: Ticket = {
-    ...row.ticket,
-    requester: ref(requesterId, names.rq),
-    assignmentGroup: ref(input.assignmentGroupId, names.g),
-    assignee: ref(input.assigneeId, names.asg),
-    ci: ref(input.ciId, names.ci),
-    services,
-    affectedCis: [],
-    watchers: [],
-  };
+  // Filled in place: the object was built with every field (copying its ~30 fields into a new
+  // object per creation showed in the profile).
+  const ticket = row.ticket;
+  ticket.requester = ref(requesterId, names.rq);
+  ticket.assignmentGroup = ref(input.assignmentGroupId, names.g);
+  ticket.assignee = ref(input.assigneeId, names.asg);
+  ticket.ci = ref(input.ciId, names.ci);
+  ticket.services = services;
   ticket.allowedTransitions = await allowedTransitions(trx, actor, ticket);
   return ticket;
 }
@@ -256,10 +254,11 @@ function ticketValues(trx: Trx, item: Creation, f: { number: string; state: stri
     assignee_id: input.assigneeId ?? null, ci_id: input.ciId ?? null, category: input.category ?? null, subcategory: input.subcategory ?? null,
     channel, tags: JSON.stringify(tags), major: pg ? (input.major ?? false) : Number(input.major ?? false), version: 1, created_by: actor.id, created_at: now, updated_at: now,
   };
-  const ticket: TicketRow["ticket"] = {
+  const ticket: Ticket = {
     id: "", kind, number: f.number, title: values.title, description: values.description, state: f.state, open: f.open, priority: f.priority, impact: f.impact, urgency: f.urgency,
-    callerContact: values.caller_contact, category: values.category, subcategory: values.subcategory, channel, tags, onHoldReason: null, resolutionCode: null,
-    resolutionNotes: null, major: input.major ?? false, version: 1, createdBy: actor.id, createdAt: now, updatedAt: now, resolvedAt: null, closedAt: null,
+    requester: null, callerContact: values.caller_contact, assignmentGroup: null, assignee: null, ci: null, category: values.category, subcategory: values.subcategory,
+    channel, tags, onHoldReason: null, resolutionCode: null, resolutionNotes: null, major: input.major ?? false, version: 1, createdBy: actor.id, createdAt: now,
+    updatedAt: now, resolvedAt: null, closedAt: null, services: [], affectedCis: [], watchers: [],
   };
   return { values, ticket };
 }
@@ -269,7 +268,8 @@ async function insertTicketRow(trx: Trx, item: Creation, f: Parameters<typeof ti
   const { values, ticket } = ticketValues(trx, item, f);
   const [row] = await runCompiled<{ id: number }>(trx, "create-ticket", () =>
     trx.insertInto("tickets").values(Object.fromEntries(Object.keys(values).map((k) => [k, param(k)])) as never).returning("id").compile(), values);
-  return { id: String(row.id), ticket: { ...ticket, id: String(row.id) } };
+  ticket.id = String(row.id);
+  return { id: ticket.id, ticket };
 }
 
 /**
@@ -287,7 +287,8 @@ export async function insertPlannedTickets(trx: Trx, items: Creation[], plans: P
   for (const r of rows) ids.set(r.number, String(r.id));
   written.forEach((w, i) => {
     const id = ids.get(w.ticket.number)!;
-    plans[i].row = { id, ticket: { ...w.ticket, id } };
+    w.ticket.id = id;
+    plans[i].row = { id, ticket: w.ticket };
   });
 }
 
