@@ -114,6 +114,24 @@ describe("creating tickets", () => {
     expect(named).toMatchObject({ requester: { id: requester.user.id, name: requester.user.name }, assignee: { id: agent.user.id, name: agent.user.name }, assignmentGroup: { name: "Ops" }, ci: { name: "app01" } });
   });
 
+  it("counts a new service class on creations once the class cache's two seconds have passed", async () => {
+    const g = await serviceGraph();
+    await warmGraph(t.db);
+    const post = async (url: string, payload: object) => {
+      const res = await t.app.inject({ method: "POST", url, headers: t.admin.auth, payload });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    };
+    expect((await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "Before", ciId: g.vm.id })).services).toEqual([{ id: g.shop.id, name: "Shop" }]);
+    await post("/api/v1/ci-classes", { name: "payment_service", label: "Payment service", parent: "business_service" });
+    const payments = await post("/api/v1/cis", { class: "payment_service", name: "Payments" });
+    await post("/api/v1/relationships", { sourceId: payments.id, targetId: g.app.id, type: "depends_on" });
+    await new Promise((r) => setTimeout(r, 2100));
+    const after = await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "After", ciId: g.vm.id });
+    expect(after.services).toEqual([{ id: payments.id, name: "Payments" }, { id: g.shop.id, name: "Shop" }]);
+    expect(await getTicket(t.db, SYSTEM_ACTOR, after.number)).toEqual(after);
+  });
+
   it("keeps the rest of a batch when one creation fails after its checks passed, and skips no number", async () => {
     const g = await serviceGraph();
     // A write that fails after every check passed (as a lost CI or a full disk would): the
