@@ -70,8 +70,9 @@ describe("one name-ordered CI index (0022)", () => {
 
   it("keeps one name-ordered index; class and environment hold the value alone", async () => {
     for (const gone of ["cis_class_name_idx", "cis_lower_name_idx"]) expect(await indexColumns(t, gone)).toEqual([]);
-    // An expression has no column name: null.
-    expect(await indexColumns(t, "cis_name_idx")).toEqual([null, "id"]);
+    // An expression has no column name: null. The columns after the id are the ones lists filter
+    // on: a walk of this index tests them on the entry and reads the row only of CIs that pass.
+    expect(await indexColumns(t, "cis_name_idx")).toEqual([null, "id", "class", "lifecycle_status", "operational_status", "environment"]);
     expect(await indexColumns(t, "cis_class_idx")).toEqual(["class"]);
     expect(await indexColumns(t, "cis_environment_idx")).toEqual(["environment"]);
   });
@@ -178,5 +179,33 @@ describe("CI lists sorted by name over common and rare values (cis.list.plan.ts)
       expect(counts?.byIndex.get("cis_class_idx")?.get("application")).toBeGreaterThan(500);
     }
     await check();
+  });
+});
+
+describe("one identifier index (0022)", () => {
+  let t: TestDb;
+  beforeEach(async () => {
+    t = await createTestDb();
+    await ensureCmdbDefaults(t.db);
+  });
+  afterEach(async () => t.cleanup());
+
+  it("keeps serial numbers, FQDNs and cloud ids to one CI each and lets other identifiers repeat", async () => {
+    const r = await bulkReconcile(t.db, SYSTEM_ACTOR, { source: "api", cis: [{ class: "linux_server", name: "a" }, { class: "linux_server", name: "b" }] });
+    const [a, b] = r.cis.map((c) => c.id!);
+    await t.db.insertInto("ci_identifiers").values([{ ci_id: a, kind: "fqdn", value: "a.example" }, { ci_id: a, kind: "ip_address", value: "10.0.0.1" }]).execute();
+    await t.db.insertInto("ci_identifiers").values({ ci_id: b, kind: "ip_address", value: "10.0.0.1" }).execute();
+    for (const kind of ["fqdn", "serial_number", "cloud_id"]) {
+      await t.db.insertInto("ci_identifiers").values({ ci_id: a, kind, value: `${kind}-1` }).onConflict((oc) => oc.doNothing()).execute();
+      await expect(t.db.insertInto("ci_identifiers").values({ ci_id: b, kind, value: `${kind}-1` }).execute(), kind).rejects.toThrow();
+    }
+    const { rows } = await sql<{ ci_id: string }>`select ci_id from ci_identifiers where kind = 'ip_address' and value = '10.0.0.1' order by ci_id`.execute(t.db);
+    expect(rows.map((x) => x.ci_id)).toEqual([a, b].sort());
+  });
+
+  it.skipIf(usePg)("finds CIs by identifier through it", async () => {
+    const detail = async (text: string) => (await t.db.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, []))).rows.map((r) => r.detail).join("\n");
+    expect(await detail("select ci_id from ci_identifiers where kind = 'hostname' and value in ('a', 'b')")).toContain("ci_identifiers_value_idx (kind=? AND value=?)");
+    expect(await detail("select ci_id, kind, value from ci_identifiers where kind in (select value from json_each('[\"fqdn\"]')) and value in (select value from json_each('[\"x\"]'))")).toContain("ci_identifiers_value_idx");
   });
 });

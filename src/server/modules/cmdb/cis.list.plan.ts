@@ -9,8 +9,9 @@
  * estimates how many CIs pass its filters from the counts per value that ANALYZE leaves in
  * sqlite_stat4 (the values a list filters on are few, and each common one is sampled with its
  * count) and, when walking reads fewer rows than sorting, turns the filters' index use off
- * (`+column`: SQLite's own way to say "not through an index"). PostgreSQL's planner weighs
- * the LIMIT itself.
+ * (`+column`: SQLite's own way to say "not through an index"). The name index holds the
+ * columns these filters test (0022), so the walk reads the table row of a CI only when it
+ * passes. PostgreSQL's planner weighs the LIMIT itself.
  */
 import { sql } from "kysely";
 import type { Db } from "../../platform/db/schema.js";
