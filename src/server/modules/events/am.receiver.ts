@@ -5,10 +5,30 @@ import { fingerprintOf } from "./events.fingerprint.js";
 import { isZeroTime, type IncomingAlert } from "./events.model.js";
 import { normaliseSeverity } from "./events.severity.js";
 
+// The alerts of one request (one rule evaluation, one Alertmanager flush) mostly carry the same
+// few times: each distinct text is parsed and each instant printed once, not once per alert.
+const MEMO_MAX = 64;
+const parsed = new Map<string, number>();
+const printed = new Map<number, string>();
+
 function parseTime(value: string, field: string): number {
+  const hit = parsed.get(value);
+  if (hit !== undefined) return hit;
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new ValidationError("events.invalid_time", `${field} is not an RFC 3339 time: "${value}"`, { field });
+  if (parsed.size >= MEMO_MAX) parsed.clear();
+  parsed.set(value, t);
   return t;
+}
+
+function isoOf(ms: number): string {
+  let text = printed.get(ms);
+  if (text === undefined) {
+    text = new Date(ms).toISOString();
+    if (printed.size >= MEMO_MAX) printed.clear();
+    printed.set(ms, text);
+  }
+  return text;
 }
 
 /**
@@ -29,8 +49,8 @@ export function fromPostable(a: AmPostableAlert, index: number, now: number, res
     annotations: (a.annotations ?? {}) as Record<string, string>,
     generatorUrl: a.generatorURL ?? "",
     severity: normaliseSeverity(labels.severity ?? labels.priority ?? labels.level),
-    startsAt: new Date(startsAt).toISOString(),
-    endsAt: new Date(endsAt).toISOString(),
+    startsAt: isoOf(startsAt),
+    endsAt: isoOf(endsAt),
   };
 }
 
@@ -52,8 +72,8 @@ export function fromWebhook(body: AmWebhookBody, now: number): IncomingAlert[] {
       annotations: (a.annotations ?? {}) as Record<string, string>,
       generatorUrl: a.generatorURL ?? "",
       severity: normaliseSeverity(labels.severity ?? labels.priority ?? labels.level),
-      startsAt: new Date(startsAt).toISOString(),
-      endsAt: endsAt === null ? null : new Date(endsAt).toISOString(),
+      startsAt: isoOf(startsAt),
+      endsAt: endsAt === null ? null : isoOf(endsAt),
     };
   });
 }
