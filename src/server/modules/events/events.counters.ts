@@ -13,6 +13,9 @@ import type { DbOrTrx } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { chunkSizes } from "./events.sql.js";
 
+/** Counted repeats are added to their rows at each sweep, or sooner once this many fingerprints wait. */
+export const PERSIST_AT = 1000;
+
 /** Repeats of one fingerprint not yet added to its row. */
 export interface CountedRepeat {
   fingerprint: string;

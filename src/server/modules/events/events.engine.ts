@@ -17,7 +17,7 @@ import { appendJournal, FOLD_BATCH, foldedMark, foldJournal, foldJournalFile, JO
 import { JournalFile, journalFileFor } from "./events.journal-file.js";
 import { CompiledQuery } from "kysely";
 import { ThrottledError } from "../../platform/errors.js";
-import { DuplicateCounters, persistRepeats } from "./events.counters.js";
+import { DuplicateCounters, PERSIST_AT, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
 import { getEventSettings } from "./events.settings.js";
 import { correlatePending } from "./events.correlate.js";
@@ -28,8 +28,6 @@ import { threadWriteLockOf } from "../../platform/db/db.js";
 
 const SWEEP_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
-// Counted repeats are added to their rows at each sweep, or sooner once this many are waiting.
-const PERSIST_AT = 1000;
 // A journal holding fewer than FOLD_BATCH alerts is folded this long after the append that
 // started it, so that a trickle of small requests is still folded in batches.
 const FOLD_DELAY_MS = 20;
@@ -230,7 +228,7 @@ export class EventsEngine {
       const r = await thread.fold();
       // Committed by the thread: those rows are in `alerts` now; the appending thread prunes.
       if (r.alerts) journal.prune(r.mark);
-      return { ...r, busy: false };
+      return { ...r, repeats: [], busy: false };
     } catch (err) {
       if (thread.alive) throw err; // the fold failed, as it could have here: retried later
       // The thread itself ended (it could not start, or crashed): whatever it had not committed
@@ -259,6 +257,8 @@ export class EventsEngine {
 
   /** Adds the counted repeats to their rows (each sweep, at drain and at stop); one run at a time. */
   async persistRepeats(): Promise<void> {
+    // Repeats the fold thread counted are its own to add.
+    if (this.#thread?.alive) await this.#thread.persist();
     while (this.#persisting) await this.#persisting;
     if (!this.repeats.size) return;
     const taken = this.repeats.take();

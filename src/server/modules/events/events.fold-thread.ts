@@ -15,7 +15,6 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { CountedRepeat } from "./events.counters.js";
 import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
 
 /** What the thread starts with. */
@@ -25,7 +24,7 @@ export interface FoldThreadData {
   lock: SharedArrayBuffer;
 }
 
-export type FoldRequest = { type: "fold"; id: number } | { type: "cmdb" } | { type: "suppression" } | { type: "stop" };
+export type FoldRequest = { type: "fold"; id: number } | { type: "persist"; id: number } | { type: "cmdb" } | { type: "suppression" } | { type: "stop" };
 
 /** One fold's outcome, as the thread reports it. */
 export interface FoldReply {
@@ -33,11 +32,10 @@ export interface FoldReply {
   alerts: number;
   more: boolean;
   pending: boolean;
-  repeats: CountedRepeat[];
   mark: number;
 }
 
-type Message = { type: "ready" } | (FoldReply & { id: number }) | { type: "failed"; id: number; message: string };
+type Message = { type: "ready" } | (FoldReply & { id: number }) | { type: "persisted"; id: number } | { type: "failed"; id: number; message: string };
 
 // From the compiled dist/ the entry is a .js file beside this one; from the TypeScript sources
 // (tests, `npm run dev`) the thread loads tsx first, as the main thread did.
@@ -59,7 +57,7 @@ function tsxApi(): string {
 /** The fold thread of one engine. */
 export class FoldThread {
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(r: FoldReply): void; reject(e: Error): void }>();
+  readonly #waiting = new Map<number, { resolve(r: never): void; reject(e: Error): void }>();
   #next = 1;
   #dead: Error | null = null;
 
@@ -73,7 +71,7 @@ export class FoldThread {
       if (!waiter) return;
       this.#waiting.delete(m.id);
       if (m.type === "failed") waiter.reject(new Error(`fold thread: ${m.message}`));
-      else waiter.resolve(m);
+      else waiter.resolve(m as never);
     });
     const lock = new ThreadWriteLock(data.lock);
     const worker = this.#worker.threadId;
@@ -95,11 +93,20 @@ export class FoldThread {
 
   /** Folds one batch (up to FOLD_BATCH alerts) of the journal file after the mark, committed when this resolves. */
   fold(): Promise<FoldReply> {
+    return this.#ask("fold");
+  }
+
+  /** Adds the repeats the thread counted to their rows (committed when this resolves). */
+  async persist(): Promise<void> {
+    await this.#ask("persist");
+  }
+
+  #ask<R>(type: "fold" | "persist"): Promise<R> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
-    return new Promise((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: "fold", id } satisfies FoldRequest);
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.set(id, { resolve: resolve as (r: never) => void, reject });
+      this.#worker.postMessage({ type, id } satisfies FoldRequest);
     });
   }
 
