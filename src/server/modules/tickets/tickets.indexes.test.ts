@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 
-// Every ticket index is written by every creation (0018 keeps the ones the lists and the
+// Every ticket index is written by every creation (0023 keeps the ones the lists and the
 // problem suggestions read); a new one must be worth its cost per creation, so the set is pinned.
 const EXPECTED = [
   "tickets_assignee_idx",
@@ -34,7 +34,7 @@ async function plan(t: TestDb, text: string): Promise<string> {
   return rows.map((r) => r.detail).join("\n");
 }
 
-describe("ticket indexes (0018, 0019)", () => {
+describe("ticket indexes (0023, 0024)", () => {
   let t: TestDb;
   beforeEach(async () => {
     t = await createTestDb();
@@ -51,7 +51,7 @@ describe("ticket indexes (0018, 0019)", () => {
     const queue = await plan(t, "select id from tickets where assignment_group_id = 'g' and is_open = 1 order by created_at desc, id desc limit 50");
     expect(queue).toContain("tickets_group_open_created_idx");
     expect(queue).not.toContain("TEMP B-TREE");
-    // A kind's queue of a group, sorted by priority: the group's open tickets from the index alone (0019).
+    // A kind's queue of a group, sorted by priority: the group's open tickets from the index alone (0024).
     expect(await plan(t, "select id from tickets where kind = 'incident' and assignment_group_id = 'g' and is_open = 1 order by priority, id limit 50")).toContain(
       "COVERING INDEX tickets_group_open_created_idx",
     );

@@ -5,6 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
 import { MIGRATION_NAMES, migrateToLatest, migrationsDone } from "./migrate.js";
 
+// The migrations of the last landed version (2026-12-06): installations have them applied, so
+// their names are frozen and every new one must sort after the last of them.
+const RELEASED = [
+  "0001-platform", "0002-cmdb", "0003-cmdb-indexes", "0004-tickets", "0005-events", "0006-sla", "0007-changes", "0009-problems",
+  "0010-ticket-indexes", "0011-ticket-list-indexes", "0012-cmdb-compact-history", "0013-cmdb-name-trigrams", "0014-alert-partial-indexes",
+  "0015-cmdb-relationship-log", "0016-alert-journal", "0017-unicode-lower", "0021-cmdb-narrow-status-indexes",
+];
+
 describe("migrations", () => {
   let tdb: TestDb;
   beforeEach(async () => {
@@ -17,6 +25,16 @@ describe("migrations", () => {
     expect(await migrateToLatest(tdb.db)).toEqual(MIGRATION_NAMES);
     expect(await migrateToLatest(tdb.db)).toEqual([]);
     expect(await migrationsDone(tdb.db)).toBe(true);
+  });
+
+  it("keep the released names first and in order; new ones sort after them", () => {
+    expect(MIGRATION_NAMES.slice(0, RELEASED.length)).toEqual(RELEASED);
+    expect([...MIGRATION_NAMES].sort()).toEqual(MIGRATION_NAMES);
+  });
+
+  it("upgrade a database of the last release", async () => {
+    expect(await migrateToLatest(tdb.db, { upTo: RELEASED.at(-1) })).toEqual(RELEASED);
+    expect(await migrateToLatest(tdb.db)).toEqual(MIGRATION_NAMES.slice(RELEASED.length));
   });
 
   it("are safe when two nodes start at once", async () => {

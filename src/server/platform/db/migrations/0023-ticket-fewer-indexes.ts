@@ -5,7 +5,7 @@
  * commit's size at 50 clients): 215-237 -> about 150 us CPU per tickets row.
  * - The three group indexes become one, (assignment_group_id, is_open, created_at, id, priority)
  *   of 0010: a group's open tickets newest first read it in order whatever their kind (a kind is
- *   checked on the row: four tickets in five are incidents; 0019 adds the kind to the index);
+ *   checked on the row: four tickets in five are incidents; 0024 adds the kind to the index);
  *   sorted by priority they are the group's open tickets sorted (about 10,000 of a million).
  *   (kind, group, priority, id) alone cost about 45 us per row: a creation lands in one of
  *   forty places of it.

@@ -1,6 +1,6 @@
 /**
  * The group index of 0010 gains the kind at its end: (assignment_group_id, is_open, created_at,
- * id, priority, kind). Since 0018 it is the only group index, and a kind's queue of a group
+ * id, priority, kind). Since 0023 it is the only group index, and a kind's queue of a group
  * ("open incidents of my group", newest first or by priority) read the kind of every open
  * ticket of the group from the table; sorted by priority that was the group's ~10,000 open
  * tickets at a million, one table row each (1M tickets, one client, loaded machine: 40 ms).
