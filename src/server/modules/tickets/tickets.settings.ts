@@ -24,12 +24,21 @@ let cache: { at: number; db: object; value: TicketSettings } | null = null;
 /** Settings change rarely and are read on every write: a short cache keeps them off the hot path. */
 const CACHE_MS = 2000;
 
+/**
+ * The cache key of a database: its adapter, which its transactions share (a transaction is a
+ * new object each time, so keyed on the handle every write transaction missed).
+ */
+const keyOf = (db: DbOrTrx): object => db.getExecutor().adapter;
+
 /** The current settings (defaults for anything never set). */
 export async function ticketSettings(db: DbOrTrx): Promise<TicketSettings> {
-  if (cache && cache.db === db && Date.now() - cache.at < CACHE_MS) return cache.value;
+  const key = keyOf(db);
+  if (cache && cache.db === key && Date.now() - cache.at < CACHE_MS) return cache.value;
   const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
   const value = { ...DEFAULT_TICKET_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<TicketSettings>) : {}) };
-  cache = { at: Date.now(), db, value };
+  // Kept even when read inside a transaction: the only writer (below) reads before it writes and
+  // clears the cache after, so no value that a rollback could undo is ever kept.
+  cache = { at: Date.now(), db: key, value };
   return value;
 }
 
