@@ -125,6 +125,11 @@ function redact(url) {
 function cleanEnv() {
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key === "DATABASE_URL" || key.startsWith("OPSDESK_") || key === "NODE_OPTIONS") delete env[key];
+  // Deliberate settings for an A/B run: BENCH_SERVER_ENV="OPSDESK_FOLD_THREAD=0 NODE_OPTIONS=--max-semi-space-size=64".
+  for (const pair of (process.env.BENCH_SERVER_ENV ?? "").split(/\s+/).filter(Boolean)) {
+    const eq = pair.indexOf("=");
+    if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
   return env;
 }
 
