@@ -19,6 +19,8 @@ export interface Config {
   adminEmail: string | null;
   adminPassword: string | null;
   adminName: string;
+  /** SQLite file: fold alerts on a thread of their own (events.fold-thread.ts). */
+  foldThread: boolean;
 }
 
 /** Flags a CLI command may pass; they win over the environment. */
@@ -29,6 +31,14 @@ export interface ConfigOverrides {
   databaseUrl?: string;
   roles?: string | ProcessRole[];
   logLevel?: string;
+}
+
+function switchFrom(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === "") return fallback;
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "on", "yes"].includes(v)) return true;
+  if (["0", "false", "off", "no"].includes(v)) return false;
+  throw new Error(`${name} must be 1/true/on or 0/false/off, got "${value}"`);
 }
 
 function intFrom(value: string | number | undefined, fallback: number, name: string): number {
@@ -67,5 +77,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminEmail: env.OPSDESK_ADMIN_EMAIL || null,
     adminPassword: env.OPSDESK_ADMIN_PASSWORD || null,
     adminName: env.OPSDESK_ADMIN_NAME || "Administrator",
+    foldThread: switchFrom(env.OPSDESK_FOLD_THREAD, true, "OPSDESK_FOLD_THREAD"),
   };
 }

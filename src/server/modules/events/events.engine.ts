@@ -81,10 +81,10 @@ export class EventsEngine {
   #thread: FoldThread | null = null;
   #threadDeaths = 0;
   /**
-   * SQLite file: fold the journal file on a thread of its own (events.fold-thread.ts).
-   * OPSDESK_FOLD_THREAD=0 folds on the main thread instead.
+   * SQLite file: fold the journal file on a thread of its own (events.fold-thread.ts); the app
+   * sets it from the configuration (OPSDESK_FOLD_THREAD).
    */
-  useFoldThread = process.env.OPSDESK_FOLD_THREAD !== "0";
+  useFoldThread = true;
   /** Errors of background steps go here (the app's logger). */
   onError: (err: unknown, step: string) => void = () => {};
 

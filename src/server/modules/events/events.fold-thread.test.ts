@@ -4,7 +4,8 @@ import { createTestDb, usePg, type TestDb } from "../../../../test/helpers/test-
 import { threadWriteLockOf } from "../../platform/db/db.js";
 import { onlyReads, ThreadWriteLock } from "../../platform/db/thread-lock.js";
 import type { Db } from "../../platform/db/schema.js";
-import { EventsEngine } from "./events.engine.js";
+import { createTestApp } from "../../../../test/helpers/test-app.js";
+import { engineFor, EventsEngine } from "./events.engine.js";
 import { fingerprintOf } from "./events.fingerprint.js";
 import type { IncomingAlert } from "./events.model.js";
 
@@ -131,6 +132,21 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     other.releaseFor(threadId);
     await waiting;
     other.release();
+  });
+
+  it("follows the configuration: OPSDESK_FOLD_THREAD=0 folds on the request thread", async () => {
+    for (const foldThread of [false, true]) {
+      const t = await createTestApp({ foldThread }, { fileDb: true });
+      try {
+        const res = await t.app.inject({ method: "POST", url: "/api/v2/alerts", headers: t.admin.auth, payload: [{ labels: { alertname: "Configured" } }] });
+        expect(res.statusCode).toBe(200);
+        await engineFor(t.db).drain();
+        expect(engineFor(t.db).foldThread === null).toBe(!foldThread);
+        expect((await t.db.selectFrom("alerts").select("alertname").execute()).map((r) => r.alertname)).toEqual(["Configured"]);
+      } finally {
+        await t.close();
+      }
+    }
   });
 
   it("takes the lock for writes only", () => {

@@ -12,6 +12,7 @@ export { fingerprintOf } from "./events.fingerprint.js";
 /** Mounts the module's routes and runs its pipeline (sweeper, correlation) while the app is up. */
 export function registerEventsModule(app: App, ctx: AppContext): void {
   const engine = engineFor(ctx.db);
+  engine.useFoldThread = ctx.config.foldThread;
   engine.onError = (err, step) => app.log.error({ err, step }, "event pipeline step failed");
   amRoutes(app, ctx, engine);
   eventRoutes(app, ctx, engine);

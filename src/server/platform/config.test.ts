@@ -1,0 +1,14 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+
+describe("configuration", () => {
+  it("folds alerts on their own thread unless OPSDESK_FOLD_THREAD turns it off", () => {
+    expect(loadConfig({}, {}).foldThread).toBe(true);
+    for (const off of ["0", "false", "off", "NO"]) expect(loadConfig({}, { OPSDESK_FOLD_THREAD: off }).foldThread).toBe(false);
+    for (const on of ["1", "true", "on"]) expect(loadConfig({}, { OPSDESK_FOLD_THREAD: on }).foldThread).toBe(true);
+  });
+
+  it("refuses a switch it cannot read, naming the variable", () => {
+    expect(() => loadConfig({}, { OPSDESK_FOLD_THREAD: "maybe" })).toThrow(/OPSDESK_FOLD_THREAD must be 1\/true\/on or 0\/false\/off, got "maybe"/);
+  });
+});
