@@ -66,6 +66,8 @@ export class ThreadLockedSqliteDriver extends SqliteDriver {
   readonly #lock: ThreadWriteLock;
   #inTransaction = false;
   #held = false;
+  /** The one connection, wrapped once (Kysely's SQLite driver has a single connection). */
+  #wrapped: { of: DatabaseConnection; as: DatabaseConnection } | null = null;
 
   constructor(config: SqliteDialectConfig, lock: ThreadWriteLock) {
     super(config);
@@ -74,6 +76,11 @@ export class ThreadLockedSqliteDriver extends SqliteDriver {
 
   override async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await super.acquireConnection();
+    if (this.#wrapped?.of !== connection) this.#wrapped = { of: connection, as: this.#wrap(connection) };
+    return this.#wrapped.as;
+  }
+
+  #wrap(connection: DatabaseConnection): DatabaseConnection {
     return {
       executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
         if (this.#inTransaction || onlyReads(query.sql)) return connection.executeQuery<R>(query);
