@@ -1,5 +1,5 @@
 /** Shared mechanics of list endpoints: search patterns, sorting, offset pagination with total. */
-import { sql, type SelectQueryBuilder, type RawBuilder } from "kysely";
+import { sql, type Expression, type SelectQueryBuilder, type RawBuilder } from "kysely";
 import type { DbOrTrx } from "./db/schema.js";
 
 /**
@@ -63,14 +63,14 @@ export async function pageTotal(count: SelectQueryBuilder<any, any, any>, found:
 }
 
 /**
- * Runs a filtered query for the page, ordered by the sort column and then by `tieBreaker` so
+ * Runs a filtered query for the page, ordered by the sort column (or expression) and then by `tieBreaker` so
  * pages never overlap, and, unless the page is the last one, counts the total (pageTotal;
  * `counting.count` lets a caller count without its joins).
  */
 export async function paginate<DB, TB extends keyof DB, O, T>(
   query: SelectQueryBuilder<DB, TB, O>,
   input: PageInput,
-  sort: { column: string; direction: "asc" | "desc" },
+  sort: { column: string | Expression<unknown>; direction: "asc" | "desc" },
   tieBreaker: string,
   map: (row: O) => T,
   counting?: CappedCount,
@@ -78,7 +78,7 @@ export async function paginate<DB, TB extends keyof DB, O, T>(
   const limit = input.limit ?? 50;
   const offset = input.offset ?? 0;
   const rows = await query
-    .orderBy(sql.ref(sort.column), sort.direction)
+    .orderBy(typeof sort.column === "string" ? sql.ref(sort.column) : sort.column, sort.direction)
     .orderBy(sql.ref(tieBreaker), sort.direction)
     .limit(limit)
     .offset(offset)

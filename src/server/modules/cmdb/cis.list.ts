@@ -4,7 +4,7 @@ import type { ListCisQuery } from "../../../contract/index.js";
 import type { Database, Db } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
-import { pageTotal, sortSpec } from "../../platform/list.js";
+import { paginate, sortSpec } from "../../platform/list.js";
 import { loadCatalog, requireClass } from "./classes.service.js";
 import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { hydrateCis } from "./cis.records.js";
@@ -102,19 +102,15 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   const text = query.q?.trim();
   const search = text ? await planSearch(db, text) : null;
   const { column, direction } = sortSpec(query.sort, SORTS, "name");
-  const limit = query.limit ?? 50;
-  const offset = query.offset ?? 0;
   // A search through the trigram index reads a few candidates: nothing to walk (see cis.list.plan.ts).
-  const walk = column === "name" && (!search || search.scan) && (await shouldWalkNames(db, filters, offset + limit));
+  const walk = column === "name" && (!search || search.scan) && (await shouldWalkNames(db, filters, (query.offset ?? 0) + (query.limit ?? 50)));
   const filtered = (hinted: boolean) => {
     let q = db.selectFrom("cis as c").selectAll("c");
     for (const f of filters) q = q.where(hinted ? sql`+${sql.ref(`c.${f.column}`)}` : sql.ref(`c.${f.column}`), "in", f.values);
     if (search) q = q.where((eb) => searchCondition(eb, search));
     return q;
   };
-  // The page as platform/list.ts's paginate makes it, ordered by an expression instead of a column.
-  const rows = await filtered(walk).orderBy(sortKey(column), direction).orderBy("c.id", direction).limit(limit).offset(offset).execute();
   // Counting stops at TOTAL_CAP: through the filters' own indexes it reads only the CIs counted.
-  const total = await pageTotal(filtered(false), rows.length, limit, offset, db);
-  return { items: await hydrateCis(db, rows), total, limit, offset };
+  const page = await paginate(filtered(walk), query, { column: sortKey(column), direction }, "c.id", (row) => row, { count: filtered(false), db });
+  return { ...page, items: await hydrateCis(db, page.items) };
 }
