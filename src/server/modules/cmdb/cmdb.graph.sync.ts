@@ -72,6 +72,8 @@ export interface GraphStatus {
   bytes: number;
   buildMs: number | null;
   builds: number;
+  /** Catch-up reads of the relationship log made so far. */
+  logReads: number;
   lastError: string | null;
 }
 
@@ -85,7 +87,11 @@ class GraphCache {
   /** Reads whose rows become `safe` once xmin reaches their xmax. */
   pending: Array<{ xmax: number; seq: number }> = [];
   running: Promise<void> | null = null;
+  /** The running read has not sent its statement yet: a caller may still share it. */
+  unsent = false;
   queued: Promise<void> | null = null;
+  /** Log reads made (catch-ups), for the status endpoint and tests. */
+  reads = 0;
   types: Map<string, RelationshipType> | null = null;
   buildMs: number | null = null;
   builds = 0;
@@ -180,6 +186,7 @@ export function graphStatus(db: Db): GraphStatus {
     bytes: g?.bytes ?? 0,
     buildMs: c?.buildMs ?? null,
     builds: c?.builds ?? 0,
+    logReads: c?.reads ?? 0,
     lastError: c?.lastError ?? null,
   };
 }
@@ -241,8 +248,15 @@ async function settledStart(db: Db): Promise<number> {
   return seq;
 }
 
-/** One log read at a time per handle; a caller arriving during a read waits for the next one, which starts after its call. */
+/**
+ * One log read at a time per handle; a caller arriving during a read waits for the next one,
+ * which starts after its call. A caller arriving before the read's statement can have run (no
+ * microtask has run since the read began: a query is sent at least one microtask later) shares
+ * it: the read then sees every commit made before that caller's call. The walks of one batch
+ * of creations start in one turn, and shared one read instead of queueing a second.
+ */
 function sync(db: Db, c: GraphCache): Promise<void> {
+  if (c.running && c.unsent) return c.running;
   if (c.queued) return c.queued;
   if (c.running) {
     c.queued = c.running.then(() => {
@@ -255,6 +269,10 @@ function sync(db: Db, c: GraphCache): Promise<void> {
 }
 
 function startSync(db: Db, c: GraphCache): Promise<void> {
+  // Queued before the read's own continuations, so it runs before the statement can be sent.
+  c.unsent = true;
+  queueMicrotask(() => (c.unsent = false));
+  c.reads++;
   c.running = applyLog(db, c)
     .catch((err: unknown) => {
       // A graph that may have missed a change is dropped; walks use SQL until it is rebuilt.

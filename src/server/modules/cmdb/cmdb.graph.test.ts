@@ -158,6 +158,25 @@ describe("impact graph in memory", () => {
     expect((await traverse(db, ids[2], "downstream", 6)).items).toEqual([]);
   });
 
+  it("walks started in one turn share one catch-up read; a link committed after that read is seen by the next walk", async () => {
+    const db = await fresh();
+    const ids = await addCis(db, 4);
+    await link(db, ids[1], "runs_on", ids[0]);
+    await warmGraph(db);
+    const before = graphStatus(db).logReads;
+    const walks = await Promise.all([0, 1, 2, 3, 4].map(() => traverse(db, ids[0], "downstream", 6)));
+    for (const w of walks) expect(w.items.map((i) => i.ci.id)).toEqual([ids[1]]);
+    expect(graphStatus(db).logReads).toBe(before + 1);
+    // A walk that starts while a read is under way (its statement sent) waits for a read of its own.
+    const first = traverse(db, ids[0], "downstream", 6);
+    await Promise.resolve();
+    await Promise.resolve();
+    await link(db, ids[2], "runs_on", ids[0]);
+    const second = traverse(db, ids[0], "downstream", 6);
+    expect((await first).items.map((i) => i.ci.id)).toContain(ids[1]);
+    expect((await second).items.map((i) => i.ci.id).sort()).toEqual([ids[1], ids[2]].sort());
+  });
+
   it("sees links added and removed through another connection, cascades from deleted CIs and updated links included", async () => {
     const db = await fresh(true);
     const rnd = prng(7);
