@@ -183,6 +183,9 @@ async function probeIncidents(server, headers, ciIds, offset, count, running) {
   return out;
 }
 
+/** The thread number in a --cpu-prof file name (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
+const threadNo = (file) => Number(file.split(".").at(-3));
+
 async function benchOpsDesk(kind, opts, lines) {
   const db = await freshDatabase(kind);
   const profDir = opts.cpuProf ? fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-prof-")) : null;
@@ -225,8 +228,15 @@ async function benchOpsDesk(kind, opts, lines) {
   } finally {
     await stopServer(server);
     // V8 writes the profile when the server exits; the monotonic clock is shared, so each phase's window selects its samples.
-    const file = profDir && fs.readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
-    for (const w of file ? windows : []) print([`\n${kind}, ${w.name}:`, ...profileLines(summarizeProfile(path.join(profDir, file), { root: ROOT, window: w, top: 25 }))]);
+    // One file per thread (main first, then worker threads in the order they started: WAL checkpointer, fold thread).
+    const files = profDir ? fs.readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")).sort((a, b) => threadNo(a) - threadNo(b)) : [];
+    for (const w of windows) {
+      for (const [i, file] of files.entries()) {
+        const summary = summarizeProfile(path.join(profDir, file), { root: ROOT, window: w, top: i === 0 ? 25 : 12 });
+        if (i > 0 && summary.busyMs < 20) continue;
+        print([`\n${kind}, ${w.name}, ${i === 0 ? "main thread" : `worker thread ${i}`}:`, ...profileLines(summary)]);
+      }
+    }
     await db.drop();
   }
 }

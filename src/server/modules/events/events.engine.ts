@@ -35,7 +35,12 @@ const FOLD_DELAY_MS = 20;
 // alert (each commit writes every page its alerts touch: folds of 40 alerts cost ~65 us per
 // alert, of 1,000 ~40 us), so a trickle gathers longer there. A new critical alert still
 // reaches its incident well within the half second that matters (bench alert-ingest).
-const FOLD_DELAY_THREAD_MS = 50;
+const FOLD_DELAY_THREAD_MS = 100;
+// With a fold thread, a fold starts (or the next follows the last) at once when this many
+// alerts wait: the thread folds back to back under load instead of pausing FOLD_DELAY_THREAD_MS
+// between folds, and the requests go on appending meanwhile up to THREAD_SOFT_LIMIT.
+const THREAD_FOLD_AT_ONCE = FOLD_BATCH / 4;
+const THREAD_SOFT_LIMIT = 2 * FOLD_BATCH;
 // After a failed fold, the next try waits this long (the sweep retries too).
 const FOLD_RETRY_MS = 500;
 // After this many fold threads died (not folds that failed: threads that could not run), the
@@ -66,9 +71,10 @@ export class EventsEngine {
    * appended (flow control): a client sending faster than alerts can be folded is slowed to the
    * fold's pace, instead of being acknowledged ahead of it while the time from POST to incident
    * grows with the backlog. The 429 is left for a fold that does not move (failing, or another
-   * node holding the fold).
+   * node holding the fold). Null: FOLD_BATCH, or THREAD_SOFT_LIMIT while a fold thread folds
+   * (appends then go on during a fold, so the thread finds its next batch waiting).
    */
-  journalSoftLimit = FOLD_BATCH;
+  journalSoftLimit: number | null = null;
   #folding: Promise<void> | null = null;
   /** SQLite: the journal file (events.journal-file.ts), opened at the first use; PostgreSQL: the journal table. */
   #journal: JournalFile | null = null;
@@ -116,8 +122,12 @@ export class EventsEngine {
       // Refused before anything is stored: the client sends it again later (Alertmanager clients retry).
       throw new ThrottledError("events.backlog", `${this.#journalDepth} alerts are waiting to be processed; retry in a second`, 1);
     }
-    while (this.#journalDepth >= this.journalSoftLimit && this.#folding && !this.#stopped) await this.#folding.catch(() => {});
+    while (this.#journalDepth >= this.#softLimit() && this.#folding && !this.#stopped) await this.#folding.catch(() => {});
     await this.queue.submit(alerts);
+  }
+
+  #softLimit(): number {
+    return this.journalSoftLimit ?? (this.#thread?.alive ? THREAD_SOFT_LIMIT : FOLD_BATCH);
   }
 
   async #append(alerts: IncomingAlert[]): Promise<void> {
@@ -162,7 +172,7 @@ export class EventsEngine {
   /** Folds at once when a batch is waiting, else shortly (a trickle is folded in batches too). */
   #scheduleFold(delayMs = this.#thread?.alive ? FOLD_DELAY_THREAD_MS : FOLD_DELAY_MS): void {
     if (this.#stopped || this.#folding) return;
-    if (this.#journalDepth >= FOLD_BATCH) delayMs = 0;
+    if (this.#journalDepth >= (this.#thread?.alive ? THREAD_FOLD_AT_ONCE : FOLD_BATCH)) delayMs = 0;
     else if (this.#foldTimer) return;
     if (this.#foldTimer) clearTimeout(this.#foldTimer);
     this.#foldTimer = setTimeout(() => {
@@ -221,7 +231,8 @@ export class EventsEngine {
       // one at the next sweep, which would hold the database (and, on SQLite, everyone) longer.
       if (this.repeats.size >= PERSIST_AT) this.persistRepeats().catch((err) => this.onError(err, "repeats"));
       if (r.pending) this.kick();
-      if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < FOLD_BATCH)) return;
+      // The fold thread goes on while a fair batch waits: under load it folds back to back.
+      if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < (this.#thread?.alive ? THREAD_FOLD_AT_ONCE : FOLD_BATCH))) return;
     }
   }
 

@@ -36,6 +36,8 @@ export class JournalFile {
   readonly #insert: BetterSqlite3.Statement<[string, number, string]>;
   readonly #after: BetterSqlite3.Statement<[number, number]>;
   readonly #hasAfter: BetterSqlite3.Statement<[number]>;
+  readonly #countsAfter: BetterSqlite3.Statement<[number, number]>;
+  readonly #range: BetterSqlite3.Statement<[number, number]>;
   readonly #prune: BetterSqlite3.Statement<[number]>;
 
   constructor(readonly file: string) {
@@ -47,6 +49,9 @@ export class JournalFile {
     this.#insert = this.#db.prepare(`insert into "alert_journal" ("received_at", "count", "alerts") values (?, ?, ?)`);
     this.#after = this.#db.prepare(`select "id", "count", "alerts" from "alert_journal" where "id" > ? order by "id" limit ?`);
     this.#hasAfter = this.#db.prepare(`select 1 from "alert_journal" where "id" > ? limit 1`).pluck();
+    // Reads the head of each record only ("alerts", the last column, is not needed to count).
+    this.#countsAfter = this.#db.prepare(`select "id", "count" from "alert_journal" where "id" > ? order by "id" limit ?`).raw();
+    this.#range = this.#db.prepare(`select "id", "count", "alerts" from "alert_journal" where "id" >= ? and "id" <= ? order by "id"`);
     this.#prune = this.#db.prepare(`delete from "alert_journal" where "id" < ?`);
   }
 
@@ -68,6 +73,24 @@ export class JournalFile {
   /** Up to `limit` rows after `mark`, oldest first. */
   rowsAfter(mark: number, limit: number): JournalFileRow[] {
     return this.#after.all(mark, limit) as JournalFileRow[];
+  }
+
+  /**
+   * The oldest rows after `mark` holding at most `maxAlerts` alerts between them (always at
+   * least one row), up to `maxRows` rows; `more` when rows are left after them. Counts are read
+   * first, so a fold of many small rows (batches of 1) is not cut short by a row limit, and a
+   * fold of large rows does not read rows it will not take.
+   */
+  batchAfter(mark: number, maxAlerts: number, maxRows: number): { rows: JournalFileRow[]; more: boolean } {
+    const heads = this.#countsAfter.all(mark, maxRows + 1) as Array<[number, number]>;
+    if (!heads.length) return { rows: [], more: false };
+    let n = 0;
+    let last = 0;
+    for (; last < heads.length && last < maxRows; last++) {
+      if (last > 0 && n + heads[last][1] > maxAlerts) break;
+      n += heads[last][1];
+    }
+    return { rows: this.#range.all(heads[0][0], heads[last - 1][0]) as JournalFileRow[], more: last < heads.length };
   }
 
   /** True when a row after `mark` is there. */

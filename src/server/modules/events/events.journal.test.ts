@@ -85,7 +85,7 @@ describe("the alert journal", () => {
     const held = engine.ingest([incoming({ alertname: "Behind" })]);
     await Promise.all([folding, held]);
     expect(order).toEqual(["folded", "append"]);
-    engine.journalSoftLimit = 2_000;
+    engine.journalSoftLimit = null;
     await engine.drain();
     expect((await t.db.selectFrom("alerts").select("labels").execute()).length).toBe(2);
   });
@@ -170,6 +170,24 @@ describe.skipIf(usePg)("the alert journal file (SQLite)", () => {
     await engine.ingest([incoming({ alertname: "InFile", instance: "c" })]);
     expect(journal.rowsAfter(rows[0].id, 10).length).toBe(1);
     await engine.stop();
+  });
+
+  it("gives a fold the oldest rows up to its alert budget, however small the rows (counts read first)", () => {
+    for (let i = 0; i < 300; i++) journal.append(1, "[]");
+    journal.append(50, "[]");
+    journal.append(7, "[]");
+    const all = rowsIn(journal);
+    // 300 rows of one alert: far past a fixed row limit, all within a budget of 320.
+    const a = journal.batchAfter(0, 320, 4096);
+    expect(a.rows.map((r) => r.id)).toEqual(all.slice(0, 300).map((r) => r.id));
+    expect(a.more).toBe(true);
+    expect(a.rows[0]).toEqual({ id: all[0].id, count: 1, alerts: "[]" });
+    // A row larger than the budget still goes alone, so a fold always moves.
+    expect(journal.batchAfter(all[299].id, 10, 4096)).toEqual({ rows: [all[300]], more: true });
+    expect(journal.batchAfter(all[299].id, 57, 4096)).toEqual({ rows: all.slice(300), more: false });
+    // The row limit holds too.
+    expect(journal.batchAfter(0, 1000, 10).rows.length).toBe(10);
+    expect(journal.batchAfter(all.at(-1)!.id, 1000, 10)).toEqual({ rows: [], more: false });
   });
 
   it("never folds again rows under the mark (a crash between the fold's commit and the prune)", async () => {
