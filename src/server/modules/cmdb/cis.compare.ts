@@ -7,7 +7,7 @@ import type { CiComparison } from "../../../contract/index.js";
 import type { Db } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { NotFoundError, ValidationError } from "../../platform/errors.js";
-import { changesOf, expandChange } from "./cis.history.js";
+import { changesOf, creationDocs, expandChange } from "./cis.history.js";
 
 type Snapshot = CiComparison["from"];
 
@@ -36,7 +36,9 @@ export async function compareCi(db: Db, actor: Actor, id: string, fromIso: strin
   const from = new Date(fromIso).toISOString();
   const to = new Date(toIso ?? Date.now()).toISOString();
   if (from > to) throw new ValidationError("cmdb.compare_order", "from must not be later than to", { field: "from" });
-  const entries = (await changesOf(db, id)).flatMap(expandChange);
+  const rows = await changesOf(db, id);
+  const docs = await creationDocs(db, id, rows, rows);
+  const entries = rows.flatMap((r) => expandChange(r, docs));
   if (!entries.length) throw new NotFoundError("ci.not_found", `No configuration item ${id}`, { id });
   const a = replay(entries, from);
   const b = replay(entries, to);

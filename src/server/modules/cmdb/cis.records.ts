@@ -21,7 +21,8 @@ import { readSources, singleSource, writeSources, type SourceEntry } from "./cis
 /** Field name -> value; `null` clears an attribute or identifier. */
 export type FlatFields = Record<string, unknown>;
 
-const SCALARS = ["class", "name", "lifecycleStatus", "operationalStatus", "environment", "criticality", "ownerGroupId", "supportGroupId"] as const;
+/** The CI fields that are neither attributes nor identifiers, in the order history lists them. */
+export const SCALARS = ["class", "name", "lifecycleStatus", "operationalStatus", "environment", "criticality", "ownerGroupId", "supportGroupId"] as const;
 const COLUMN: Record<(typeof SCALARS)[number], keyof CisTable> = {
   class: "class",
   name: "name",
@@ -248,22 +249,25 @@ export function ciFromInput(input: CreateCiBody, identifiers: CiIdentifiers, now
 }
 
 /**
- * The history row of a creation: every field the CI holds, as [null, value], in flattenCi's
- * order. Written as text directly: changeRow's intermediate maps were a tenth of a bulk CI's cost.
+ * A creation's history row holds no values: its document is `{"+": {<group field>: <id>}}`,
+ * and the values the CI was created with are rebuilt when the history is read, from the CI as
+ * it is now (or as its deletion row kept it) and the old values of the writes after it
+ * (creationDoc in cis.history.ts). Only the group ids are kept, because deleting a group clears
+ * them in the CI without a write of its own. Copying every field into the row made history the
+ * largest thing a bulk load wrote (twice the bytes of the CI row). `field_count` is what the
+ * full document would hold: the fields the CI was created with that are not null.
  */
+export const CREATED_MARK = "+";
+
 function creationChange(w: Pick<WriteContext, "actor" | "source">, ci: Ci, actorName: string): Insertable<CiChangesTable> {
-  let text = "{";
   let n = 0;
-  const add = (field: string, value: unknown) => {
-    if (value === null || value === undefined) return;
-    text += `${n ? "," : ""}${JSON.stringify(field)}:[null,${JSON.stringify(value)}]`;
-    n++;
-  };
-  for (const f of SCALARS) add(f, ci[f]);
-  for (const k of Object.keys(ci.attributes)) add(`attributes.${k}`, ci.attributes[k]);
+  for (const f of SCALARS) if (ci[f] !== null && ci[f] !== undefined) n++;
+  for (const k in ci.attributes) if (ci.attributes[k] !== null && ci.attributes[k] !== undefined) n++;
   const ids = ci.identifiers as Record<string, unknown>;
-  for (const k of Object.keys(ids)) add(`identifiers.${k}`, ids[k]);
-  return { ci_id: ci.id, at: ci.createdAt, actor_id: w.actor.id, actor_name: actorName, source: w.source, changes: `${text}}`, field_count: n };
+  for (const k in ids) if (ids[k] !== null && ids[k] !== undefined) n++;
+  let groups = "";
+  for (const f of GROUP_FIELDS) if (typeof ci[f] === "string") groups += `${groups ? "," : ""}"${f}":${JSON.stringify(ci[f])}`;
+  return { ci_id: ci.id, at: ci.createdAt, actor_id: w.actor.id, actor_name: actorName, source: w.source, changes: `{"${CREATED_MARK}":{${groups}}}`, field_count: n };
 }
 
 /**

@@ -132,6 +132,71 @@ describe("configuration items", () => {
     expect((await page("limit=5&offset=500")).items).toEqual([]);
   });
 
+  it("lists a creation's fields as they were created, whatever happened to the CI since (its row keeps no values)", async () => {
+    const group = (await t.app.inject({ method: "POST", url: "/api/v1/groups", headers: t.admin.auth, payload: { name: "Linux team" } })).json();
+    const body = {
+      class: "linux_server",
+      name: "hist-1",
+      environment: "production",
+      ownerGroupId: group.id,
+      attributes: { distribution: "debian", cpu_count: 2 },
+      identifiers: { ipAddresses: ["10.0.0.2", "10.0.0.1"], hostname: "Hist-1.lan" },
+    };
+    const bulk = await t.app.inject({ method: "POST", url: "/api/v1/cmdb/bulk", headers: t.admin.auth, payload: { source: "discovery", cis: [{ ...body, name: "hist-2", identifiers: { hostname: "hist-2.lan" } }] } });
+    const ids = [(await create(body)).id, bulk.json().cis[0].id];
+    const expected = (name: string, identifiers: Array<[string, unknown]>) => [
+      ["class", "linux_server"],
+      ["name", name],
+      ["lifecycleStatus", "in_service"],
+      ["operationalStatus", "unknown"],
+      ["environment", "production"],
+      ["ownerGroupId", group.id],
+      ["attributes.distribution", "debian"],
+      ["attributes.cpu_count", 2],
+      ...identifiers,
+    ];
+    const wanted = [expected("hist-1", [["identifiers.hostname", "hist-1.lan"], ["identifiers.ipAddresses", ["10.0.0.1", "10.0.0.2"]]]), expected("hist-2", [["identifiers.hostname", "hist-2.lan"]])];
+    const creation = async (id: string) => {
+      const page = (await t.app.inject({ url: `/api/v1/cis/${id}/history?sort=at&limit=100`, headers: t.admin.auth })).json();
+      const first = page.items.filter((e: { id: number }) => Math.floor(e.id / 4096) === Math.floor(page.items[0].id / 4096));
+      expect(first.every((e: { old: unknown }) => e.old === null)).toBe(true);
+      return { entries: first.map((e: { field: string; new: unknown }) => [e.field, e.new]), total: page.total };
+    };
+    for (const [i, id] of ids.entries()) expect((await creation(id)).entries).toEqual(wanted[i]);
+    // The rows hold only the group ids; the values come back from the CI and the writes after it.
+    for (const [i, id] of ids.entries()) {
+      const rows = await t.db.selectFrom("ci_changes").select(["changes", "field_count"]).where("ci_id", "=", id).execute();
+      expect(rows.map((r) => [r.changes, Number(r.field_count)])).toEqual([[`{"+":{"ownerGroupId":"${group.id}"}}`, wanted[i].length]]);
+    }
+
+    for (const id of ids) {
+      const edits = [
+        { name: "renamed", attributes: { distribution: "ubuntu", cpu_count: null, kernel_version: "6.1" }, identifiers: { hostname: "other.lan", ipAddresses: ["10.0.0.9"] } },
+        { environment: null, attributes: { cpu_count: 8 }, operationalStatus: "down" },
+        { class: "server", attributes: { kernel_version: null, distribution: null } },
+      ];
+      for (const payload of edits) {
+        const res = await t.app.inject({ method: "PATCH", url: `/api/v1/cis/${id}`, headers: t.admin.auth, payload });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+    }
+    // Deleting the group clears it in the CIs without a write of their own.
+    expect((await t.app.inject({ method: "DELETE", url: `/api/v1/groups/${group.id}`, headers: t.admin.auth })).statusCode).toBe(204);
+    expect((await t.app.inject({ url: `/api/v1/cis/${ids[0]}`, headers: t.admin.auth })).json().ownerGroupId).toBeNull();
+    for (const [i, id] of ids.entries()) {
+      const { entries, total } = await creation(id);
+      expect(entries).toEqual(wanted[i]);
+      // Paging counts the creation's fields without rebuilding them.
+      const pieces = [];
+      for (let offset = 0; offset < total; offset += 4) pieces.push(...(await t.app.inject({ url: `/api/v1/cis/${id}/history?sort=at&limit=4&offset=${offset}`, headers: t.admin.auth })).json().items);
+      expect(pieces.slice(0, wanted[i].length).map((e: { field: string; new: unknown }) => [e.field, e.new])).toEqual(wanted[i]);
+      expect(pieces).toHaveLength(total);
+      // The same after the CI is gone: its deletion row keeps the CI it removed.
+      expect((await t.app.inject({ method: "DELETE", url: `/api/v1/cis/${id}`, headers: t.admin.auth })).statusCode).toBe(204);
+      expect((await creation(id)).entries).toEqual(wanted[i]);
+    }
+  });
+
   it("keeps each field's source and confirmation through edits and clears", async () => {
     const ci = await create({ class: "linux_server", name: "src-1", environment: "production", attributes: { os_version: "1" } });
     const sources = async () => (await t.app.inject({ url: `/api/v1/cis/${ci.id}/sources`, headers: t.admin.auth })).json().items as Array<{ field: string; source: string; confirmedAt: string }>;
