@@ -145,7 +145,7 @@ export class EventsEngine {
     this.#journalOpening ??= (async () => {
       const res = await this.db.executeQuery<{ file: string }>(CompiledQuery.raw(`select "file" from pragma_database_list where "name" = 'main'`, []));
       this.#mainFile = res.rows[0]?.file || null;
-      const journal = new JournalFile(journalFileFor(res.rows[0]?.file ?? ""));
+      const journal = new JournalFile(journalFileFor(res.rows[0]?.file ?? ""), { checkpointer: true });
       try {
         this.#mark = await foldedMark(this.db);
         journal.ensureIdsAfter(this.#mark);

@@ -15,6 +15,7 @@
  */
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { startCheckpointer } from "../../platform/db/db.js";
 
 /** One journal row: one group commit's alerts as a JSON array. */
 export interface JournalFileRow {
@@ -40,12 +41,23 @@ export class JournalFile {
   readonly #range: BetterSqlite3.Statement<[number, number]>;
   readonly #prune: BetterSqlite3.Statement<[number]>;
 
-  constructor(readonly file: string) {
+  readonly #checkpointer: { stop(): void } | null;
+
+  /**
+   * `checkpointer`: the appending handle runs the file's WAL checkpoints on a thread of their own
+   * (as the main database does): otherwise the append that crosses 1,000 WAL pages would copy
+   * them and wait for the file's fsync on the event loop.
+   */
+  constructor(
+    readonly file: string,
+    options: { checkpointer?: boolean } = {},
+  ) {
     this.#db = new BetterSqlite3(file);
     this.#db.pragma("journal_mode = WAL");
     this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("busy_timeout = 5000");
     this.#db.exec(`create table if not exists "alert_journal" ("id" integer primary key, "received_at" text not null, "count" integer not null, "alerts" text not null)`);
+    this.#checkpointer = options.checkpointer && file !== ":memory:" ? startCheckpointer(this.#db, file) : null;
     this.#insert = this.#db.prepare(`insert into "alert_journal" ("received_at", "count", "alerts") values (?, ?, ?)`);
     this.#after = this.#db.prepare(`select "id", "count", "alerts" from "alert_journal" where "id" > ? order by "id" limit ?`);
     this.#hasAfter = this.#db.prepare(`select 1 from "alert_journal" where "id" > ? limit 1`).pluck();
@@ -105,6 +117,7 @@ export class JournalFile {
 
   /** Closes the connection. */
   close(): void {
+    this.#checkpointer?.stop();
     if (this.#db.open) this.#db.close();
   }
 }

@@ -205,6 +205,22 @@ describe.skipIf(usePg)("the alert journal file (SQLite)", () => {
     await engine.stop();
   });
 
+  it("copies the appending handle's WAL into the file on a thread of its own (the event loop never checkpoints)", async () => {
+    const file = journalFileFor(tdb.sqliteFile!).replace(/\.sqlite$/, ".ckpt.sqlite");
+    const appender = new JournalFile(file, { checkpointer: true });
+    try {
+      const before = fs.statSync(file).size;
+      // ~100 WAL pages: far under any autocheckpoint, so only the checkpointer thread copies them.
+      for (let i = 0; i < 100; i++) appender.append(1, JSON.stringify([{ pad: "x".repeat(4000), i }]));
+      const deadline = Date.now() + 10_000;
+      while (fs.statSync(file).size < before + 300_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(fs.statSync(file).size).toBeGreaterThan(before + 300_000);
+      expect(appender.rowsAfter(0, 1000).length).toBe(100);
+    } finally {
+      appender.close();
+    }
+  });
+
   it("numbers new rows past the mark when the journal file was lost", async () => {
     await setMark(500);
     journal.close();

@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
+import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { withStatementCache } from "./db.js";
+import { openDb, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -36,5 +40,23 @@ describe("precompiled queries", () => {
     expect(await find("a")).toEqual([{ value: "v-a" }]);
     expect(await find("b")).toEqual([{ value: "v-b" }]);
     expect(await find("c")).toEqual([]);
+  });
+});
+
+describe("SQLite WAL checkpoints", () => {
+  it("a second handle (checkpointer: false) leaves checkpoints to the first instead of running them at 1,000 pages", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
+    const file = path.join(dir, "db.sqlite");
+    const first = openDb({ sqliteFile: file });
+    const second = openDb({ sqliteFile: file, checkpointer: false });
+    try {
+      const pages = async (db: typeof first) => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0].wal_autocheckpoint;
+      expect(await pages(first)).toBe(10_000);
+      expect(await pages(second)).toBe(10_000);
+    } finally {
+      await second.destroy();
+      await first.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -92,6 +92,10 @@ export function openDb(options: DbOptions): Db {
   // gives PostgreSQL the same name).
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
   const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file);
+  // A second handle (the fold thread's) leaves checkpoints to the first handle's checkpointer:
+  // with SQLite's default it would run one itself at the commit that crosses 1,000 WAL pages,
+  // waiting for the database file's fsync in the middle of its work (~15 ms per 2,000-alert fold).
+  if (file !== ":memory:" && options.checkpointer === false) sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const dialectConfig: SqliteDialectConfig = { database: withStatementCache(sqlite, () => checkpointer?.stop()) };
   if (file === ":memory:") {
     const db = new Kysely<Database>({ dialect: new SqliteDialect(dialectConfig) });
@@ -187,7 +191,7 @@ parentPort.on("message", () => {
  * has nearly caught up on a large WAL, the writer copies the remaining pages itself (a short
  * checkpoint instead of one of thousands of pages).
  */
-function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop(): void } | null {
+export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop(): void } | null {
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
