@@ -243,6 +243,21 @@ describe("transactional outbox", () => {
     ]);
   });
 
+  it("hands a round's events over in slices and lets waiting I/O callbacks run between them", async () => {
+    const sliced = new Worker({ db: tdb.db, jobs: new JobRegistry(), events, outboxSliceSize: 2 });
+    const log: string[] = [];
+    events.onBatch("s", async (batch) => {
+      log.push(batch.map((e) => e.payload.n).join(","));
+      // Stands for a request that arrives while the round runs.
+      setImmediate(() => log.push("io"));
+    });
+    for (const n of [1, 2, 3, 4, 5]) await emit(tdb.db, { type: "s", payload: { n } });
+    expect(await sliced.tick()).toBe(5);
+    expect(log.slice(0, 5)).toEqual(["1,2", "io", "3,4", "io", "5"]);
+    const left = await tdb.db.selectFrom("outbox").select("id").where("dispatched_at", "is", null).execute();
+    expect(left).toEqual([]);
+  });
+
   it("writes user events to the outbox with the change", async () => {
     const { createUser } = await import("../modules/users/index.js");
     const { SYSTEM_ACTOR } = await import("./auth/permissions.js");

@@ -98,8 +98,18 @@ export interface WorkerOptions {
   outboxBatchSize?: number;
   /** After a round that found some events but not a full batch, wait this long for more. */
   outboxLingerMs?: number;
+  /**
+   * Events handled between two turns of the event loop. Handlers on SQLite run their queries
+   * synchronously, and a round's promise chain never gives way to I/O on its own: a round of
+   * 100 events held the API's requests and group commits for its whole length (the slowest
+   * ticket creations waited for one). Batch handlers get runs of at most this many events.
+   */
+  outboxSliceSize?: number;
   leaseMs?: number;
 }
+
+/** Resolves on a later turn of the event loop, after pending I/O callbacks have run. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Retry delay after the n-th failed attempt: 1 s, 4 s, 9 s ... capped at 10 minutes. */
 function backoffMs(attempt: number): number {
@@ -117,7 +127,7 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? newWorkerId();
-    this.#o = { pollMs: 250, batchSize: 20, outboxBatchSize: 100, outboxLingerMs: 20, leaseMs: 60_000, ...options };
+    this.#o = { pollMs: 250, batchSize: 20, outboxBatchSize: 100, outboxLingerMs: 20, outboxSliceSize: 25, leaseMs: 60_000, ...options };
   }
 
   /** Starts polling. */
@@ -216,7 +226,7 @@ export class Worker {
   }
 
   async #dispatchOutbox(): Promise<number> {
-    const { db, events, outboxBatchSize, leaseMs, logger } = this.#o;
+    const { db, events, outboxBatchSize, outboxSliceSize, leaseMs, logger } = this.#o;
     const claimed = await claimOutbox(db, this.id, outboxBatchSize, leaseMs);
     // Handled events (and those without handlers) are marked together in one statement at the
     // end of the round instead of one update each: the events are handled in order either way,
@@ -234,13 +244,17 @@ export class Worker {
         .where("locked_by", "=", this.id)
         .execute();
     };
+    const slice = Math.max(1, outboxSliceSize);
     for (let i = 0; i < claimed.length; ) {
-      // A run of consecutive events of one type goes to the type's batch handlers in one call
-      // (a failed run is retried one event at a time, so one bad event fails only itself),
-      // then each event to its own handlers.
+      // Let requests and commits that arrived meanwhile go first (see outboxSliceSize).
+      if (i > 0 && i % slice === 0) await nextTurn();
+      // A run of consecutive events of one type, within the slice, goes to the type's batch
+      // handlers in one call (a failed run is retried one event at a time, so one bad event
+      // fails only itself), then each event to its own handlers.
       const type = claimed[i].type;
+      const sliceEnd = Math.min(claimed.length, (Math.floor(i / slice) + 1) * slice);
       let end = i + 1;
-      while (end < claimed.length && claimed[end].type === type) end++;
+      while (end < sliceEnd && claimed[end].type === type) end++;
       const run = claimed.slice(i, end);
       i = end;
       const batchHandlers = events.batchHandlersFor(type);
