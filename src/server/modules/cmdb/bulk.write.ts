@@ -76,18 +76,37 @@ export async function insertRows<T extends keyof Database & string>(db: DbOrTrx,
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values `;
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
-    let n = 0;
-    const tuple = () => `(${columns.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
-    const parameters: unknown[] = [];
+    const parameters: unknown[] = new Array(chunk.length * columns.length);
+    let k = 0;
     for (const row of chunk) {
       for (const c of columns) {
         const v = row[c] ?? null;
         // What SqliteBooleanPlugin does for built queries: better-sqlite3 cannot bind booleans.
-        parameters.push(!pg && typeof v === "boolean" ? (v ? 1 : 0) : v);
+        parameters[k++] = !pg && typeof v === "boolean" ? (v ? 1 : 0) : v;
       }
     }
-    await db.executeQuery(CompiledQuery.raw(head + chunk.map(tuple).join(", "), parameters));
+    await db.executeQuery(CompiledQuery.raw(statementText(head, pg, chunk.length, columns.length), parameters));
   }
+}
+
+// The texts of the multi-row statements last built, by head, dialect and shape: a batch's
+// statements have a few shapes, and building 1,000 tuples of placeholders anew for each was a
+// noticeable part of a bulk CI's JavaScript work (and garbage).
+const TEXTS = new Map<string, string>();
+const TEXTS_KEPT = 64;
+
+/** `head` followed by `rows` tuples of `width` placeholders (PostgreSQL's numbered ones on `pg`). */
+function statementText(head: string, pg: boolean, rows: number, width: number): string {
+  const key = `${pg ? "p" : "s"}${rows}:${width}:${head}`;
+  let text = TEXTS.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${Array.from({ length: width }, () => (pg ? `$${++n}` : "?")).join(", ")})`;
+    text = head + Array.from({ length: rows }, tuple).join(", ");
+    if (TEXTS.size >= TEXTS_KEPT) TEXTS.delete(TEXTS.keys().next().value!);
+    TEXTS.set(key, text);
+  }
+  return text;
 }
 
 /**
@@ -115,8 +134,14 @@ export async function selectIn<R>(db: DbOrTrx, head: string, params: unknown[], 
   const out: R[] = [];
   for (let i = 0; i < values.length; i += IN_CHUNK) {
     const chunk = values.slice(i, i + IN_CHUNK);
-    let n = 0;
-    const text = head.replace(/\?/g, () => (pg ? `$${++n}` : "?")) + ` in (${chunk.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
+    const key = `${pg ? "p" : "s"}${chunk.length}:in:${head}`;
+    let text = TEXTS.get(key);
+    if (text === undefined) {
+      let n = 0;
+      text = head.replace(/\?/g, () => (pg ? `$${++n}` : "?")) + ` in (${chunk.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
+      if (TEXTS.size >= TEXTS_KEPT) TEXTS.delete(TEXTS.keys().next().value!);
+      TEXTS.set(key, text);
+    }
     const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params, ...chunk]));
     for (const row of result.rows) out.push(row);
   }
