@@ -102,7 +102,8 @@ export interface WorkerOptions {
    * Events handled between two turns of the event loop. Handlers on SQLite run their queries
    * synchronously, and a round's promise chain never gives way to I/O on its own: a round of
    * 100 events held the API's requests and group commits for its whole length (the slowest
-   * ticket creations waited for one). Batch handlers get runs of at most this many events.
+   * ticket creations waited for one). Batch handlers get runs of at most this many events; a
+   * `ticket.created` that crosses a problem-suggestion threshold costs about ten statements.
    */
   outboxSliceSize?: number;
   leaseMs?: number;
@@ -127,7 +128,7 @@ export class Worker {
 
   constructor(options: WorkerOptions) {
     this.id = options.workerId ?? newWorkerId();
-    this.#o = { pollMs: 250, batchSize: 20, outboxBatchSize: 100, outboxLingerMs: 20, outboxSliceSize: 25, leaseMs: 60_000, ...options };
+    this.#o = { pollMs: 250, batchSize: 20, outboxBatchSize: 100, outboxLingerMs: 20, outboxSliceSize: 10, leaseMs: 60_000, ...options };
   }
 
   /** Starts polling. */
