@@ -54,6 +54,33 @@ describe("Alertmanager API v2", () => {
     expect(fingerprintOf({ a: "é" })).not.toBe(fingerprintOf({ a: "e" }));
   });
 
+  it("fingerprints like a plain 64-bit FNV-1a (BigInt reference) on random label sets, and like Alertmanager on every captured alert", () => {
+    const reference = (labels: Record<string, string>) => {
+      let h = 0xcbf29ce484222325n;
+      const feed = (bytes: Iterable<number>) => {
+        for (const b of bytes) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+      };
+      for (const name of Object.keys(labels).sort()) {
+        feed(Buffer.from(name, "utf8"));
+        feed([0xff]);
+        feed(Buffer.from(labels[name], "utf8"));
+        feed([0xff]);
+      }
+      return h.toString(16).padStart(16, "0");
+    };
+    const alphabet = "abcXYZ_019:./-é€🙂\u0000\u00ff";
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const text = () => Array.from({ length: rnd(40) }, () => alphabet[rnd(alphabet.length)]).join("");
+    for (let i = 0; i < 500; i++) {
+      const labels = Object.fromEntries(Array.from({ length: 1 + rnd(8) }, () => [`l${text()}`, text()]));
+      expect(fingerprintOf(labels)).toBe(reference(labels));
+    }
+    for (const name of ["alertmanager-webhook-firing.json", "alertmanager-webhook-resolved.json"]) {
+      for (const a of fixture(name).body.alerts) expect(fingerprintOf(a.labels)).toBe(a.fingerprint);
+    }
+  });
+
   it("replays Prometheus's firing and resolved pushes: 200 with an empty body, then listed, then gone", async () => {
     const firing = fixture("prometheus-push-firing.json");
     const delta = Date.now() - Date.parse(firing.body[0].startsAt);
