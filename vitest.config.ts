@@ -8,6 +8,9 @@ export default defineConfig({
     exclude: ["test/e2e/**", "node_modules/**", "dist/**"],
     environment: "node",
     pool: "forks",
+    // Vitest's default is one worker fewer than the cores: one worker on this 2-core machine,
+    // leaving a core idle while a test waits for PostgreSQL, a child server or a timer.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },
