@@ -16,8 +16,8 @@ import { nowIso } from "../../platform/time.js";
 import { actorLabel } from "../../platform/audit.js";
 import { requireClass, type ClassCatalog } from "./classes.service.js";
 import { getPrecedence, identifyOrCreate } from "./cmdb.identify.js";
-import { identifierRows, normaliseIdentifiers } from "./cmdb.identifiers.js";
-import { KEY_SEP, lockIdentification, lockKeys, nameKey, ruleKeys } from "./cmdb.locks.js";
+import { normaliseIdentifiers } from "./cmdb.identifiers.js";
+import { KEY_SEP, keysByKind, lockIdentification, lockKeys, nameKey, ruleKeys } from "./cmdb.locks.js";
 import { checkWritten, ciFromInput, creationRows, GROUP_FIELDS, unknownGroup, type WriteContext } from "./cis.records.js";
 import { allOrNothing, describe, insertRows, isolated, recordGroup, selectIn } from "./bulk.write.js";
 
@@ -89,14 +89,18 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
   const actorName = actorLabel(actor);
 
   // What each item could be matched by; an item whose input is bad gets its error in order below.
+  // `record` is the item itself: its `ref` and `knownId` are read by nothing that gets it but
+  // the careful path, which gets a copy without them.
   const prepared = items.map((item) => {
-    const { ref, knownId, ...record } = item;
+    const { ref, knownId } = item;
+    const record: CreateCiBody = item;
     try {
       requireClass(catalog, record.class);
       const identifiers = normaliseIdentifiers(record.identifiers);
-      const rules = ruleKeys(catalog, record, identifiers);
+      const byKind = keysByKind(identifiers);
+      const rules = ruleKeys(catalog, record, identifiers, byKind);
       // Every key goes into `seen`: an earlier record of another class may still be the match.
-      const keys = identifierRows("", identifiers).map((r) => `${r.kind}${KEY_SEP}${r.value}`);
+      const keys = [...byKind.values()].flat();
       keys.push(nameKey(record.name));
       return { ref, knownId, record, identifiers, rules, keys };
     } catch (err) {
@@ -110,7 +114,7 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
 
   let pending: Array<{ index: number; ref?: string; record: CreateCiBody; ci: Ci; rows: ReturnType<typeof creationRows> }> = [];
   const done = (index: number, ref: string | undefined, result: Omit<CiResult, "index" | "ref">, detail?: { ci: Ci; before: Ci | null }) => {
-    out.results[index] = { index, ...(ref ? { ref } : {}), ...result };
+    out.results[index] = ref ? { index, ref, ...result } : { index, ...result };
     if (ref && result.id) out.byRef.set(ref, result.id);
     if (result.outcome === "created") out.created.add(result.id!);
     if (options.details && detail) out.details[index] = detail;
@@ -119,7 +123,10 @@ export async function reconcileCis(trx: DbOrTrx, actor: Actor, source: string, c
   const careful = async (index: number, ref: string | undefined, record: CreateCiBody, knownId?: string | null) => {
     precedence ??= await getPrecedence(trx);
     const order = precedence;
-    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, record, { catalog, knownId, locked: true, precedence: order }));
+    const input: ReconcileItem = { ...record };
+    delete input.ref;
+    delete input.knownId;
+    const r = await isolated(trx, () => identifyOrCreate(trx, actor, source, input, { catalog, knownId, locked: true, precedence: order }));
     if (r.ok) done(index, ref, { outcome: r.value.outcome, id: r.value.ci.id }, { ci: r.value.ci, before: r.value.before });
     else done(index, ref, { outcome: "error", error: r.error });
   };

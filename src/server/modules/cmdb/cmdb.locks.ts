@@ -35,7 +35,12 @@ const LOCK_SPACE = 0x0c3db;
  * the record's keys of that kind (the name for "name"). A rule whose every kind has a key that
  * some stored or earlier record holds may match; a record none of whose rules may is new.
  */
-export function ruleKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name">, identifiers: CiIdentifiers): string[][][] {
+export function ruleKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "class" | "name">, identifiers: CiIdentifiers, byKind: Map<string, string[]> = keysByKind(identifiers)): string[][][] {
+  return catalog.rules(record.class).map((rule) => rule.map((kind) => (kind === "name" ? [nameKey(record.name)] : (byKind.get(kind) ?? []))));
+}
+
+/** A record's identifier keys, by identifier kind. */
+export function keysByKind(identifiers: CiIdentifiers): Map<string, string[]> {
   const byKind = new Map<string, string[]>();
   for (const r of identifierRows("", identifiers)) {
     const key = `${r.kind}${KEY_SEP}${r.value}`;
@@ -43,7 +48,7 @@ export function ruleKeys(catalog: ClassCatalog, record: Pick<CreateCiBody, "clas
     if (list) list.push(key);
     else byKind.set(r.kind, [key]);
   }
-  return catalog.rules(record.class).map((rule) => rule.map((kind) => (kind === "name" ? [nameKey(record.name)] : (byKind.get(kind) ?? []))));
+  return byKind;
 }
 
 /** The key of a record's name. */
