@@ -65,6 +65,50 @@ function cpuShares(a, b, seconds) {
   return { server, generator, postgres, other: Math.max(0, machine - server - generator - postgres), machine };
 }
 
+/** The server's own figures from /metrics: POST /api/v1/incidents durations (histogram), GC pauses, event-loop delay. */
+async function serverFigures(server) {
+  const res = await request(`${server.baseUrl}/metrics`);
+  const text = res.status === 200 ? res.text : "";
+  const buckets = [];
+  const re = /^opsdesk_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)/gm;
+  for (let m; (m = re.exec(text)); ) {
+    if (!m[1].includes('method="POST"') || !m[1].includes('route="/api/v1/incidents"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])[1];
+    buckets.push({ le: le === "+Inf" ? Infinity : Number(le), n: Number(m[2]) });
+  }
+  const sumOf = (name) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "gm"))].reduce((a, m) => a + Number(m[1]), 0);
+  const one = (name) => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+  return {
+    buckets,
+    gcSeconds: sumOf("opsdesk_nodejs_gc_duration_seconds_sum"),
+    gcCount: sumOf("opsdesk_nodejs_gc_duration_seconds_count"),
+    // prom-client's event-loop delay figures cover the time since the previous scrape.
+    lagP99: one("opsdesk_nodejs_eventloop_lag_p99_seconds"),
+    lagMax: one("opsdesk_nodejs_eventloop_lag_max_seconds"),
+  };
+}
+
+/** The window's server-side figures: the difference of two scrapes. */
+function serverWindow(a, b) {
+  if (!a || !b || !b.buckets.length) return null;
+  const before = new Map(a.buckets.map((x) => [x.le, x.n]));
+  const counts = b.buckets.map((x) => ({ le: x.le, n: x.n - (before.get(x.le) ?? 0) }));
+  return { counts, gcSeconds: b.gcSeconds - a.gcSeconds, gcCount: b.gcCount - a.gcCount, lagP99: b.lagP99, lagMax: b.lagMax };
+}
+
+/** Server-side lines: how many creations the server itself answered within each bound, and its pauses. */
+function serverLines(w, seconds) {
+  if (!w) return [];
+  const total = w.counts.find((c) => c.le === Infinity)?.n ?? 0;
+  if (!total) return [];
+  const shares = w.counts.filter((c) => c.le >= 0.005 && c.le <= 0.25).map((c) => `<=${c.le * 1000} ms ${((100 * c.n) / total).toFixed(1)}%`);
+  const over = (bound) => total - (w.counts.find((c) => c.le === bound)?.n ?? total);
+  return [
+    `server side: ${shares.join(", ")}; over 50 ms ${over(0.05)}, over 100 ms ${over(0.1)} of ${total} (request received to answer sent, from /metrics)`,
+    `server GC:   ${w.gcCount} pauses, ${((1000 * w.gcSeconds) / seconds).toFixed(1)} ms/s; event-loop delay p99 ${ms(w.lagP99 * 1000)}, max ${ms(w.lagMax * 1000)}`,
+  ];
+}
+
 /**
  * Every 201 must be a ticket in the database: the highest number handed out minus the first
  * (INC0001001) plus one equals the count of acknowledged creations (no creation failed).
@@ -96,6 +140,8 @@ async function runOne(kind, opts) {
       let cpuEnd = null;
       let acknowledged = 0;
       let failedResponses = 0;
+      let metricsStart = null;
+      let metricsEnd = null;
       const load = await closedLoopPost({
         url: `${server.baseUrl}/api/v1/incidents`,
         headers: client.headers,
@@ -108,15 +154,18 @@ async function runOne(kind, opts) {
           onMeasureStart: () => {
             cpuStart = cpuNow(server.pid);
             window.fromUs = nowUs();
+            metricsStart = serverFigures(server).catch(() => null);
           },
           onMeasureEnd: () => {
             cpuEnd = cpuNow(server.pid);
             window.toUs = nowUs();
+            metricsEnd = serverFigures(server).catch(() => null);
           },
         },
       });
       const sample = JSON.parse((await request(`${server.baseUrl}/api/v1/tickets/INC0001001`, { headers: client.headers })).text);
-      result = { ...load, cpu: cpuShares(cpuStart, cpuEnd, opts.durationMs / 1000), check: await verify(server, client.headers, acknowledged, failedResponses), sample };
+      const serverSide = serverWindow(await metricsStart, await metricsEnd);
+      result = { ...load, serverSide, cpu: cpuShares(cpuStart, cpuEnd, opts.durationMs / 1000), check: await verify(server, client.headers, acknowledged, failedResponses), sample };
     } finally {
       const how = await stopServer(server);
       if (how.code !== 0) process.stderr.write(`warning: the server exited with ${how.code ?? how.signal}\n`);
@@ -142,6 +191,7 @@ function resultLines(r, opts, cores) {
     `example:     ${s.number} priority ${s.priority}, ci ${s.ci?.name}, ${s.services?.length ?? 0} impacted service(s), ${s.allowedTransitions?.length ?? 0} allowed transitions`,
     `throughput:  ${Math.round(r.rps)} creates/s (${r.requests} in the window)`,
     `latency:     p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}  (mean ${ms(l.mean)})`,
+    ...serverLines(r.serverSide, opts.durationMs / 1000),
     `errors:      ${r.errors ? `${r.errors} ${JSON.stringify(r.errorsByKind)}` : "0"}`,
     `connections: ${r.connectionsOpened} opened for ${r.connections} clients`,
     `CPU (cores): ${c ? `server ${c.server.toFixed(2)}, load generator ${c.generator.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, other ${c.other.toFixed(2)}; machine ${c.machine.toFixed(2)} of ${cores}` : "n/a"}`,
