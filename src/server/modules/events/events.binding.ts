@@ -79,6 +79,21 @@ export function bindKeys(labels: Record<string, string>, settings: Pick<EventSet
 
 const keyOf = (k: BindKey) => `${k.kind}\u0000${k.value}`;
 
+// Every label bindKeys reads, but for the configured ones (settings.ciLabels).
+const BINDING_LABELS = ["instance", "fqdn", "host", "hostname", "host_name", "nodename", "node", "ip", "ip_address", "address", "service.name", "service_name", "job", "service"];
+
+/**
+ * The values of the labels that decide an alert's keys, as one string: alerts that differ only
+ * in other labels (alertname, severity, ...) bind to the same CI, so a new alert on a known host
+ * is bound without working out its keys again.
+ */
+export function bindingSignature(labels: Record<string, string>, ciLabels: EventSettings["ciLabels"]): string {
+  let sig = "";
+  for (const rule of ciLabels) sig += `${labels[rule.label] ?? ""}\u0000`;
+  for (const name of BINDING_LABELS) sig += `${labels[name] ?? ""}\u0000`;
+  return sig;
+}
+
 const IDENTIFIERS_PG = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" = any($1::text[]) and "value" = any($2::text[])`;
 const IDENTIFIERS_SQLITE = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" in (select value from json_each(?)) and "value" in (select value from json_each(?))`;
 
@@ -102,12 +117,14 @@ async function identifierRows(db: DbOrTrx, kinds: string[], values: string[]): P
 export class Binder {
   readonly #cache = new Map<string, { ciId: string | null; at: number }>();
   readonly #byAlert = new Map<string, { ciId: string | null; at: number }>();
+  readonly #bySignature = new Map<string, { ciId: string | null; at: number }>();
   #ciLabels = "";
 
   /** Forgets everything (the CMDB changed). */
   clear(): void {
     this.#cache.clear();
     this.#byAlert.clear();
+    this.#bySignature.clear();
   }
 
   /** The CI of each alert (null when none is found), from the alert cache, else from its labels' keys. */
@@ -115,22 +132,40 @@ export class Binder {
     const ciLabels = settings.ciLabels.length ? JSON.stringify(settings.ciLabels) : "";
     if (ciLabels !== this.#ciLabels) {
       this.#byAlert.clear();
+      this.#bySignature.clear();
       this.#ciLabels = ciLabels;
     }
     const now = Date.now();
+    const fresh = (hit: { ciId: string | null; at: number } | undefined) => hit !== undefined && now - hit.at <= (hit.ciId ? POSITIVE_MS : NEGATIVE_MS);
     const out: Array<string | null> = new Array(alerts.length).fill(null);
     const todo: number[] = [];
+    const signatures: string[] = [];
+    if (this.#byAlert.size > MAX_ENTRIES) this.#byAlert.clear();
     for (let i = 0; i < alerts.length; i++) {
       const hit = this.#byAlert.get(alerts[i].fingerprint);
-      if (hit && now - hit.at <= (hit.ciId ? POSITIVE_MS : NEGATIVE_MS)) out[i] = hit.ciId;
-      else todo.push(i);
+      if (fresh(hit)) {
+        out[i] = hit!.ciId;
+        continue;
+      }
+      const signature = bindingSignature(alerts[i].labels, settings.ciLabels);
+      const bySignature = this.#bySignature.get(signature);
+      if (fresh(bySignature)) {
+        out[i] = bySignature!.ciId;
+        // Keeps the signature's time: the answer is as old as the lookup it came from.
+        this.#byAlert.set(alerts[i].fingerprint, bySignature!);
+        continue;
+      }
+      todo.push(i);
+      signatures.push(signature);
     }
     if (!todo.length) return out;
     const bound = await this.bind(db, todo.map((i) => bindKeys(alerts[i].labels, settings)));
-    if (this.#byAlert.size > MAX_ENTRIES) this.#byAlert.clear();
+    if (this.#bySignature.size > MAX_ENTRIES) this.#bySignature.clear();
     todo.forEach((i, j) => {
       out[i] = bound[j];
-      this.#byAlert.set(alerts[i].fingerprint, { ciId: bound[j], at: now });
+      const entry = { ciId: bound[j], at: now };
+      this.#byAlert.set(alerts[i].fingerprint, entry);
+      this.#bySignature.set(signatures[j], entry);
     });
     return out;
   }
