@@ -3,11 +3,11 @@ import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.j
 import { Binder, bindingSignature, bindKeys } from "./events.binding.js";
 import { ci } from "./events.test-helpers.js";
 
-const settings = { ciLabels: [] as Array<{ label: string; kind: string }> };
+const settings = { ciLabels: [] };
 
 describe("binding signature", () => {
   it("differs whenever the keys differ: every label bindKeys reads is in it", () => {
-    const ciLabels = [{ label: "asset", kind: "serial_number" }];
+    const ciLabels = [{ label: "asset", kind: "serial_number" as const }];
     const names = ["alertname", "severity", "instance", "fqdn", "host", "hostname", "host_name", "nodename", "node", "ip", "ip_address", "address", "service.name", "service_name", "job", "service", "asset", "team", "pod"];
     const values = ["", "web01", "web01.example.com:9100", "10.0.0.1", "[::1]:80", "http://db.example.com/x", "checkout"];
     let seed = 3;
@@ -50,7 +50,7 @@ describe("CI binding cache", () => {
     const a = await ci(t, { class: "linux_server", name: "srv-a", identifiers: { serialNumber: "SN-A" } });
     const b = await ci(t, { class: "linux_server", name: "srv-b", identifiers: { serialNumber: "SN-B" } });
     const binder = new Binder();
-    const byAsset = { ciLabels: [{ label: "asset", kind: "serial_number" }] };
+    const byAsset = { ciLabels: [{ label: "asset", kind: "serial_number" as const }] };
     const bound = await binder.bindAlerts(
       t.db,
       [alert("x1", { alertname: "Fan", instance: "shared-host:9100", asset: "SN-A" }), alert("x2", { alertname: "Fan", instance: "shared-host:9100", asset: "SN-B" })],
