@@ -29,6 +29,7 @@ import { registerChangesModule } from "./modules/changes/index.js";
 import { registerSlaModule } from "./modules/sla/index.js";
 import fs from "node:fs";
 import path from "node:path";
+import { configureResponseCache } from "./platform/http/response-cache.js";
 
 export interface BuildOptions {
   db: Db;
@@ -114,6 +115,7 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list", deepLinking: true } });
   app.get("/api/openapi.json", { schema: { hide: true }, config: { auth: "public" } }, async () => app.swagger());
 
+  configureResponseCache(db, config.responseCacheMb * 1024 * 1024);
   installAuth(app, db, config.sessionTtlHours * 3600_000);
 
   healthRoutes(app, ctx, metrics, () => shuttingDown);

@@ -11,4 +11,11 @@ describe("configuration", () => {
   it("refuses a switch it cannot read, naming the variable", () => {
     expect(() => loadConfig({}, { OPSDESK_FOLD_THREAD: "maybe" })).toThrow(/OPSDESK_FOLD_THREAD must be 1\/true\/on or 0\/false\/off, got "maybe"/);
   });
+
+  it("sizes the response cache from OPSDESK_RESPONSE_CACHE_MB (default 32, 0 = off) and refuses anything else", () => {
+    expect(loadConfig({}, {}).responseCacheMb).toBe(32);
+    expect(loadConfig({}, { OPSDESK_RESPONSE_CACHE_MB: "0" }).responseCacheMb).toBe(0);
+    expect(loadConfig({}, { OPSDESK_RESPONSE_CACHE_MB: "128" }).responseCacheMb).toBe(128);
+    expect(() => loadConfig({}, { OPSDESK_RESPONSE_CACHE_MB: "lots" })).toThrow(/OPSDESK_RESPONSE_CACHE_MB must be a non-negative integer, got "lots"/);
+  });
 });

@@ -21,6 +21,8 @@ export interface Config {
   adminName: string;
   /** SQLite file: fold alerts on a thread of their own (events.fold-thread.ts). */
   foldThread: boolean;
+  /** Memory for cached read answers (platform/http/response-cache.ts), in MiB; 0 turns the cache off. */
+  responseCacheMb: number;
 }
 
 /** Flags a CLI command may pass; they win over the environment. */
@@ -78,5 +80,6 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminPassword: env.OPSDESK_ADMIN_PASSWORD || null,
     adminName: env.OPSDESK_ADMIN_NAME || "Administrator",
     foldThread: switchFrom(env.OPSDESK_FOLD_THREAD, true, "OPSDESK_FOLD_THREAD"),
+    responseCacheMb: intFrom(env.OPSDESK_RESPONSE_CACHE_MB, 32, "OPSDESK_RESPONSE_CACHE_MB"),
   };
 }

@@ -145,4 +145,24 @@ describe("response cache", () => {
     expect(inc.number).toBe("INC0001001");
     expect((await inject("GET", "/api/v1/tickets/INC0001001", agent.auth)).statusCode).toBe(200);
   });
+
+  it("is off when configured with no memory (OPSDESK_RESPONSE_CACHE_MB=0): every read is computed afresh", async () => {
+    const tdb0 = await createTestDb();
+    const off = await buildApp({ db: tdb0.db, config: { ...loadConfig({ roles: "api" }, {}), responseCacheMb: 0 }, logger: false });
+    try {
+      await off.app.ready();
+      const created = await createUser(tdb0.db, SYSTEM_ACTOR, { email: "off@example.com", name: "Off", role: "agent", password: "password-off-x", active: true });
+      const { secret } = await createToken(tdb0.db, SYSTEM_ACTOR, { name: "test", userId: created.id });
+      const auth = { authorization: `Bearer ${secret}` };
+      for (let i = 0; i < 3; i++) {
+        const res = await off.app.inject({ method: "GET", url: "/api/v1/tickets?limit=5", headers: auth });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers.etag).toBeTruthy();
+      }
+      expect(responseCacheStats(tdb0.db)).toMatchObject({ hits: 0, misses: 0, entries: 0 });
+    } finally {
+      await off.app.close();
+      await tdb0.cleanup();
+    }
+  });
 });

@@ -28,8 +28,8 @@ import type { Actor } from "../auth/permissions.js";
 const SQLITE_TOKEN = CompiledQuery.raw("select total_changes() as c, data_version as v from pragma_data_version", []);
 const PG_TOKEN = CompiledQuery.raw("select pg_current_snapshot()::text as s", []);
 
-/** Memory the cached bodies may take (OPSDESK_RESPONSE_CACHE_MB, 0 turns the cache off). */
-const MAX_BYTES = Number(process.env.OPSDESK_RESPONSE_CACHE_MB ?? 32) * 1024 * 1024;
+/** Memory the cached bodies may take unless configured (configureResponseCache; OPSDESK_RESPONSE_CACHE_MB). */
+const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 const MAX_AGE_MS = 10_000;
 
 interface Entry {
@@ -51,6 +51,8 @@ export interface ResponseCacheStats {
 }
 
 class ResponseCache {
+  /** 0 turns the cache off. */
+  maxBytes = DEFAULT_MAX_BYTES;
   readonly entries = new Map<string, Entry>();
   bytes = 0;
   hits = 0;
@@ -76,7 +78,7 @@ class ResponseCache {
 
   set(key: string, entry: Entry): void {
     // A token older than the newest seen cannot be hit again.
-    if (entry.token !== this.current || entry.bytes > MAX_BYTES / 8) return;
+    if (entry.token !== this.current || entry.bytes > this.maxBytes / 8) return;
     const old = this.entries.get(key);
     if (old) {
       this.entries.delete(key);
@@ -84,7 +86,7 @@ class ResponseCache {
     }
     this.entries.set(key, entry);
     this.bytes += entry.bytes;
-    while (this.bytes > MAX_BYTES) {
+    while (this.bytes > this.maxBytes) {
       const [k, e] = this.entries.entries().next().value!;
       this.entries.delete(k);
       this.bytes -= e.bytes;
@@ -98,6 +100,14 @@ function cacheOf(db: Db): ResponseCache {
   let c = caches.get(db);
   if (!c) caches.set(db, (c = new ResponseCache()));
   return c;
+}
+
+/** Sets how much memory the database's cached answers may take (0: no cache); the app does it from its configuration. */
+export function configureResponseCache(db: Db, maxBytes: number): void {
+  const c = cacheOf(db);
+  c.maxBytes = maxBytes;
+  c.entries.clear();
+  c.bytes = 0;
 }
 
 /** The database's change token: equal tokens mean the same committed data (see the file's comment). */
@@ -135,8 +145,8 @@ function matches(header: string | undefined, etag: string): boolean {
  */
 export async function sendCached(db: Db, request: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<string | object>): Promise<FastifyReply> {
   reply.header("cache-control", "private, no-cache");
-  if (MAX_BYTES <= 0) return send(request, reply, await serialized(reply, produce), null);
   const cache = cacheOf(db);
+  if (cache.maxBytes <= 0) return send(request, reply, await serialized(reply, produce), null);
   const token = await changeToken(db);
   const hit = cache.get(key, token);
   if (hit) {
