@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { percentile } from "./lib/load.mjs";
-import { machineLines, processCpuSeconds, residentMB, threadCpuSeconds, waitForQuiet, quietLines } from "./lib/machine.mjs";
+import { machineLines, processCpuSeconds, residentMB, threadCpuSeconds, threadsCpuLines, threadsCpuSeconds, waitForQuiet, quietLines } from "./lib/machine.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { ROOT, codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 
@@ -203,6 +203,7 @@ async function benchOpsDesk(kind, opts, lines) {
       const probe = probeIncidents(server, headers, ciIds, p * opts.probes, opts.probes, () => running);
       const cpu0 = processCpuSeconds(server.pid);
       const main0 = threadCpuSeconds(server.pid, server.pid);
+      const threads0 = threadsCpuSeconds(server.pid);
       const fromUs = Number(process.hrtime.bigint() / 1000n);
       const t0 = performance.now();
       const r = await drive(server.baseUrl, headers, list, phase.concurrency);
@@ -212,6 +213,7 @@ async function benchOpsDesk(kind, opts, lines) {
       r.foldedPerSec = list.reduce((n, b) => n + b.n, 0) / ((performance.now() - t0) / 1000);
       const cpu1 = processCpuSeconds(server.pid);
       const main1 = threadCpuSeconds(server.pid, server.pid);
+      r.threads = threadsCpuLines(threads0, threadsCpuSeconds(server.pid), list.reduce((n, b) => n + b.n, 0), { pid: server.pid });
       windows.push({ name: phase.name, fromUs, toUs: Number(process.hrtime.bigint() / 1000n) });
       running = false;
       // Server CPU per sent alert (duplicates included, probes and correlation too): less noisy than alerts/s on a shared machine.
@@ -292,6 +294,7 @@ async function main() {
       print([
         `  ${x.name.padEnd(15)} ${Math.round(x.alertsPerSec).toLocaleString("en")} alerts/s  request p50 ${ms(x.p50)} p99 ${ms(x.p99)}  RSS ${x.rssMB?.toFixed(0)} MB${x.failed ? `  FAILED ${x.failed}` : ""}${ratio ? `  ratio to Alertmanager ${ratio.toFixed(2)}` : ""}`,
         ...(x.cpuUsPerAlert !== undefined ? [`  ${"".padEnd(15)} server CPU ${x.cpuUsPerAlert.toFixed(0)} µs per alert (${(x.cpuUsPerAlert * x.batch).toFixed(0)} µs per request${x.mainUsPerAlert !== undefined ? `; main thread ${x.mainUsPerAlert.toFixed(0)} µs per alert` : ""}), folding included; ${Math.round(x.foldedPerSec).toLocaleString("en")} alerts/s stored and folded`] : []),
+        ...(x.threads ? [`  ${"".padEnd(15)} by thread, µs per alert: ${x.threads}`] : []),
         `  ${"".padEnd(15)} POST -> incident visible: n=${x.incidentMs.length} p50 ${ms(percentile(x.incidentMs, 50))} p99 ${ms(percentile(x.incidentMs, 99))} max ${ms(x.incidentMs.at(-1))}`,
       ]);
       if (kind === "sqlite" && ratio !== null) print([targetLine(`${x.name}: OpsDesk (SQLite) alerts/s >= Alertmanager`, ratio >= 1, `${ratio.toFixed(2)}x`)]);

@@ -53,6 +53,40 @@ export function threadCpuSeconds(pid, tid) {
   }
 }
 
+/** CPU seconds of every thread of a process so far, by thread id, with the thread's name; empty where /proc is unavailable. */
+export function threadsCpuSeconds(pid) {
+  const out = new Map();
+  let tids = [];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    const secs = threadCpuSeconds(pid, tid);
+    if (secs === null) continue;
+    let name = "?";
+    try {
+      name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+    } catch {
+      // gone meanwhile
+    }
+    out.set(tid, { name, secs });
+  }
+  return out;
+}
+
+/** Per-thread CPU between two threadsCpuSeconds() readings, per unit of work (µs each), largest first, as "name tid: N µs". */
+export function threadsCpuLines(before, after, units, { pid = null, min = 1 } = {}) {
+  const rows = [];
+  for (const [tid, a] of after) {
+    const us = ((a.secs - (before.get(tid)?.secs ?? 0)) * 1e6) / units;
+    if (us >= min) rows.push({ label: `${String(tid) === String(pid) ? "main" : a.name}`, us });
+  }
+  rows.sort((x, y) => y.us - x.us);
+  return rows.map((r) => `${r.label} ${r.us.toFixed(0)}`).join(", ");
+}
+
 /** Busy CPU seconds of the whole machine so far (all cores); null where /proc is unavailable. */
 export function machineBusySeconds() {
   try {

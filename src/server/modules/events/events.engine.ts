@@ -38,9 +38,11 @@ const FOLD_DELAY_MS = 20;
 const FOLD_DELAY_THREAD_MS = 100;
 // With a fold thread, a fold starts (or the next follows the last) at once when this many
 // alerts wait: the thread folds back to back under load instead of pausing FOLD_DELAY_THREAD_MS
-// between folds, and the requests go on appending meanwhile up to THREAD_SOFT_LIMIT.
+// between folds, and the requests go on appending meanwhile up to THREAD_SOFT_LIMIT (half a
+// fold's worth waiting behind the fold in progress: enough for the next one to start at once,
+// little enough to keep a new alert's way to its incident short).
 const THREAD_FOLD_AT_ONCE = FOLD_BATCH / 4;
-const THREAD_SOFT_LIMIT = 2 * FOLD_BATCH;
+const THREAD_SOFT_LIMIT = (3 * FOLD_BATCH) / 2;
 // After a failed fold, the next try waits this long (the sweep retries too).
 const FOLD_RETRY_MS = 500;
 // After this many fold threads died (not folds that failed: threads that could not run), the
