@@ -30,6 +30,8 @@ import { registerSlaModule } from "./modules/sla/index.js";
 import fs from "node:fs";
 import path from "node:path";
 import { configureResponseCache } from "./platform/http/response-cache.js";
+import { installAlertFastPath } from "./modules/events/am.fastpath.js";
+import { engineFor } from "./modules/events/events.engine.js";
 
 export interface BuildOptions {
   db: Db;
@@ -130,5 +132,14 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
   registerProblemsModule(app, ctx);
 
   await installWeb(app, webDir);
+  // Per-request logs (debug) and client addresses from a proxy's headers are Fastify's to work out.
+  if (config.fastIngest && !config.trustProxy && config.logLevel !== "debug" && config.logLevel !== "trace") {
+    let closing = false;
+    app.addHook("preClose", (done) => {
+      closing = true;
+      done();
+    });
+    installAlertFastPath(app, { db, engine: engineFor(db), bodyLimitBytes: config.bodyLimitBytes, closing: () => closing || shuttingDown, observe: metrics.record });
+  }
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };
 }

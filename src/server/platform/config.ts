@@ -21,6 +21,8 @@ export interface Config {
   adminName: string;
   /** SQLite file: fold alerts on a thread of their own (events.fold-thread.ts). */
   foldThread: boolean;
+  /** POST /api/v2/alerts from a known token answered beside Fastify's pipeline (modules/events/am.fastpath.ts). */
+  fastIngest: boolean;
   /** Memory for cached read answers (platform/http/response-cache.ts), in MiB; 0 turns the cache off. */
   responseCacheMb: number;
 }
@@ -80,6 +82,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminPassword: env.OPSDESK_ADMIN_PASSWORD || null,
     adminName: env.OPSDESK_ADMIN_NAME || "Administrator",
     foldThread: switchFrom(env.OPSDESK_FOLD_THREAD, true, "OPSDESK_FOLD_THREAD"),
+    fastIngest: switchFrom(env.OPSDESK_FAST_INGEST, true, "OPSDESK_FAST_INGEST"),
     responseCacheMb: intFrom(env.OPSDESK_RESPONSE_CACHE_MB, 32, "OPSDESK_RESPONSE_CACHE_MB"),
   };
 }

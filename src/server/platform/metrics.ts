@@ -71,23 +71,25 @@ export function createMetrics(db: Db) {
   const requestSeries = new Map<string, { inc(): void }>();
   const durationSeries = new Map<string, { observe(value: number): void }>();
 
-  /** Times every request; the route label is the route pattern, never the raw URL. */
+  /** Counts and times one answered request (`route` is the route pattern, never the raw URL). */
+  function record(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${route}`;
+    let timer = durationSeries.get(key);
+    if (!timer) durationSeries.set(key, (timer = duration.labels({ method, route })));
+    const countKey = `${key} ${status}`;
+    let counter = requestSeries.get(countKey);
+    if (!counter) requestSeries.set(countKey, (counter = requests.labels({ method, route, status: String(status) })));
+    counter.inc();
+    timer.observe(seconds);
+  }
+
+  /** Times every request Fastify answers. */
   function install(app: FastifyInstance): void {
     app.addHook("onResponse", (request, reply, done) => {
-      const route = request.routeOptions.url ?? "unmatched";
-      const method = request.method;
-      const status = reply.statusCode;
-      const key = `${method} ${route}`;
-      let timer = durationSeries.get(key);
-      if (!timer) durationSeries.set(key, (timer = duration.labels({ method, route })));
-      const countKey = `${key} ${status}`;
-      let counter = requestSeries.get(countKey);
-      if (!counter) requestSeries.set(countKey, (counter = requests.labels({ method, route, status: String(status) })));
-      counter.inc();
-      timer.observe(reply.elapsedTime / 1000);
+      record(request.method, request.routeOptions.url ?? "unmatched", reply.statusCode, reply.elapsedTime / 1000);
       done();
     });
   }
-  return { registry, install };
+  return { registry, install, record };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

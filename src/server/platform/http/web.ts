@@ -34,14 +34,21 @@ const CSP = [
   "form-action 'self'",
 ].join("; ");
 
+/** Headers every API answer carries (the alert fast path, modules/events/am.fastpath.ts, sends them too). */
+export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+});
+
 /** Mounts the UI; unknown GET paths outside /api answer with index.html so deep links work. */
 export async function installWeb(app: FastifyInstance, webDir: string | null): Promise<void> {
   // A callback hook: an async one costs every response a promise and a microtask turn.
   app.addHook("onSend", (request, reply, payload, done) => {
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "same-origin");
+    reply.header("x-content-type-options", API_SECURITY_HEADERS["x-content-type-options"]);
+    reply.header("referrer-policy", API_SECURITY_HEADERS["referrer-policy"]);
     if (!request.url.startsWith("/api/docs")) {
-      reply.header("x-frame-options", "DENY");
+      reply.header("x-frame-options", API_SECURITY_HEADERS["x-frame-options"]);
       const type = String(reply.getHeader("content-type") ?? "");
       if (type.startsWith("text/html")) reply.header("content-security-policy", CSP);
     }
