@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { openDb, withStatementCache } from "./db.js";
+import { checkpointerStats, openDb, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -56,6 +56,36 @@ describe("SQLite WAL checkpoints", () => {
     } finally {
       await second.destroy();
       await first.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts a large WAL over from the checkpointer's thread, holding the writers' thread lock, never on the writer's thread", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
+    const file = path.join(dir, "db.sqlite");
+    const db = openDb({ sqliteFile: file });
+    try {
+      await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
+      const chunk = Buffer.alloc(256 * 1024, 7);
+      // ~48 MB in 192 transactions, a little at a time, as a busy server writes: far past the
+      // 4,000 pages (16 MB) at which the WAL is to start over.
+      for (let i = 0; i < 192; i++) {
+        await db.transaction().execute(async (trx) => {
+          await sql`insert into blobs (data) values (${chunk})`.execute(trx);
+        });
+        await new Promise((r) => setTimeout(r, 4));
+      }
+      const deadline = Date.now() + 10_000;
+      while (!checkpointerStats(db)!.lockedRestarts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const stats = checkpointerStats(db)!;
+      expect(stats.rounds).toBeGreaterThan(0);
+      expect(stats.lockedRestarts).toBeGreaterThan(0);
+      expect(stats.writerRestarts).toBe(0);
+      // Started over: the WAL file holds far less than everything written.
+      expect(fs.statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
+      expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(192);
+    } finally {
+      await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

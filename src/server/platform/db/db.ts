@@ -91,7 +91,8 @@ export function openDb(options: DbOptions): Db {
   // SQLite's lower() folds only A-Z; searches with other letters call this one (migration 0017
   // gives PostgreSQL the same name).
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
-  const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file);
+  const lock = file === ":memory:" ? null : new ThreadWriteLock(options.threadLock);
+  const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file, lock);
   // A second handle (the fold thread's) leaves checkpoints to the first handle's checkpointer:
   // with SQLite's default it would run one itself at the commit that crosses 1,000 WAL pages,
   // waiting for the database file's fsync in the middle of its work (~15 ms per 2,000-alert fold).
@@ -102,9 +103,9 @@ export function openDb(options: DbOptions): Db {
     registerDialect(db, "sqlite");
     return db;
   }
-  const lock = new ThreadWriteLock(options.threadLock);
-  const db = new Kysely<Database>({ dialect: new ThreadLockedSqliteDialect(dialectConfig, lock) });
-  threadLocks.set(db, lock);
+  const db = new Kysely<Database>({ dialect: new ThreadLockedSqliteDialect(dialectConfig, lock!) });
+  threadLocks.set(db, lock!);
+  if (checkpointer) checkpointers.set(db, checkpointer);
   registerDialect(db, "sqlite");
   return db;
 }
@@ -164,23 +165,66 @@ const CHECKPOINT_EVERY_MS = 100;
 // The writer still checkpoints by itself past this many WAL pages (40 MB), should the
 // background checkpoints fall behind or fail.
 const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
-// Past this many pages, once the background checkpoint has nearly caught up, the writer
-// copies the last few pages itself so that its next transaction starts the WAL over.
+// Past this many pages, once the background checkpoint has nearly caught up, the last few
+// pages are copied with every writer held off, so that the next transaction starts the WAL over.
 const RESTART_WAL_PAGES = 4000;
 const RESTART_LAG_PAGES = 256;
-// Whatever the lag, past this many pages the writer finishes the checkpoint itself.
+// Whatever the lag, past this many pages the checkpoint is finished that way.
 const RESTART_ANYWAY_PAGES = 8000;
+// How long the checkpointer waits for the thread write lock before leaving it for the next round.
+const RESTART_LOCK_WAIT_MS = 2000;
 const CHECKPOINT_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
+const { parentPort, workerData, threadId } = require("node:worker_threads");
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma("busy_timeout = 1000");
+const cell = workerData.lock ? new Int32Array(workerData.lock) : null;
+const me = threadId + 1;
+const { restartAt, lag, anyway, lockWaitMs } = workerData;
+function checkpoint() {
+  try { return db.pragma("wal_checkpoint(PASSIVE)")[0]; } catch { return null; }
+}
+// The thread write lock (thread-lock.ts) taken synchronously: this thread has no event loop to keep.
+function underLock(fn) {
+  const until = Date.now() + lockWaitMs;
+  for (;;) {
+    const holder = Atomics.compareExchange(cell, 0, 0, me);
+    if (holder === 0) break;
+    const left = until - Date.now();
+    if (left <= 0) return null;
+    Atomics.wait(cell, 0, holder, left);
+  }
+  try { return fn(); } finally { if (Atomics.compareExchange(cell, 0, me, 0) === me) Atomics.notify(cell, 0); }
+}
 parentPort.on("message", () => {
-  let result = null;
-  try { result = db.pragma("wal_checkpoint(PASSIVE)")[0]; } catch {}
-  parentPort.postMessage(result);
+  const result = checkpoint();
+  let locked = null;
+  if (cell && result && result.log >= restartAt && (result.checkpointed >= result.log - lag || result.log >= anyway)) locked = underLock(checkpoint);
+  parentPort.postMessage({ result, locked });
 });
 `;
+
+/** What a database's checkpointer did (tests, diagnostics). */
+export interface CheckpointerStats {
+  /** Passive checkpoints run on the checkpointer's thread. */
+  rounds: number;
+  /** Checkpoints finished on that thread with the thread write lock held (the WAL then starts over). */
+  lockedRestarts: number;
+  /** Checkpoints the writer's own thread finished (no thread lock to hold writers off). */
+  writerRestarts: number;
+}
+
+interface Checkpointer {
+  stop(): void;
+  readonly stats: CheckpointerStats;
+}
+
+const checkpointers = new WeakMap<Db, Checkpointer>();
+
+/** The database's checkpointer counts (null: none runs, e.g. in memory or a second handle). */
+export function checkpointerStats(db: Db): CheckpointerStats | null {
+  return checkpointers.get(db)?.stats ?? null;
+}
 
 /**
  * Moves WAL checkpoints off the event loop. With SQLite's default, the commit that crosses
@@ -188,34 +232,57 @@ parentPort.on("message", () => {
  * for several milliseconds (under an ingest load, one commit in ten). A worker thread with
  * its own connection runs passive checkpoints every 100 ms instead, which never block the
  * writer. A passive checkpoint cannot start the WAL over while writes keep coming, so when it
- * has nearly caught up on a large WAL, the writer copies the remaining pages itself (a short
- * checkpoint instead of one of thousands of pages).
+ * has nearly caught up on a large WAL, the last pages are copied with no write under way:
+ * - with `lock` (the thread write lock of this process's writers), by the worker while it holds
+ *   the lock: writers on other threads wait for it asynchronously, the event loop goes on;
+ * - without (the alert journal file, written synchronously by one thread), by the writer
+ *   itself, a short checkpoint instead of one of thousands of pages.
  */
-export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string): { stop(): void } | null {
+export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, lock: ThreadWriteLock | null = null): Checkpointer | null {
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
-    worker = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { driver, file: path.resolve(file) } });
+    worker = new Worker(CHECKPOINT_WORKER, {
+      eval: true,
+      workerData: {
+        driver,
+        file: path.resolve(file),
+        lock: lock?.buffer ?? null,
+        restartAt: RESTART_WAL_PAGES,
+        lag: RESTART_LAG_PAGES,
+        anyway: RESTART_ANYWAY_PAGES,
+        lockWaitMs: RESTART_LOCK_WAIT_MS,
+      },
+    });
   } catch {
     return null; // SQLite's own checkpoints still run
   }
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+  const stats: CheckpointerStats = { rounds: 0, lockedRestarts: 0, writerRestarts: 0 };
   let running = false;
   let stopped = false;
-  worker.on("message", (result: { log: number; checkpointed: number } | null) => {
+  worker.on("message", ({ result, locked }: { result: { log: number; checkpointed: number } | null; locked: unknown }) => {
     running = false;
-    if (stopped || !result || result.log < RESTART_WAL_PAGES) return;
+    stats.rounds++;
+    if (locked) stats.lockedRestarts++;
+    if (lock || stopped || !result || result.log < RESTART_WAL_PAGES) return;
     if (result.checkpointed < result.log - RESTART_LAG_PAGES && result.log < RESTART_ANYWAY_PAGES) return;
     try {
       sqlite.pragma("wal_checkpoint(PASSIVE)");
+      stats.writerRestarts++;
     } catch {
       // busy or closed: the next round tries again
     }
   });
+  const threadOfWorker = worker.threadId;
+  // A worker that ended while holding the write lock must not keep the writers waiting.
+  const ended = () => lock?.releaseFor(threadOfWorker);
   worker.on("error", () => {
     clearInterval(timer);
+    ended();
     if (!stopped) sqlite.pragma("wal_autocheckpoint = 1000");
   });
+  worker.on("exit", ended);
   worker.unref();
   const timer = setInterval(() => {
     if (running) return;
@@ -223,6 +290,7 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string):
     worker.postMessage("checkpoint");
   }, CHECKPOINT_EVERY_MS).unref();
   return {
+    stats,
     stop() {
       stopped = true;
       clearInterval(timer);
