@@ -97,12 +97,18 @@ const TEXTS_KEPT = 64;
 
 /** `head` followed by `rows` tuples of `width` placeholders (PostgreSQL's numbered ones on `pg`). */
 function statementText(head: string, pg: boolean, rows: number, width: number): string {
-  const key = `${pg ? "p" : "s"}${rows}:${width}:${head}`;
-  let text = TEXTS.get(key);
-  if (text === undefined) {
+  return keptText(`${pg ? "p" : "s"}${rows}:${width}:${head}`, () => {
     let n = 0;
     const tuple = () => `(${Array.from({ length: width }, () => (pg ? `$${++n}` : "?")).join(", ")})`;
-    text = head + Array.from({ length: rows }, tuple).join(", ");
+    return head + Array.from({ length: rows }, tuple).join(", ");
+  });
+}
+
+/** The kept text under `key`, built (and kept, the oldest going first) when missing. */
+function keptText(key: string, build: () => string): string {
+  let text = TEXTS.get(key);
+  if (text === undefined) {
+    text = build();
     if (TEXTS.size >= TEXTS_KEPT) TEXTS.delete(TEXTS.keys().next().value!);
     TEXTS.set(key, text);
   }
@@ -134,14 +140,10 @@ export async function selectIn<R>(db: DbOrTrx, head: string, params: unknown[], 
   const out: R[] = [];
   for (let i = 0; i < values.length; i += IN_CHUNK) {
     const chunk = values.slice(i, i + IN_CHUNK);
-    const key = `${pg ? "p" : "s"}${chunk.length}:in:${head}`;
-    let text = TEXTS.get(key);
-    if (text === undefined) {
+    const text = keptText(`${pg ? "p" : "s"}${chunk.length}:in:${head}`, () => {
       let n = 0;
-      text = head.replace(/\?/g, () => (pg ? `$${++n}` : "?")) + ` in (${chunk.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
-      if (TEXTS.size >= TEXTS_KEPT) TEXTS.delete(TEXTS.keys().next().value!);
-      TEXTS.set(key, text);
-    }
+      return head.replace(/\?/g, () => (pg ? `$${++n}` : "?")) + ` in (${chunk.map(() => (pg ? `$${++n}` : "?")).join(", ")})`;
+    });
     const result = await db.executeQuery<R>(CompiledQuery.raw(text, [...params, ...chunk]));
     for (const row of result.rows) out.push(row);
   }

@@ -11,7 +11,8 @@
  *   (sessions and their CSRF check, unknown or due tokens, proxies, debug logging, shutdown)
  *   goes to Fastify untouched;
  * - the body is parsed by secure-json-parse with Fastify's settings (prototype poisoning is
- *   refused) and validated by the same compiled schema as the route's;
+ *   refused), validated by the same schema as the route's, and stored by the route's own
+ *   `ingestPostable`;
  * - whatever goes wrong after the body was read (bad JSON, a schema or time error, a refused
  *   or failed ingest) is replayed through Fastify (`inject`, same method, URL, headers, body
  *   and client address), so every error answer, header and log line is the route's own. A
@@ -21,7 +22,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import sjson from "secure-json-parse";
-import { AmPostableAlerts } from "../../../contract/index.js";
+import { AmPostableAlerts, type AmPostableAlert } from "../../../contract/index.js";
 import type { App } from "../../platform/context.js";
 import type { Db } from "../../platform/db/schema.js";
 import { recentActor, tokenFromHeader } from "../../platform/auth/authenticate.js";
@@ -29,8 +30,7 @@ import { can } from "../../platform/auth/permissions.js";
 import { validatorCompiler } from "../../platform/http/validation.js";
 import { API_SECURITY_HEADERS } from "../../platform/http/web.js";
 import type { EventsEngine } from "./events.engine.js";
-import { fromPostable } from "./am.receiver.js";
-import { getEventSettings } from "./events.settings.js";
+import { ingestPostable } from "./am.routes.js";
 
 export const FAST_PATH_URL = "/api/v2/alerts";
 const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-?8\s*)?$/i;
@@ -93,10 +93,7 @@ export function installAlertFastPath(app: App, options: FastPathOptions): void {
     }
     if (!validate(alerts)) return replay(req, res, body);
     try {
-      const settings = await getEventSettings(options.db);
-      const now = Date.now();
-      const incoming = (alerts as Parameters<typeof fromPostable>[0][]).map((a, i) => fromPostable(a, i, now, settings.resolveTimeoutSeconds * 1000));
-      await options.engine.ingest(incoming);
+      await ingestPostable(options.db, options.engine, alerts as AmPostableAlert[]);
     } catch {
       return replay(req, res, body);
     }

@@ -9,6 +9,7 @@ import {
   AmGettableSilence,
   AmPostableAlerts,
   AmPostableSilence,
+  type AmPostableAlert,
   AmReceivers,
   AmSilenceCreated,
   AmSilenceParams,
@@ -17,6 +18,7 @@ import {
   errorResponses,
 } from "../../../contract/index.js";
 import type { App, AppContext } from "../../platform/context.js";
+import type { Db } from "../../platform/db/schema.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { requirePermission } from "../../platform/auth/permissions.js";
 import { packageRoot } from "../../platform/http/web.js";
@@ -36,6 +38,16 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * Normalises a validated `POST /api/v2/alerts` body and stores it (answered once committed). The
+ * route and its fast path (am.fastpath.ts) both go through here.
+ */
+export async function ingestPostable(db: Db, engine: EventsEngine, body: AmPostableAlert[]): Promise<void> {
+  const settings = await getEventSettings(db);
+  const now = Date.now();
+  await engine.ingest(body.map((a, i) => fromPostable(a, i, now, settings.resolveTimeoutSeconds * 1000)));
+}
+
 /** Mounts /api/v2. */
 export function amRoutes(app: App, { db }: AppContext, engine: EventsEngine): void {
   const version = packageVersion();
@@ -52,10 +64,7 @@ export function amRoutes(app: App, { db }: AppContext, engine: EventsEngine): vo
     },
     async (req, reply) => {
       requirePermission(actorOf(req), "events.ingest");
-      const settings = await getEventSettings(db);
-      const now = Date.now();
-      const alerts = req.body.map((a, i) => fromPostable(a, i, now, settings.resolveTimeoutSeconds * 1000));
-      await engine.ingest(alerts);
+      await ingestPostable(db, engine, req.body);
       return reply.code(200).send(undefined as unknown as null);
     },
   );

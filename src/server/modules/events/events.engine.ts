@@ -128,8 +128,18 @@ export class EventsEngine {
     await this.queue.submit(alerts);
   }
 
+  /** True while a fold thread folds for this engine. */
+  get #onThread(): boolean {
+    return this.#thread?.alive === true;
+  }
+
+  /** Alerts waiting that start a fold at once (and keep folds going back to back). */
+  #foldAtOnce(): number {
+    return this.#onThread ? THREAD_FOLD_AT_ONCE : FOLD_BATCH;
+  }
+
   #softLimit(): number {
-    return this.journalSoftLimit ?? (this.#thread?.alive ? THREAD_SOFT_LIMIT : FOLD_BATCH);
+    return this.journalSoftLimit ?? (this.#onThread ? THREAD_SOFT_LIMIT : FOLD_BATCH);
   }
 
   async #append(alerts: IncomingAlert[]): Promise<void> {
@@ -172,9 +182,9 @@ export class EventsEngine {
   }
 
   /** Folds at once when a batch is waiting, else shortly (a trickle is folded in batches too). */
-  #scheduleFold(delayMs = this.#thread?.alive ? FOLD_DELAY_THREAD_MS : FOLD_DELAY_MS): void {
+  #scheduleFold(delayMs = this.#onThread ? FOLD_DELAY_THREAD_MS : FOLD_DELAY_MS): void {
     if (this.#stopped || this.#folding) return;
-    if (this.#journalDepth >= (this.#thread?.alive ? THREAD_FOLD_AT_ONCE : FOLD_BATCH)) delayMs = 0;
+    if (this.#journalDepth >= this.#foldAtOnce()) delayMs = 0;
     else if (this.#foldTimer) return;
     if (this.#foldTimer) clearTimeout(this.#foldTimer);
     this.#foldTimer = setTimeout(() => {
@@ -234,7 +244,7 @@ export class EventsEngine {
       if (this.repeats.size >= PERSIST_AT) this.persistRepeats().catch((err) => this.onError(err, "repeats"));
       if (r.pending) this.kick();
       // The fold thread goes on while a fair batch waits: under load it folds back to back.
-      if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < (this.#thread?.alive ? THREAD_FOLD_AT_ONCE : FOLD_BATCH))) return;
+      if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < this.#foldAtOnce())) return;
     }
   }
 
