@@ -67,6 +67,24 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     expect(x.history.filter((h) => h.fingerprint === fingerprintOf({ alertname: "CpuHigh", instance: "app-1:9100" })).map((h) => h.event)).toEqual(["created", "resolved", "refired"]);
   });
 
+  it("folds a trickle after its delay but a batch's worth at once, and all of it", async () => {
+    const { db, engine } = await fresh();
+    await engine.ingest([incoming({ alertname: "Warm" })]);
+    await engine.drain();
+    expect(engine.foldThread).not.toBeNull();
+    const t0 = Date.now();
+    await engine.ingest([incoming({ alertname: "Trickle" })]);
+    await new Promise((r) => setTimeout(r, 5));
+    // Gathered for FOLD_DELAY_THREAD_MS (100 ms) first, unless this machine stalled that long.
+    if (Date.now() - t0 < 90) expect(engine.folding || engine.journalDepth === 0).toBe(false);
+    // 600 alerts (past THREAD_FOLD_AT_ONCE) start a fold on the next turn, not after the delay.
+    await engine.ingest(Array.from({ length: 600 }, (_, i) => incoming({ alertname: "Burst", n: String(i) })));
+    await new Promise((r) => setTimeout(r, 5));
+    expect(engine.folding || engine.journalDepth === 0).toBe(true);
+    await engine.drain();
+    expect((await db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(602);
+  });
+
   it("starts another thread when its thread dies, and keeps every acknowledged alert", async () => {
     const { db, engine } = await fresh();
     await engine.ingest([incoming({ alertname: "Before" })]);
