@@ -72,6 +72,8 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     await engine.ingest([incoming({ alertname: "Warm" })]);
     await engine.drain();
     expect(engine.foldThread).not.toBeNull();
+    // The fold timer the first alert set (100 ms) runs out before the trickle comes.
+    await new Promise((r) => setTimeout(r, 150));
     const t0 = Date.now();
     await engine.ingest([incoming({ alertname: "Trickle" })]);
     await new Promise((r) => setTimeout(r, 5));
