@@ -61,4 +61,17 @@ describe("CI binding cache", () => {
     // Other configured labels: answers made under the old ones are forgotten.
     expect(await binder.bindAlerts(t.db, [alert("x4", { alertname: "Psu", instance: "shared-host:9100", asset: "SN-A" })], settings)).toEqual([null]);
   });
+
+  it("looks up only the identifier kinds the CMDB holds, and sees a new kind after a CMDB change", async () => {
+    await ci(t, { class: "linux_server", name: "db-1", identifiers: { fqdn: "db-1.example.com" } });
+    const named = await ci(t, { class: "linux_server", name: "cache-7" });
+    const binder = new Binder();
+    // By name (no identifier at all) and by a kind in use (fqdn), as before.
+    expect(await binder.bindAlerts(t.db, [alert("n1", { alertname: "Up", instance: "cache-7:9100" })], settings)).toEqual([named.id]);
+    expect(await binder.bindAlerts(t.db, [alert("n2", { alertname: "Up", instance: "10.9.9.9:9100" })], settings)).toEqual([null]);
+    // A kind that nobody used so far (a Prometheus instance) appears: found once the binder is told the CMDB changed.
+    const exporter = await ci(t, { class: "linux_server", name: "exporter-host", identifiers: { prometheusInstance: "10.9.9.9:9100" } });
+    binder.clear();
+    expect(await binder.bindAlerts(t.db, [alert("n3", { alertname: "Down", instance: "10.9.9.9:9100" })], settings)).toEqual([exporter.id]);
+  });
 });

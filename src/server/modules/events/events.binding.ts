@@ -4,7 +4,7 @@
  * cached, so the ingest hot path asks the database only about values it has not seen lately.
  */
 import { isIP } from "node:net";
-import { CompiledQuery, sql } from "kysely";
+import { CompiledQuery } from "kysely";
 import { isPostgres } from "../../platform/db/dialect.js";
 import type { EventSettings } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
@@ -96,16 +96,21 @@ export function bindingSignature(labels: Record<string, string>, ciLabels: Event
 
 const IDENTIFIERS_PG = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" = any($1::text[]) and "value" = any($2::text[])`;
 const IDENTIFIERS_SQLITE = `select "ci_id", "kind", "value" from "ci_identifiers" where "kind" in (select value from json_each(?)) and "value" in (select value from json_each(?))`;
+// CIs by lowercased name, through the (lower(name), ...) index of migration 0022.
+const NAMES_PG = `select "id", "class", lower("name") as "lname" from "cis" where lower("name") = any($1::text[])`;
+const NAMES_SQLITE = `select "id", "class", lower("name") as "lname" from "cis" where lower("name") in (select value from json_each(?))`;
+// The identifier kinds in use, one index seek per kind (a loose index scan; "select distinct"
+// would read every identifier).
+const KINDS = `with recursive k(kind) as (select min("kind") from "ci_identifiers" union all select (select min("kind") from "ci_identifiers" where "kind" > k.kind) from k where k.kind is not null) select kind from k where kind is not null`;
 
 /**
- * Identifier rows of these kinds and values. One fixed statement with the lists as two
- * parameters: Kysely building an IN list of hundreds of values cost more than the lookup.
+ * Rows of a statement with one list parameter per array (SQLite: JSON text read by json_each;
+ * PostgreSQL: arrays). One fixed statement per shape: Kysely building an IN list of hundreds
+ * of values cost more than the lookup.
  */
-async function identifierRows(db: DbOrTrx, kinds: string[], values: string[]): Promise<Array<{ ci_id: string; kind: string; value: string }>> {
+async function listRows<R>(db: DbOrTrx, pgText: string, sqliteText: string, lists: string[][]): Promise<R[]> {
   const pg = isPostgres(db);
-  const res = await db.executeQuery<{ ci_id: string; kind: string; value: string }>(
-    CompiledQuery.raw(pg ? IDENTIFIERS_PG : IDENTIFIERS_SQLITE, pg ? [kinds, values] : [JSON.stringify(kinds), JSON.stringify(values)]),
-  );
+  const res = await db.executeQuery<R>(CompiledQuery.raw(pg ? pgText : sqliteText, pg ? lists : lists.map((l) => JSON.stringify(l))));
   return res.rows;
 }
 
@@ -116,12 +121,21 @@ async function identifierRows(db: DbOrTrx, kinds: string[], values: string[]): P
  */
 export class Binder {
   readonly #cache = new Map<string, { ciId: string | null; at: number }>();
+  /**
+   * The identifier kinds the CMDB holds, and when they were read: keys of other kinds cannot
+   * match, so they are neither looked up nor cached (a host offers seven or eight keys; a CMDB
+   * mostly identifies hosts by two or three kinds). Read again after a CMDB change (clear) and
+   * as often as unknown hosts are, so a kind that appears on another node is seen as soon as
+   * an unknown host would be.
+   */
+  #kinds: { set: Set<string>; at: number } | null = null;
   readonly #byAlert = new Map<string, { ciId: string | null; at: number }>();
   readonly #bySignature = new Map<string, { ciId: string | null; at: number }>();
   #ciLabels = "";
 
   /** Forgets everything (the CMDB changed). */
   clear(): void {
+    this.#kinds = null;
     this.#cache.clear();
     this.#byAlert.clear();
     this.#bySignature.clear();
@@ -159,7 +173,8 @@ export class Binder {
       signatures.push(signature);
     }
     if (!todo.length) return out;
-    const bound = await this.bind(db, todo.map((i) => bindKeys(alerts[i].labels, settings)));
+    const kinds = await this.#kindsInUse(db, now);
+    const bound = await this.bind(db, todo.map((i) => bindKeys(alerts[i].labels, settings).filter((k) => k.kind === "name" || kinds.has(k.kind))));
     if (this.#bySignature.size > MAX_ENTRIES) this.#bySignature.clear();
     todo.forEach((i, j) => {
       out[i] = bound[j];
@@ -190,6 +205,14 @@ export class Binder {
     });
   }
 
+  async #kindsInUse(db: DbOrTrx, now: number): Promise<Set<string>> {
+    if (!this.#kinds || now - this.#kinds.at > NEGATIVE_MS) {
+      const rows = await listRows<{ kind: string }>(db, KINDS, KINDS, []);
+      this.#kinds = { set: new Set(rows.map((r) => r.kind)), at: now };
+    }
+    return this.#kinds.set;
+  }
+
   async #load(db: DbOrTrx, keys: BindKey[], now: number): Promise<void> {
     if (this.#cache.size > MAX_ENTRIES) this.#cache.clear();
     const found = new Map<string, Set<string>>();
@@ -197,13 +220,13 @@ export class Binder {
     const idKeys = keys.filter((k) => k.kind !== "name");
     for (let i = 0; i < idKeys.length; i += CHUNK) {
       const part = idKeys.slice(i, i + CHUNK);
-      const rows = await identifierRows(db, [...new Set(part.map((k) => k.kind))], [...new Set(part.map((k) => k.value))]);
+      const rows = await listRows<{ ci_id: string; kind: string; value: string }>(db, IDENTIFIERS_PG, IDENTIFIERS_SQLITE, [[...new Set(part.map((k) => k.kind))], [...new Set(part.map((k) => k.value))]]);
       for (const r of rows) add(`${r.kind}\u0000${r.value}`, r.ci_id);
     }
     const names = keys.filter((k) => k.kind === "name");
     for (let i = 0; i < names.length; i += CHUNK) {
       const part = [...new Set(names.slice(i, i + CHUNK).map((k) => k.value.toLowerCase()))];
-      const rows = await db.selectFrom("cis").select(["id", "class", sql<string>`lower(name)`.as("lname")]).where(sql`lower(name)`, "in", part).execute();
+      const rows = await listRows<{ id: string; class: string; lname: string }>(db, NAMES_PG, NAMES_SQLITE, [part]);
       // An unidentified CI answers to its name only when no classified CI has that name.
       for (const r of rows) if (r.class !== "unidentified") add(`name\u0000${r.lname}`, r.id);
       for (const r of rows) if (r.class === "unidentified" && !found.has(`name\u0000${r.lname}`)) add(`name\u0000${r.lname}`, r.id);
