@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../test/helpers/test-db.js";
 import { enqueueJob, JobRegistry, Worker } from "./jobs.js";
 import { emit, EventBus, type DomainEvent } from "./outbox.js";
+import { claimJobs, claimOutbox } from "./leases.js";
+import { isoIn } from "./time.js";
 
 function runWorkerProcess(tdb: TestDb, id: string): { done: Promise<string[]>; go(): void } {
   const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/worker-process.ts"], {
@@ -268,5 +270,37 @@ describe("transactional outbox", () => {
     await createUser(tdb.db, SYSTEM_ACTOR, { email: "e@example.com", name: "E", role: "agent" });
     await worker.tick();
     expect(seen).toEqual(["user.created"]);
+  });
+});
+
+describe("claims", () => {
+  let tdb: TestDb;
+  beforeEach(async () => {
+    tdb = await createTestDb();
+  });
+  afterEach(async () => tdb.cleanup());
+
+  it("take at most their limit of due events, oldest first, then the rest; never a leased or a later one", async () => {
+    for (let n = 1; n <= 7; n++) await emit(tdb.db, { type: "e", payload: { n } });
+    await tdb.db.updateTable("outbox").set({ available_at: isoIn(3600_000) }).where("payload", "=", JSON.stringify({ n: 6 })).execute();
+    const ns = (rows: Array<{ payload: string }>) => rows.map((r) => JSON.parse(r.payload).n);
+    expect(ns(await claimOutbox(tdb.db, "w1", 2, 60_000))).toEqual([1, 2]);
+    expect(ns(await claimOutbox(tdb.db, "w2", 3, 60_000))).toEqual([3, 4, 5]);
+    expect(ns(await claimOutbox(tdb.db, "w2", 3, 60_000))).toEqual([7]);
+    expect(await claimOutbox(tdb.db, "w1", 3, 60_000)).toEqual([]);
+    // An expired lease is taken again.
+    await tdb.db.updateTable("outbox").set({ locked_until: isoIn(-1000) }).where("locked_by", "=", "w1").execute();
+    expect(ns(await claimOutbox(tdb.db, "w3", 5, 60_000))).toEqual([1, 2]);
+  });
+
+  it("take at most their limit of due jobs, earliest first, and a job whose lease expired", async () => {
+    for (let n = 1; n <= 4; n++) await enqueueJob(tdb.db, { type: "j", payload: { n }, runAt: new Date(Date.now() - (10 - n) * 1000) });
+    await enqueueJob(tdb.db, { type: "j", payload: { n: 5 }, runAt: new Date(Date.now() + 3600_000) });
+    const ns = (rows: Array<{ payload: string }>) => rows.map((r) => JSON.parse(r.payload).n).sort();
+    expect(ns(await claimJobs(tdb.db, "w1", 3, 60_000))).toEqual([1, 2, 3]);
+    expect(ns(await claimJobs(tdb.db, "w2", 3, 60_000))).toEqual([4]);
+    expect(await claimJobs(tdb.db, "w2", 3, 60_000)).toEqual([]);
+    await tdb.db.updateTable("jobs").set({ locked_until: isoIn(-1000) }).where("locked_by", "=", "w1").execute();
+    expect(ns(await claimJobs(tdb.db, "w3", 2, 60_000))).toEqual([1, 2]);
   });
 });
