@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Worker } from "../../platform/jobs.js";
+import { suggestOnIncidents } from "./problems.suggest.js";
 import { isoIn } from "../../platform/time.js";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
 
@@ -110,6 +111,44 @@ describe("problem suggestions", () => {
     const events = await suggested();
     expect(events).toHaveLength(3);
     expect(events[2]).toMatchObject({ basis: "ci", ci: { id: a.id }, incidents: 3, incidentId: run[0].id });
+  });
+
+  it("claims every key a run brings to the threshold together, each once even when two handlers race, events in the run's order", async () => {
+    const [x, y] = [await ci("race-x"), await ci("race-y")];
+    for (let i = 0; i < 2; i++) {
+      await incident({ ciId: y.id, category: "network" });
+      await incident({ ciId: x.id, category: "network" });
+    }
+    await drain();
+    expect(await suggested()).toEqual([expect.objectContaining({ basis: "category", category: "network" })]);
+    // One run brings both CIs to the threshold: both are claimed in the round, the first CI of the run first.
+    const run = [await incident({ ciId: y.id, category: "network" }), await incident({ ciId: x.id, category: "network" })];
+    const events = (await t.db.selectFrom("outbox").selectAll().where("type", "=", "ticket.created").where("dispatched_at", "is", null).orderBy("id").execute()).map((r) => ({
+      id: Number(r.id), type: r.type, payload: JSON.parse(r.payload), createdAt: r.created_at,
+    }));
+    expect(events).toHaveLength(2);
+    // Two workers handling the same run at once: one event per CI comes out.
+    await Promise.all([suggestOnIncidents(t.db, events), suggestOnIncidents(t.db, events)]);
+    const out = await suggested();
+    expect(out.slice(1).map((e) => [e.ci.id, e.incidents, e.incidentId])).toEqual([
+      [y.id, 3, run[0].id],
+      [x.id, 3, run[1].id],
+    ]);
+    await drain();
+    expect(await suggested()).toHaveLength(3);
+  });
+
+  it("does not suggest when the incidents that count stay below the threshold, however many the CI has", async () => {
+    const host = await ci("bound-1");
+    const canceled = await incident({ ciId: host.id });
+    await t.app.inject({ method: "POST", url: `/api/v1/tickets/${canceled.number}/transitions`, headers: t.admin.auth, payload: { transition: "cancel", reason: "test" } });
+    await incident({ ciId: host.id });
+    await incident({ ciId: host.id });
+    await drain();
+    expect(await suggested()).toEqual([]);
+    await incident({ ciId: host.id });
+    await drain();
+    expect(await suggested()).toEqual([expect.objectContaining({ basis: "ci", incidents: 3 })]);
   });
 
   it("is for agents and viewers only", async () => {

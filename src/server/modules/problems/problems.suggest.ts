@@ -9,7 +9,7 @@ import type { ProblemSuggestion, ProblemSuggestionList } from "../../../contract
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import type { DomainEvent } from "../../platform/outbox.js";
-import { emit } from "../../platform/outbox.js";
+import { outboxRow } from "../../platform/outbox.js";
 import { isoIn, nowIso } from "../../platform/time.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { ticketSettings } from "./problems.core.js";
@@ -72,7 +72,7 @@ async function suggestionsBy(db: DbOrTrx, basis: Basis, since: string, threshold
     .execute();
   const out: ProblemSuggestion[] = [];
   for (const g of groups) {
-    const recent = await counted(db, basis, since).where(col, "=", g.key).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(SAMPLE).execute();
+    const recent = await counted(db, basis, since).where(col, "=", g.key).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(sql.lit(SAMPLE)).execute();
     const ci = basis === "ci" ? await db.selectFrom("cis").select(["id", "name"]).where("id", "=", g.key).executeTakeFirst() : undefined;
     out.push({
       basis,
@@ -99,23 +99,24 @@ export async function listSuggestions(db: Db, actor: Actor): Promise<ProblemSugg
 }
 
 /**
- * Claims the right to suggest a problem for this CI or category now: true for exactly one
- * caller per window, whatever runs concurrently (one conditional upsert).
+ * Claims the right to suggest a problem for these CIs and categories now, in one conditional
+ * upsert: a key is claimed (returned) for exactly one caller per window, whatever runs
+ * concurrently. Keys must be distinct; rows are written in the order given.
  */
-async function claimSuggestion(db: DbOrTrx, basis: Basis, key: string, incidents: number, since: string): Promise<boolean> {
+async function claimSuggestions(db: DbOrTrx, claims: Array<{ basis: Basis; key: string; incidents: number }>, since: string): Promise<Set<string>> {
   const now = nowIso();
-  const row = await db
+  const rows = await db
     .insertInto("problem_suggestions")
-    .values({ basis, key, suggested_at: now, incidents })
+    .values(claims.map(({ basis, key, incidents }) => ({ basis, key, suggested_at: now, incidents })))
     .onConflict((oc) =>
       oc
         .columns(["basis", "key"])
-        .doUpdateSet({ suggested_at: now, incidents })
+        .doUpdateSet((eb) => ({ suggested_at: eb.ref("excluded.suggested_at"), incidents: eb.ref("excluded.incidents") }))
         .where("problem_suggestions.suggested_at", "<", since),
     )
-    .returning("basis")
-    .executeTakeFirst();
-  return row !== undefined;
+    .returning(["basis", "key"])
+    .execute();
+  return new Set(rows.map((r) => `${r.basis}:${r.key}`));
 }
 
 /**
@@ -151,10 +152,19 @@ export async function suggestOnIncidents(db: Db, events: DomainEvent[]): Promise
   const { threshold, windowHours } = (await ticketSettings(db)).problemSuggestion;
   const since = isoIn(-windowHours * 3600_000);
   const recent = await recentlySuggested(db, [...firstBy.ci.keys()], [...firstBy.category.keys()], since);
+  const found: Found[] = [];
   for (const basis of ["ci", "category"] as const) {
-    for (const [key, id] of firstBy[basis]) if (!recent.has(`${basis}:${key}`)) await suggestFor(db, basis, key, id, threshold, windowHours, since);
+    for (const [key, id] of firstBy[basis]) {
+      if (recent.has(`${basis}:${key}`)) continue;
+      const suggestion = await suggestionFor(db, basis, key, threshold, since);
+      if (suggestion) found.push({ basis, key, id, suggestion });
+    }
   }
+  if (found.length) await claimAndEmit(db, found, threshold, windowHours, since);
 }
+
+/** A CI or category of a run whose incidents reached the threshold, with the incident that brought it there. */
+type Found = { basis: Basis; key: string; id: number; suggestion: ProblemSuggestion };
 
 /** The CIs and categories (as "basis:key") suggested since `since`, among these. */
 async function recentlySuggested(db: Db, ciKeys: string[], categoryKeys: string[], since: string): Promise<Set<string>> {
@@ -164,27 +174,43 @@ async function recentlySuggested(db: Db, ciKeys: string[], categoryKeys: string[
   return new Set(rows.filter((r) => new Date(r.suggested_at).toISOString() >= since).map((r) => `${r.basis}:${r.key}`));
 }
 
-/** Suggests a problem for one CI or category not yet suggested in the window, when its incidents reach the threshold. */
-async function suggestFor(db: Db, basis: Basis, key: string, id: number, threshold: number, windowHours: number, since: string): Promise<void> {
+/** The suggestion for one CI or category not yet suggested in the window, when its incidents reach the threshold. */
+async function suggestionFor(db: Db, basis: Basis, key: string, threshold: number, since: string): Promise<ProblemSuggestion | undefined> {
   // Every incident of the CI or category in the window, counted on the index alone, bounds
   // the ones that count (not canceled, not attributed, no open problem): below the threshold
-  // the dearer count cannot reach it either.
-  const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}`, () => ({
+  // the dearer grouped count cannot reach it either. The threshold is written into the
+  // statement (one per threshold): SQLite plans a statement again every time a bound LIMIT is
+  // bound, which tripled this count's cost.
+  const limit = Math.max(1, Math.floor(threshold));
+  const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}-${limit}`, () => ({
     compile: () => sql<{ n: number | string }>`select count(*) as n from (${db
       .selectFrom("tickets as t")
       .select("t.id")
       .where("t.kind", "=", "incident")
       .where(COLUMN[basis], "=", param("key"))
       .where("t.created_at", ">=", param("since"))
-      .limit(param("limit") as unknown as number)}) as upto`.compile(db),
-  }), { key, since, limit: threshold });
-  if (Number(bound?.n ?? 0) < threshold) return;
-  const enough = await sql<{ n: number | string }>`select count(*) as n from (${counted(db, basis, since).where(COLUMN[basis], "=", key).select("t.id").limit(threshold)}) as upto`.execute(db);
-  if (Number(enough.rows[0]?.n ?? 0) < threshold) return;
+      .limit(sql.lit(limit))}) as upto`.compile(db),
+  }), { key, since });
+  if (Number(bound?.n ?? 0) < threshold) return undefined;
+  // The grouped count of suggestionsBy has the threshold as its HAVING: it decides alone (a
+  // separate capped count of the same incidents first cost more than the grouped one).
   const [suggestion] = await suggestionsBy(db, basis, since, threshold, key);
-  if (!suggestion) return;
+  return suggestion;
+}
+
+/**
+ * Claims the run's suggestions and emits their events in one transaction, one statement each
+ * (one commit per dispatch round instead of one per CI or category: at a few clients, these
+ * commits were a fifth of all the server's). The claim is still the conditional upsert that
+ * lets exactly one caller per window win each key; keys go in sorted order so that two
+ * workers claiming overlapping keys on PostgreSQL lock them in the same order.
+ */
+async function claimAndEmit(db: Db, found: Found[], threshold: number, windowHours: number, since: string): Promise<void> {
+  const byKey = [...found].sort((a, b) => (a.basis !== b.basis ? (a.basis < b.basis ? -1 : 1) : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   await db.transaction().execute(async (trx) => {
-    if (!(await claimSuggestion(trx, basis, key, suggestion.incidents, since))) return;
-    await emit(trx, { type: "problem.suggested", payload: { ...suggestion, threshold, windowHours, incidentId: String(id) } });
+    const won = await claimSuggestions(trx, byKey.map((f) => ({ basis: f.basis, key: f.key, incidents: f.suggestion.incidents })), since);
+    // Events in the order the run found them (CIs first, each in the order of its first incident).
+    const events = found.filter((f) => won.has(`${f.basis}:${f.key}`)).map((f) => outboxRow({ type: "problem.suggested", payload: { ...f.suggestion, threshold, windowHours, incidentId: String(f.id) } }));
+    if (events.length) await trx.insertInto("outbox").values(events).execute();
   });
 }
