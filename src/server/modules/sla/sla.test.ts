@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { reconcileTicket } from "./sla.reconcile.js";
+import { reconcileNewTickets, reconcileTicket } from "./sla.reconcile.js";
 import { HOUR, MIN, slaKit, type SlaKit } from "./sla.test-helpers.js";
 
 let k: SlaKit;
@@ -206,5 +206,25 @@ describe("warnings and breaches", () => {
     const breached = await k.get("/api/v1/slas?breached=true");
     expect(breached.json()).toMatchObject({ total: 1, items: [{ ticketNumber: a.number }] });
     expect((await k.get("/api/v1/slas?ticketIds=1,x")).statusCode).toBe(400);
+  });
+  it("reconciles a run of new tickets: all of them while a definition is active, else only those with clocks (a redelivered event)", async () => {
+    const a = await k.incident();
+    await reconcileNewTickets(k.t.db, [Number(a.id)]);
+    expect(await slasOf(a.number)).toEqual([]);
+    const def = await k.definition({ name: "Resolution 1h", target: "resolution", durationMinutes: 60 });
+    const b = await k.incident();
+    // Every ticket of the run is looked at while a definition is active, also one created before it.
+    await reconcileNewTickets(k.t.db, [Number(a.id), Number(b.id)]);
+    expect((await slasOf(a.number)).map((s) => s.name)).toEqual(["Resolution 1h"]);
+    expect((await slasOf(b.number)).map((s) => s.name)).toEqual(["Resolution 1h"]);
+    await k.patch(`/api/v1/sla-definitions/${def.id}`, { active: false });
+    const c = await k.incident();
+    const computed = async () => (await k.t.db.selectFrom("ticket_slas").select("computed_at").where("ticket_id", "=", Number(b.id)).executeTakeFirstOrThrow()).computed_at;
+    const before = await computed();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // No active definition: the ticket with clocks is brought up to date, the one without gets none.
+    await reconcileNewTickets(k.t.db, [Number(b.id), Number(c.id)]);
+    expect(await computed()).not.toBe(before);
+    expect(await slasOf(c.number)).toEqual([]);
   });
 });
