@@ -9,10 +9,10 @@ export default defineConfig({
     environment: "node",
     pool: "forks",
     // Vitest's default is one worker fewer than the cores: one worker on this 2-core machine,
-    // leaving a core idle while a test waits for a child server or a timer. On PostgreSQL one
-    // worker: Kysely's migrator lists the tables of every schema (pg_get_serial_sequence by
-    // schema name), which fails when another worker drops its test schema at that moment.
-    maxWorkers: process.env.OPSDESK_TEST_DB === "pg" ? 1 : 2,
+    // leaving a core idle while a test waits for PostgreSQL, a child server or a timer. (On
+    // PostgreSQL each test has a schema of its own; the migrator looks only at its own schema,
+    // so another worker's schema drops do not disturb it: migrate.pg.test.ts.)
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

@@ -1,4 +1,4 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from "kysely";
 import type { Db } from "./schema.js";
 import { isPostgres } from "./dialect.js";
 import * as m0001 from "./migrations/0001-platform.js";
@@ -75,7 +75,7 @@ export class MigrationError extends Error {
 export async function migrateToLatest(db: Db, options: { upTo?: string } = {}): Promise<string[]> {
   const run = (migrator: Migrator) => (options.upTo ? migrator.migrateTo(options.upTo) : migrator.migrateToLatest());
   const { error, results } = isPostgres(db)
-    ? await migratePgWithRetry(db, run)
+    ? await run(await pgMigrator(db))
     : await db.connection().execute(async (conn) => {
         await sql`begin immediate`.execute(conn);
         try {
@@ -102,23 +102,37 @@ export async function migrateToLatest(db: Db, options: { upTo?: string } = {}): 
  */
 async function pgMigrator(db: Db): Promise<Migrator> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-  return new Migrator({ db, provider: new StaticProvider(), migrationTableSchema: rows[0].schema });
+  const schema = rows[0].schema;
+  return new Migrator({ db: withSchemaIntrospection(db, schema), provider: new StaticProvider(), migrationTableSchema: schema });
 }
 
 /**
- * Kysely checks for its bookkeeping tables by introspecting every schema of the database; when
- * another schema is dropped at that moment (other installations or test runs sharing the
- * database), the catalog query fails with "schema ... does not exist". Nothing has been written
- * then, so the run is simply tried again.
+ * The migrator asks "does this table exist" through Kysely's introspector, whose table list
+ * covers every schema of the database and resolves each one by name
+ * (pg_get_serial_sequence, has_schema_privilege): it slows down with every schema that shares
+ * the database and fails with "schema ... does not exist" when one is dropped meanwhile (other
+ * installations or test runs sharing the database). The migrator gets a view of the database
+ * whose introspection lists the tables of its own schema only; everything else is the
+ * database itself.
  */
-async function migratePgWithRetry(db: Db, run: (m: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
-  for (let attempt = 1; ; attempt++) {
-    const outcome = await run(await pgMigrator(db));
-    const message = outcome.error instanceof Error ? outcome.error.message : "";
-    const applied = (outcome.results ?? []).some((r) => r.status === "Success");
-    if (!outcome.error || applied || attempt >= 5 || !/schema .* does not exist|relation .* does not exist/.test(message)) return outcome;
-    await new Promise((r) => setTimeout(r, 50 * attempt));
-  }
+function withSchemaIntrospection(db: Db, schema: string): Db {
+  const introspection: DatabaseIntrospector = {
+    getSchemas: async () => (await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace`.execute(db)).rows,
+    getTables: async () => {
+      const { rows } = await sql<{ name: string; view: boolean }>`select c.relname as name, c.relkind = 'v' as view from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace where ns.nspname = ${schema} and c.relkind in ('r', 'v', 'p')`.execute(db);
+      return rows.map((r) => ({ name: r.name, schema, isView: r.view, columns: [] }));
+    },
+    getMetadata: async () => ({ tables: await introspection.getTables() }),
+  };
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "introspection") return introspection;
+      const value = Reflect.get(target, prop, target) as unknown;
+      // Kysely's methods use private fields: they must run on the database itself, not the view.
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 /** True when every known migration has been applied. */
