@@ -75,6 +75,28 @@ describe("creating tickets", () => {
     expect(list.total).toBe(29);
   });
 
+  it("writes a lone creation after a batch, and creations that trickle in one by one, each once and in order", async () => {
+    const g = await serviceGraph();
+    const body = (i: number) => ({ title: `Trickle ${i}`, ciId: g.vm.id, assignmentGroupId: g.group.id });
+    const create = (i: number) => createTicket(t.db, SYSTEM_ACTOR, "incident", body(i));
+    const batch = await Promise.all([0, 1, 2, 3].map(create));
+    // Alone after a batch of four: the three others the batch expects never come.
+    const lone = await create(4);
+    // One per turn of the event loop, while a batch of one expects one.
+    const trickle: Array<Promise<Awaited<ReturnType<typeof create>>>> = [];
+    for (let i = 5; i < 9; i++) {
+      trickle.push(create(i));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const all = [...batch, lone, ...(await Promise.all(trickle))];
+    expect(all.map((c) => c.title)).toEqual(Array.from({ length: 9 }, (_, i) => `Trickle ${i}`));
+    expect(new Set(all.map((c) => c.number)).size).toBe(9);
+    if (!isPostgres(t.db)) expect(all.slice(4).map((c) => c.number)).toEqual(Array.from({ length: 5 }, (_, i) => `INC${String(1005 + i).padStart(7, "0")}`));
+    for (const c of all) expect(await getTicket(t.db, SYSTEM_ACTOR, c.number)).toEqual(c);
+    const events = await t.db.selectFrom("outbox").select("payload").where("type", "=", "ticket.created").execute();
+    expect(events).toHaveLength(9);
+  });
+
   it("names the missing group or requester like any other reference check", async () => {
     const noGroup = await t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: t.admin.auth, payload: { title: "x", assignmentGroupId: "nope" } });
     expect(noGroup.statusCode).toBe(400);
