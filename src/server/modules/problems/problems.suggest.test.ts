@@ -151,6 +151,24 @@ describe("problem suggestions", () => {
     expect(await suggested()).toEqual([expect.objectContaining({ basis: "ci", incidents: 3 })]);
   });
 
+  it("emits at the threshold of the ticket settings, also after it changed", async () => {
+    const [a, b] = [await ci("th-a"), await ci("th-b")];
+    for (let i = 0; i < 3; i++) await incident({ ciId: a.id });
+    await drain();
+    expect((await suggested()).map((e) => [e.ci.id, e.incidents, e.threshold])).toEqual([[a.id, 3, 3]]);
+    const res = await t.app.inject({ method: "PATCH", url: "/api/v1/tickets/settings", headers: t.admin.auth, payload: { problemSuggestion: { threshold: 2, windowHours: 24 } } });
+    expect(res.statusCode, res.body).toBe(200);
+    await incident({ ciId: b.id });
+    await drain();
+    expect(await suggested()).toHaveLength(1);
+    await incident({ ciId: b.id });
+    await drain();
+    expect((await suggested()).map((e) => [e.ci.id, e.incidents, e.threshold])).toEqual([
+      [a.id, 3, 3],
+      [b.id, 2, 2],
+    ]);
+  });
+
   it("is for agents and viewers only", async () => {
     const requester = await t.user("requester");
     const viewer = await t.user("viewer");

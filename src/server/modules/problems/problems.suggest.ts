@@ -58,22 +58,33 @@ function counted(db: DbOrTrx, basis: Basis, since: string) {
 
 async function suggestionsBy(db: DbOrTrx, basis: Basis, since: string, threshold: number, key?: string): Promise<ProblemSuggestion[]> {
   const col = COLUMN[basis];
-  let q = counted(db, basis, since);
-  if (key !== undefined) q = q.where(col, "=", key);
-  const groups = await q
-    .select([
-      sql<string>`${sql.ref(col)}`.as("key"),
-      sql<number | string>`count(*)`.as("incidents"),
-      sql<string>`min(t.created_at)`.as("first_at"),
-      sql<string>`max(t.created_at)`.as("last_at"),
-    ])
-    .groupBy(col)
-    .having(sql`count(*)`, ">=", threshold)
-    .execute();
+  // One CI or category (the event handler, for every key a run brings to the threshold): its
+  // statements are built once per basis and threshold and run with fresh values; building these
+  // trees (two NOT EXISTS each) took more of the worker's time than running them.
+  const keyed = key !== undefined;
+  const limit = Math.max(1, Math.floor(threshold));
+  const grouped = (on: DbOrTrx, from: string) => {
+    let q = counted(on, basis, from);
+    if (keyed) q = q.where(col, "=", param("key"));
+    return q
+      .select([
+        sql<string>`${sql.ref(col)}`.as("key"),
+        sql<number | string>`count(*)`.as("incidents"),
+        sql<string>`min(t.created_at)`.as("first_at"),
+        sql<string>`max(t.created_at)`.as("last_at"),
+      ])
+      .groupBy(col)
+      .having(sql`count(*)`, ">=", keyed ? sql.lit(limit) : threshold);
+  };
+  const sample = (on: DbOrTrx, from: string, of: string) =>
+    counted(on, basis, from).where(col, "=", of).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(sql.lit(SAMPLE));
+  const groups = keyed
+    ? await runPrecompiled<{ key: string; incidents: number | string; first_at: string; last_at: string }>(db, `problems.group-${basis}-${limit}`, () => grouped(db, param("since")), { since, key })
+    : await grouped(db, since).execute();
   const out: ProblemSuggestion[] = [];
   for (const g of groups) {
-    const recent = await counted(db, basis, since).where(col, "=", g.key).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(sql.lit(SAMPLE)).execute();
-    const ci = basis === "ci" ? await db.selectFrom("cis").select(["id", "name"]).where("id", "=", g.key).executeTakeFirst() : undefined;
+    const recent = await runPrecompiled<{ number: string }>(db, `problems.sample-${basis}`, () => sample(db, param("since"), param("key")), { since, key: g.key });
+    const [ci] = basis === "ci" ? await runPrecompiled<{ id: string; name: string }>(db, "problems.ci-name", () => db.selectFrom("cis").select(["id", "name"]).where("id", "=", param("id")), { id: g.key }) : [];
     out.push({
       basis,
       ci: ci ? { id: ci.id, name: ci.name } : basis === "ci" ? { id: g.key, name: g.key } : null,
