@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { checkpointerStats, openDb, withStatementCache } from "./db.js";
+import { boundLimits, checkpointerStats, openDb, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -22,6 +22,24 @@ describe("SQLite statement cache", () => {
     expect(b.all([])).toHaveLength(3);
     iter.return?.();
     db.close();
+  });
+});
+
+describe("SQLite limits", () => {
+  it("bound limits and offsets are written as casts and page the same rows, in every shape", () => {
+    expect(boundLimits(`select 1 from t order by n limit ? offset ?`)).toBe(`select 1 from t order by n limit cast(? as integer) offset cast(? as integer)`);
+    const sqlite = new BetterSqlite3(":memory:");
+    const db = withStatementCache(sqlite);
+    sqlite.exec("create table t (n integer primary key); insert into t (n) values (1), (2), (3), (4), (5)");
+    const page = db.prepare(`select n from t order by n desc limit ? offset ?`);
+    expect(page.all([2, 1])).toEqual([{ n: 4 }, { n: 3 }]);
+    expect(page.all([10, 3])).toEqual([{ n: 2 }, { n: 1 }]);
+    // The shape whose bound LIMIT SQLite planned again on every run: a UNION ALL of a limited subquery.
+    const union = db.prepare(`select 0 as n union all select * from (select n from t where n > ? order by n limit ?)`);
+    expect(union.all([1, 2])).toEqual([{ n: 0 }, { n: 2 }, { n: 3 }]);
+    expect(union.all([3, 5])).toEqual([{ n: 0 }, { n: 4 }, { n: 5 }]);
+    // No limit (-1), as SQLite reads it.
+    expect(page.all([-1, 4])).toEqual([{ n: 1 }]);
   });
 });
 

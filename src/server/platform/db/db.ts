@@ -112,6 +112,18 @@ export function openDb(options: DbOptions): Db {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+/**
+ * `limit ?` / `offset ?` (how Kysely writes every limit) as `cast(? as integer)`. Where SQLite's
+ * planner reads a LIMIT's value (an ORDER BY ... LIMIT in a subquery, a UNION ALL), a bare
+ * parameter marks the statement to be prepared again whenever a new value is bound, so each run
+ * parsed and planned it anew: the relationship log's catch-up read took 8.5 us with `limit ?`
+ * and 1.4 us with the number written in or cast. A cast is an expression, not a parameter the
+ * plan depends on; the rows are the same.
+ */
+export function boundLimits(sql: string): string {
+  return sql.replace(/\b(limit|offset) \?/gi, "$1 cast(? as integer)");
+}
+
 interface CachedStatement extends SqliteStatement {
   readonly stmt: BetterSqlite3.Statement;
 }
@@ -146,15 +158,15 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, onClose?: () 
       // write lock at the first write; when another process wrote in between, SQLite then
       // fails at once (SQLITE_BUSY_SNAPSHOT) instead of waiting. BEGIN IMMEDIATE waits for
       // the lock up front (busy_timeout), so several nodes on one file queue instead of failing.
-      const sql = text === "begin" ? "begin immediate" : text;
-      const hit = cache.get(sql);
+      // Kept by the text as given: the rewrites below run only when a statement is prepared.
+      const hit = cache.get(text);
       if (hit && !hit.stmt.busy) {
-        cache.delete(sql);
-        cache.set(sql, hit); // most recently used last
+        cache.delete(text);
+        cache.set(text, hit); // most recently used last
         return hit;
       }
-      const stmt = bindableStatement(sqlite.prepare(sql));
-      cache.set(sql, stmt);
+      const stmt = bindableStatement(sqlite.prepare(text === "begin" ? "begin immediate" : boundLimits(text)));
+      cache.set(text, stmt);
       if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       return stmt;
     },
