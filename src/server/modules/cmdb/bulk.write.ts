@@ -5,6 +5,7 @@
  */
 import { CompiledQuery, sql, type Insertable } from "kysely";
 import { isPostgres } from "../../platform/db/dialect.js";
+import { insertArrays, keptText } from "../../platform/db/multirow.js";
 import type { Database, DbOrTrx } from "../../platform/db/schema.js";
 import { AppError, isForeignKeyViolation, isUniqueViolation } from "../../platform/errors.js";
 import type { Actor } from "../../platform/auth/permissions.js";
@@ -60,59 +61,15 @@ export async function allOrNothing(trx: DbOrTrx, work: () => Promise<void>): Pro
   }
 }
 
-// Both dialects bind at most 32,766 (SQLite) or 65,535 (PostgreSQL) parameters per statement.
-const MAX_PARAMS = 30_000;
-
 /**
- * Inserts rows with as few multi-row statements as the parameter limit allows. The statement
- * is written here rather than built by Kysely: building it value by value cost more than the
- * database's own work for the thousands of rows of a batch. Every row has the same columns.
+ * Inserts rows with as few multi-row statements as the parameter limit allows
+ * (platform/db/multirow.ts): a batch's thousands of rows in one or two statements. Every row
+ * has the same columns.
  */
 export async function insertRows<T extends keyof Database & string>(db: DbOrTrx, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
   if (!rows.length) return;
   const columns = Object.keys(rows[0]) as Array<keyof (typeof rows)[number] & string>;
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  const pg = isPostgres(db);
-  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) values `;
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const chunk = rows.slice(i, i + perStatement);
-    const parameters: unknown[] = new Array(chunk.length * columns.length);
-    let k = 0;
-    for (const row of chunk) {
-      for (const c of columns) {
-        const v = row[c] ?? null;
-        // What SqliteBooleanPlugin does for built queries: better-sqlite3 cannot bind booleans.
-        parameters[k++] = !pg && typeof v === "boolean" ? (v ? 1 : 0) : v;
-      }
-    }
-    await db.executeQuery(CompiledQuery.raw(statementText(head, pg, chunk.length, columns.length), parameters));
-  }
-}
-
-// The texts of the multi-row statements last built, by head, dialect and shape: a batch's
-// statements have a few shapes, and building 1,000 tuples of placeholders anew for each was a
-// noticeable part of a bulk CI's JavaScript work (and garbage).
-const TEXTS = new Map<string, string>();
-const TEXTS_KEPT = 64;
-
-/** `head` followed by `rows` tuples of `width` placeholders (PostgreSQL's numbered ones on `pg`). */
-function statementText(head: string, pg: boolean, rows: number, width: number): string {
-  return keptText(`${pg ? "p" : "s"}${rows}:${width}:${head}`, () => {
-    let n = 0;
-    const tuple = () => `(${Array.from({ length: width }, () => (pg ? `$${++n}` : "?")).join(", ")})`;
-    return head + Array.from({ length: rows }, tuple).join(", ");
-  });
-}
-
-/** The kept text under `key`, built (and kept, the oldest going first) when missing. */
-function keptText(key: string, build: () => string): string {
-  let text = TEXTS.get(key);
-  if (text === undefined) {
-    text = build();
-    if (TEXTS.size >= TEXTS_KEPT) TEXTS.delete(TEXTS.keys().next().value!);
-    TEXTS.set(key, text);
-  }
-  return text;
+  await insertArrays(db, table, columns, rows.map((row) => columns.map((c) => row[c] ?? null)), { chunking: "max" });
 }
 
 /**
