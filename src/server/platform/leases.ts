@@ -15,16 +15,6 @@ export function newWorkerId(): string {
   return `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 }
 
-/**
- * A LIMIT written into the statement rather than bound: SQLite 3.53 plans a statement again
- * every time a bound LIMIT is bound, which made each claim pay a fresh plan (a claim with
- * `limit ?` took about twice as long as with the number written in). The limits are the
- * worker's batch sizes, a handful of values, so each stays one cached statement.
- */
-function literalLimit(limit: number) {
-  return sql.lit(Math.max(1, Math.floor(limit)));
-}
-
 /** Claims up to `limit` due jobs (queued and due, or running with an expired lease). */
 export async function claimJobs(db: Db, worker: string, limit: number, leaseMs: number): Promise<Selectable<JobsTable>[]> {
   const now = nowIso();
@@ -40,7 +30,7 @@ export async function claimJobs(db: Db, worker: string, limit: number, leaseMs: 
         ]),
       )
       .orderBy("run_at")
-      .limit(literalLimit(limit))
+      .limit(limit)
       .$if(pg, (qb) => qb.forUpdate().skipLocked());
   const claim = (on: DbOrTrx) =>
     on.updateTable("jobs").set((eb) => ({
@@ -66,7 +56,7 @@ export async function claimOutbox(db: Db, worker: string, limit: number, leaseMs
       .where("available_at", "<=", now)
       .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
       .orderBy("id")
-      .limit(literalLimit(limit))
+      .limit(limit)
       .$if(pg, (qb) => qb.forUpdate().skipLocked());
   const claim = (on: DbOrTrx) => on.updateTable("outbox").set((eb) => ({ locked_by: worker, locked_until: isoIn(leaseMs), attempts: eb("attempts", "+", 1) }));
   if (!pg) return claimOnSqlite(db, due, (trx, ids) => claim(trx).where(ids).execute(), (trx, ids) => trx.selectFrom("outbox").selectAll().where(ids).orderBy("id").execute());

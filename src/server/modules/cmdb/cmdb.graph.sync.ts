@@ -43,16 +43,12 @@ const ROWS_KEPT = 300_000;
 type LogRow = { seq: number | null; op: "+" | "-" | "*" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
 type ChunkRow = { k: string | number; source_id: string; type: string; target_id: string };
 
-// The limits are written into the SQLite statements: SQLite 3.53 plans a statement again each
-// time a bound LIMIT is bound (measured on a copy of the ticket bench's database: the catch-up
-// read took 20-28 us with `limit ?`, 10-12 us with the number written in; that read runs once
-// per group commit of ticket creations, almost always to find nothing).
 const SQLITE = {
   log: `select below as seq, null as op, null as source_id, null as type, null as target_id from ci_relationship_log_pruned
     union all
-    select * from (select seq, op, source_id, type, target_id from ci_relationship_log where seq > ? order by seq limit ${BEHIND + 1})`,
+    select * from (select seq, op, source_id, type, target_id from ci_relationship_log where seq > ? order by seq limit ?)`,
   start: "select coalesce(max(seq), 0) as seq from ci_relationship_log",
-  chunk: `select rowid as k, source_id, type, target_id from ci_relationships where rowid > ? order by rowid limit ${CHUNK}`,
+  chunk: "select rowid as k, source_id, type, target_id from ci_relationships where rowid > ? order by rowid limit ?",
 };
 // Every part of one statement reads the same snapshot, so xmin and xmax describe the rows read.
 const POSTGRES = {
@@ -220,7 +216,7 @@ async function build(db: Db, c: GraphCache): Promise<void> {
   const graph = new ImpactGraph();
   let key: string | number = pg ? "" : 0;
   for (;;) {
-    const rows = await run<ChunkRow>(db, pg ? POSTGRES.chunk : SQLITE.chunk, pg ? [key, CHUNK] : [key]);
+    const rows = await run<ChunkRow>(db, pg ? POSTGRES.chunk : SQLITE.chunk, [key, CHUNK]);
     for (const r of rows) graph.load(r.source_id, r.type, r.target_id);
     if (rows.length < CHUNK) break;
     key = rows[rows.length - 1].k;
@@ -294,7 +290,7 @@ async function applyLog(db: Db, c: GraphCache): Promise<void> {
   const graph = c.graph;
   if (!graph) return;
   const pg = isPostgres(db);
-  const rows = await run<LogRow>(db, pg ? POSTGRES.log : SQLITE.log, pg ? [c.safe, BEHIND + 1] : [c.safe]);
+  const rows = await run<LogRow>(db, pg ? POSTGRES.log : SQLITE.log, [c.safe, BEHIND + 1]);
   const head = rows.find((r) => r.op === null)!;
   const changes = rows.filter((r) => r.op !== null);
   // Rows just past `safe` were pruned (head.seq: the prune job's bound), or too many to replay: read the table again.

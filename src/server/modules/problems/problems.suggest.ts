@@ -59,10 +59,9 @@ function counted(db: DbOrTrx, basis: Basis, since: string) {
 async function suggestionsBy(db: DbOrTrx, basis: Basis, since: string, threshold: number, key?: string): Promise<ProblemSuggestion[]> {
   const col = COLUMN[basis];
   // One CI or category (the event handler, for every key a run brings to the threshold): its
-  // statements are built once per basis and threshold and run with fresh values; building these
+  // statements are built once per basis and run with fresh values; building these
   // trees (two NOT EXISTS each) took more of the worker's time than running them.
   const keyed = key !== undefined;
-  const limit = Math.max(1, Math.floor(threshold));
   const grouped = (on: DbOrTrx, from: string) => {
     let q = counted(on, basis, from);
     if (keyed) q = q.where(col, "=", param("key"));
@@ -74,12 +73,12 @@ async function suggestionsBy(db: DbOrTrx, basis: Basis, since: string, threshold
         sql<string>`max(t.created_at)`.as("last_at"),
       ])
       .groupBy(col)
-      .having(sql`count(*)`, ">=", keyed ? sql.lit(limit) : threshold);
+      .having(sql`count(*)`, ">=", keyed ? (param("threshold") as unknown as number) : threshold);
   };
   const sample = (on: DbOrTrx, from: string, of: string) =>
-    counted(on, basis, from).where(col, "=", of).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(sql.lit(SAMPLE));
+    counted(on, basis, from).where(col, "=", of).select("t.number").orderBy("t.created_at", "desc").orderBy("t.id", "desc").limit(SAMPLE);
   const groups = keyed
-    ? await runPrecompiled<{ key: string; incidents: number | string; first_at: string; last_at: string }>(db, `problems.group-${basis}-${limit}`, () => grouped(db, param("since")), { since, key })
+    ? await runPrecompiled<{ key: string; incidents: number | string; first_at: string; last_at: string }>(db, `problems.group-${basis}`, () => grouped(db, param("since")), { since, key, threshold })
     : await grouped(db, since).execute();
   const out: ProblemSuggestion[] = [];
   for (const g of groups) {
@@ -189,19 +188,16 @@ async function recentlySuggested(db: Db, ciKeys: string[], categoryKeys: string[
 async function suggestionFor(db: Db, basis: Basis, key: string, threshold: number, since: string): Promise<ProblemSuggestion | undefined> {
   // Every incident of the CI or category in the window, counted on the index alone, bounds
   // the ones that count (not canceled, not attributed, no open problem): below the threshold
-  // the dearer grouped count cannot reach it either. The threshold is written into the
-  // statement (one per threshold): SQLite plans a statement again every time a bound LIMIT is
-  // bound, which tripled this count's cost.
-  const limit = Math.max(1, Math.floor(threshold));
-  const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}-${limit}`, () => ({
+  // the dearer grouped count cannot reach it either.
+  const [bound] = await runPrecompiled<{ n: number | string }>(db, `problems.bound-${basis}`, () => ({
     compile: () => sql<{ n: number | string }>`select count(*) as n from (${db
       .selectFrom("tickets as t")
       .select("t.id")
       .where("t.kind", "=", "incident")
       .where(COLUMN[basis], "=", param("key"))
       .where("t.created_at", ">=", param("since"))
-      .limit(sql.lit(limit))}) as upto`.compile(db),
-  }), { key, since });
+      .limit(param("limit") as unknown as number)}) as upto`.compile(db),
+  }), { key, since, limit: threshold });
   if (Number(bound?.n ?? 0) < threshold) return undefined;
   // The grouped count of suggestionsBy has the threshold as its HAVING: it decides alone (a
   // separate capped count of the same incidents first cost more than the grouped one).

@@ -75,8 +75,7 @@ export async function reconcileTicket(db: Db, ticketId: string | number): Promis
  * Reconciles a run of new tickets (the `ticket.created` handler): whether any definition is
  * active and which of them already have clocks (a redelivered event) is read once for the run,
  * in one statement (a row with a null ticket says a definition is active), so a desk without
- * SLAs pays one small query per run instead of one per ticket. (It was two statements, the
- * first with a bound LIMIT, which SQLite plans again on every run: ~40-60 us per round.)
+ * SLAs pays one small query per run instead of one per ticket.
  */
 export async function reconcileNewTickets(db: Db, ticketIds: number[]): Promise<void> {
   if (!ticketIds.length) return;
