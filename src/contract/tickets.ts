@@ -170,6 +170,13 @@ export const ListTicketsQuery = Type.Object(
     plannedFrom: Type.Optional(Type.String({ format: "date-time", description: "Changes whose planned window ends after this time" })),
     plannedTo: Type.Optional(Type.String({ format: "date-time", description: "Changes whose planned window starts before this time" })),
     sort: SortQuery(["createdAt", "updatedAt", "priority", "number", "state"]),
+    fields: Type.Optional(
+      Type.String({
+        maxLength: 500,
+        pattern: "^[A-Za-z]+(,[A-Za-z]+)*$",
+        description: "Only these fields in each item, comma-separated (e.g. number,title,state,priority,assignee,updatedAt); id is always there. Any field of a list item: those of Ticket up to closedAt, and problem, change. Default: every field",
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

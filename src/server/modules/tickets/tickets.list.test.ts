@@ -97,4 +97,42 @@ describe("ticket lists", () => {
     expect(res.total).toBe(1);
     expect((await call(requester, "GET", "/api/v1/tickets?q=Agent")).json().items).toEqual([]);
   });
+
+  it("answer only the fields asked for, on every kind, and refuse unknown ones", async () => {
+    const ci = (await call(t.admin, "POST", "/api/v1/cis", { class: "linux_server", name: "db-01" })).json();
+    await call(agent, "POST", "/api/v1/incidents", { title: "DB slow", description: "long text", ciId: ci.id, assignmentGroupId: groupId, assigneeId: agent.user.id });
+    await call(agent, "POST", "/api/v1/problems", { title: "Slow queries", problem: { workaround: "Restart" } });
+    await call(agent, "POST", "/api/v1/changes", { title: "Add index" });
+    const full = (await call(agent, "GET", "/api/v1/tickets?limit=50")).json();
+    const byId = new Map(full.items.map((x: { id: string }) => [x.id, x]));
+    const only = (item: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(item).filter(([k]) => keys.includes(k)));
+
+    const slim = (await call(agent, "GET", "/api/v1/tickets?limit=50&fields=number,title,state,priority,assignee,ci,updatedAt")).json();
+    expect(slim.total).toBe(3);
+    expect(slim.items.map((x: { id: string }) => x.id)).toEqual(full.items.map((x: { id: string }) => x.id));
+    for (const item of slim.items) {
+      // id always; the rest exactly as the full item has them, in the same order.
+      expect(Object.keys(item)).toEqual(["id", "number", "title", "state", "priority", "assignee", "ci", "updatedAt"]);
+      expect(item).toEqual(only(byId.get(item.id) as Record<string, unknown>, Object.keys(item)));
+    }
+    expect(slim.items.find((x: { title: string }) => x.title === "DB slow")).toMatchObject({ ci: { id: ci.id, name: "db-01" }, assignee: { id: agent.user.id } });
+    // Kind fields only when asked for, and then only on their kind.
+    const kinds = (await call(agent, "GET", "/api/v1/tickets?limit=50&fields=kind,problem,change")).json().items;
+    expect(kinds.find((x: { kind: string }) => x.kind === "problem")).toEqual({ id: expect.any(String), kind: "problem", problem: (full.items.find((x: { kind: string }) => x.kind === "problem") as { problem: object }).problem });
+    expect(Object.keys(kinds.find((x: { kind: string }) => x.kind === "change"))).toEqual(["id", "kind", "change"]);
+    expect(kinds.find((x: { kind: string }) => x.kind === "incident")).toEqual({ id: expect.any(String), kind: "incident" });
+    // A word search and a per-kind list take fields too; the cache keeps the two shapes apart.
+    expect((await call(agent, "GET", "/api/v1/incidents?q=slow&fields=title")).json().items).toEqual([{ id: expect.any(String), title: "DB slow" }]);
+    expect((await call(agent, "GET", "/api/v1/incidents?q=slow")).json().items[0].description).toBe("long text");
+
+    for (const [query, named] of [["fields=title,services", "'services'"], ["fields=titel,bogus", "'titel', 'bogus'"]]) {
+      const res = await t.app.inject({ method: "GET", url: `/api/v1/tickets?${query}`, headers: agent.auth });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ error: "request.invalid", details: { field: "fields" } });
+      expect(res.json().message).toContain(named);
+    }
+    const spaced = await t.app.inject({ method: "GET", url: "/api/v1/tickets?fields=title,%20state", headers: agent.auth });
+    expect(spaced.statusCode).toBe(400);
+    expect(spaced.json().details.field).toBe("fields");
+  });
 });

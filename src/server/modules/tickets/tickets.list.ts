@@ -6,7 +6,8 @@ import type { Actor } from "../../platform/auth/permissions.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import { pageTotal, sortSpec } from "../../platform/list.js";
 import { requireTicketAccess, seesAll } from "./tickets.policy.js";
-import { parseRef, ticketJsonSqlite, ticketQuery, toTicket, withKindFields } from "./tickets.records.js";
+import { ValidationError } from "../../platform/errors.js";
+import { parseRef, TICKET_LIST_FIELDS, ticketJsonSqlite, ticketQuery, toTicket, withKindFields } from "./tickets.records.js";
 import { kindDef } from "./tickets.kinds.js";
 
 const SORTS = { createdAt: "t.created_at", updatedAt: "t.updated_at", priority: "t.priority", number: "t.number", state: "t.state" };
@@ -36,6 +37,31 @@ function fullText(db: DbOrTrx, words: string[]) {
 
 const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Boolean);
 
+/** What a list item may hold: the ticket's own fields, and the kind's (problem, change). */
+const KIND_FIELDS = ["problem", "change"] as const;
+const ITEM_FIELDS = new Set<string>([...TICKET_LIST_FIELDS, ...KIND_FIELDS]);
+
+/**
+ * The item fields a list's `fields` asks for (id always), or null for every field; a name
+ * that is not a list item's field is a 400 naming it.
+ */
+export function listFields(text: string | undefined): Set<string> | null {
+  if (text === undefined) return null;
+  const names = csv(text);
+  const unknown = names.filter((n) => !ITEM_FIELDS.has(n));
+  if (unknown.length) {
+    throw new ValidationError("request.invalid", `fields: ${unknown.map((n) => `'${n}'`).join(", ")} ${unknown.length > 1 ? "are not fields" : "is not a field"} of a list item; choose from ${[...ITEM_FIELDS].join(", ")}`, { field: "fields", unknown, allowed: [...ITEM_FIELDS] });
+  }
+  return new Set(["id", ...names]);
+}
+
+/** The item with only the chosen fields, in the order of the full item. */
+function pick(item: Record<string, unknown>, fields: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(item)) if (fields.has(k)) out[k] = item[k];
+  return out;
+}
+
 /**
  * Lists tickets; requesters see only theirs (requested or watched), whatever the filters say.
  * The filters and the sort run on the tickets table alone, which picks the page's ids (from an
@@ -44,7 +70,8 @@ const csv = (value: string) => value.split(",").map((v) => v.trim()).filter(Bool
  * the capped total is counted on the same join-free query (platform/list.ts pageTotal).
  */
 export async function listTickets(db: DbOrTrx, actor: Actor, query: ListTicketsQuery): Promise<TicketPage> {
-  const page = await listPage(db, actor, query, false);
+  // The page as objects, every field: `fields` shapes only what the API answers.
+  const page = await listPage(db, actor, { ...query, fields: undefined }, false);
   return page as TicketPage;
 }
 
@@ -60,6 +87,7 @@ export async function listTicketsResponse(db: DbOrTrx, actor: Actor, query: List
 
 async function listPage(db: DbOrTrx, actor: Actor, query: ListTicketsQuery, asJson: boolean): Promise<TicketPage | string> {
   requireTicketAccess(actor);
+  const fields = listFields(query.fields);
   const { q, byWords } = filtered(db, actor, query);
   const sort = sortSpec(query.sort, SORTS, "-createdAt");
   const limit = query.limit ?? 50;
@@ -74,25 +102,29 @@ async function listPage(db: DbOrTrx, actor: Actor, query: ListTicketsQuery, asJs
   const rowsQuery = byRowid
     ? ticketQuery(db).where("t.id", "in", ids).orderBy("t.id", "desc")
     : ticketQuery(db).where("t.id", "in", ids).orderBy(by, sort.direction).orderBy("t.id", sort.direction);
+  const withKinds = !fields || KIND_FIELDS.some((k) => fields.has(k));
   let items: Ticket[] | string[];
   if (asJson) {
-    const rows = await rowsQuery.clearSelect().select(["t.id", "t.kind", ticketJsonSqlite().as("json")]).execute();
-    items = await withKindFieldsJson(db, rows);
+    const rows = await rowsQuery.clearSelect().select(["t.id", "t.kind", ticketJsonSqlite(fields ?? undefined).as("json")]).execute();
+    items = withKinds ? await withKindFieldsJson(db, rows, fields) : rows.map((r) => r.json);
   } else {
     items = (await rowsQuery.execute()).map(toTicket);
-    await withKindFields(db, items);
+    if (withKinds) await withKindFields(db, items);
   }
   const total = await pageTotal(q, items.length, limit, offset, db);
-  return asJson ? `{"items":[${items.join(",")}],"total":${total},"limit":${limit},"offset":${offset}}` : { items: items as Ticket[], total, limit, offset };
+  if (asJson) return `{"items":[${items.join(",")}],"total":${total},"limit":${limit},"offset":${offset}}`;
+  // Items without some of a Ticket's required fields are serialised here, not by the route's schema.
+  if (fields) return JSON.stringify({ items: (items as Ticket[]).map((t) => pick(t, fields)), total, limit, offset });
+  return { items: items as Ticket[], total, limit, offset };
 }
 
-/** JSON items; those of kinds with fields of their own (problem, change) get them added. */
-async function withKindFieldsJson(db: DbOrTrx, rows: Array<{ id: number | string; kind: string; json: string }>): Promise<string[]> {
+/** JSON items; those of kinds with fields of their own (problem, change) get them added (when `fields` wants them). */
+async function withKindFieldsJson(db: DbOrTrx, rows: Array<{ id: number | string; kind: string; json: string }>, fields: Set<string> | null): Promise<string[]> {
   const out = rows.map((r) => r.json);
   const extended = rows.flatMap((r, i) => (kindDef(r.kind).hooks.load ? [{ i, ticket: JSON.parse(r.json) as Ticket }] : []));
   if (!extended.length) return out;
   await withKindFields(db, extended.map((e) => e.ticket));
-  for (const e of extended) out[e.i] = JSON.stringify(e.ticket);
+  for (const e of extended) out[e.i] = JSON.stringify(fields ? pick(e.ticket, fields) : e.ticket);
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** Reading tickets: the joined row, its API shape, and loading by number or id. */
-import { sql, type CompiledQuery } from "kysely";
+import { sql, type CompiledQuery, type RawBuilder } from "kysely";
 import type { Ticket } from "../../../contract/index.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
 import { isPostgres, toBool } from "../../platform/db/dialect.js";
@@ -62,25 +62,36 @@ export function toTicket(r: TicketRow): Ticket {
   };
 }
 
+/** The fields of a ticket as lists answer it (toTicket's), in answer order. */
+export const TICKET_LIST_FIELDS = [
+  "id", "kind", "number", "title", "description", "state", "open", "priority", "impact", "urgency", "requester", "callerContact",
+  "assignmentGroup", "assignee", "ci", "category", "subcategory", "channel", "tags", "onHoldReason", "resolutionCode", "resolutionNotes",
+  "major", "version", "createdBy", "createdAt", "updatedAt", "resolvedAt", "closedAt",
+] as const;
+
 /**
  * SQLite: the API shape of a joined row (ticketQuery's aliases), as JSON text built by SQLite
  * itself (the same fields and values as toTicket, without the per-ticket extras). A page of 50
  * then crosses into JavaScript as 50 strings instead of 50 objects of 33 columns that are
- * serialised again: converting the columns cost more than SQLite's whole query.
+ * serialised again: converting the columns cost more than SQLite's whole query. With `only`,
+ * just those of TICKET_LIST_FIELDS (a list's `fields`), in the same order.
  */
-export function ticketJsonSqlite() {
-  const ref = (id: string, name: string) => sql.raw(`iif(${id} is null or ${id} = '', null, json_object('id', ${id}, 'name', coalesce(${name}, ${id})))`);
+export function ticketJsonSqlite(only?: ReadonlySet<string>) {
+  const ref = (id: string, name: string) => sql.raw(`json(iif(${id} is null or ${id} = '', null, json_object('id', ${id}, 'name', coalesce(${name}, ${id}))))`);
   const bool = (col: string) => sql.raw(`json(iif(${col}, 'true', 'false'))`);
   const c = (col: string) => sql.ref(col);
-  return sql<string>`json_object(
-    'id', cast(t.id as text), 'kind', ${c("t.kind")}, 'number', ${c("t.number")}, 'title', ${c("t.title")}, 'description', ${c("t.description")},
-    'state', ${c("t.state")}, 'open', ${bool("t.is_open")}, 'priority', ${c("t.priority")}, 'impact', ${c("t.impact")}, 'urgency', ${c("t.urgency")},
-    'requester', json(${ref("t.requester_id", "rq.name")}), 'callerContact', ${c("t.caller_contact")},
-    'assignmentGroup', json(${ref("t.assignment_group_id", "g.name")}), 'assignee', json(${ref("t.assignee_id", "asg.name")}), 'ci', json(${ref("t.ci_id", "ci.name")}),
-    'category', ${c("t.category")}, 'subcategory', ${c("t.subcategory")}, 'channel', ${c("t.channel")}, 'tags', json(t.tags),
-    'onHoldReason', ${c("t.on_hold_reason")}, 'resolutionCode', ${c("t.resolution_code")}, 'resolutionNotes', ${c("t.resolution_notes")},
-    'major', ${bool("t.major")}, 'version', ${c("t.version")}, 'createdBy', ${c("t.created_by")}, 'createdAt', ${c("t.created_at")},
-    'updatedAt', ${c("t.updated_at")}, 'resolvedAt', ${c("t.resolved_at")}, 'closedAt', ${c("t.closed_at")})`;
+  const value: Record<(typeof TICKET_LIST_FIELDS)[number], RawBuilder<unknown>> = {
+    id: sql`cast(t.id as text)`, kind: c("t.kind"), number: c("t.number"), title: c("t.title"), description: c("t.description"),
+    state: c("t.state"), open: bool("t.is_open"), priority: c("t.priority"), impact: c("t.impact"), urgency: c("t.urgency"),
+    requester: ref("t.requester_id", "rq.name"), callerContact: c("t.caller_contact"),
+    assignmentGroup: ref("t.assignment_group_id", "g.name"), assignee: ref("t.assignee_id", "asg.name"), ci: ref("t.ci_id", "ci.name"),
+    category: c("t.category"), subcategory: c("t.subcategory"), channel: c("t.channel"), tags: sql`json(t.tags)`,
+    onHoldReason: c("t.on_hold_reason"), resolutionCode: c("t.resolution_code"), resolutionNotes: c("t.resolution_notes"),
+    major: bool("t.major"), version: c("t.version"), createdBy: c("t.created_by"), createdAt: c("t.created_at"),
+    updatedAt: c("t.updated_at"), resolvedAt: c("t.resolved_at"), closedAt: c("t.closed_at"),
+  };
+  const pairs = TICKET_LIST_FIELDS.filter((f) => !only || only.has(f)).map((f) => sql`${sql.lit(f)}, ${value[f]}`);
+  return sql<string>`json_object(${sql.join(pairs)})`;
 }
 
 /** Parses a ticket reference: a number (INC0001001, any case) or a numeric id. */
