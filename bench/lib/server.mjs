@@ -10,7 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const CLI = path.join(ROOT, "dist", "cli", "index.js");
+// BENCH_CLI: another build's CLI (e.g. one compiled with --outDir dist-b for an A/B in one tree).
+export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, "dist", "cli", "index.js");
 export const ADMIN = { email: "admin@example.com", password: "benchpass123" };
 const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test";
 
