@@ -31,6 +31,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { configureResponseCache } from "./platform/http/response-cache.js";
 import { installAlertFastPath } from "./modules/events/am.fastpath.js";
+import { installCachedReads } from "./platform/http/cached-reads.js";
 import { engineFor } from "./modules/events/events.engine.js";
 
 export interface BuildOptions {
@@ -133,13 +134,16 @@ export async function buildApp(options: BuildOptions): Promise<Built> {
 
   await installWeb(app, webDir);
   // Per-request logs (debug) and client addresses from a proxy's headers are Fastify's to work out.
-  if (config.fastIngest && !config.trustProxy && config.logLevel !== "debug" && config.logLevel !== "trace") {
+  const beside = !config.trustProxy && config.logLevel !== "debug" && config.logLevel !== "trace";
+  if (beside && (config.fastIngest || config.fastReads)) {
     let closing = false;
     app.addHook("preClose", (done) => {
       closing = true;
       done();
     });
-    installAlertFastPath(app, { db, engine: engineFor(db), bodyLimitBytes: config.bodyLimitBytes, closing: () => closing || shuttingDown, observe: metrics.record });
+    const paths = { db, closing: () => closing || shuttingDown, observe: metrics.record };
+    if (config.fastIngest) installAlertFastPath(app, { ...paths, engine: engineFor(db), bodyLimitBytes: config.bodyLimitBytes });
+    if (config.fastReads) installCachedReads(app, paths);
   }
   return { app, ctx, setShuttingDown: () => (shuttingDown = true) };
 }

@@ -23,6 +23,8 @@ export interface Config {
   foldThread: boolean;
   /** POST /api/v2/alerts from a known token answered beside Fastify's pipeline (modules/events/am.fastpath.ts). */
   fastIngest: boolean;
+  /** Repeated cached GETs from a known token answered beside Fastify's pipeline (platform/http/cached-reads.ts). */
+  fastReads: boolean;
   /** Memory for cached read answers (platform/http/response-cache.ts), in MiB; 0 turns the cache off. */
   responseCacheMb: number;
 }
@@ -83,6 +85,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminName: env.OPSDESK_ADMIN_NAME || "Administrator",
     foldThread: switchFrom(env.OPSDESK_FOLD_THREAD, true, "OPSDESK_FOLD_THREAD"),
     fastIngest: switchFrom(env.OPSDESK_FAST_INGEST, true, "OPSDESK_FAST_INGEST"),
+    fastReads: switchFrom(env.OPSDESK_FAST_READS, true, "OPSDESK_FAST_READS"),
     responseCacheMb: intFrom(env.OPSDESK_RESPONSE_CACHE_MB, 32, "OPSDESK_RESPONSE_CACHE_MB"),
   };
 }

@@ -50,10 +50,23 @@ export interface ResponseCacheStats {
   bytes: number;
 }
 
+/** What a raw request URL of one caller was answered as: its cache key and route pattern (for metrics). */
+export interface CachedRoute {
+  key: string;
+  route: string;
+}
+const MAX_ALIASES = 50_000;
+
 class ResponseCache {
   /** 0 turns the cache off. */
   maxBytes = DEFAULT_MAX_BYTES;
   readonly entries = new Map<string, Entry>();
+  /**
+   * Caller and raw URL -> cache key, as Fastify's route worked it out (validated, coerced,
+   * normalised input): lets a repeated request be answered without routing it (cachedAnswer).
+   * A mapping never goes stale (the same URL is the same input); only the entry it names does.
+   */
+  readonly aliases = new Map<string, CachedRoute>();
   bytes = 0;
   hits = 0;
   misses = 0;
@@ -124,7 +137,17 @@ export async function changeToken(db: Db): Promise<string> {
 export function cacheKey(actor: Actor, route: string, input: object): string {
   const keys = Object.keys(input).sort();
   const parts = keys.map((k) => `${k}=${JSON.stringify((input as Record<string, unknown>)[k])}`);
-  return `${actor.id ?? ""}\u0000${actor.role}\u0000${route}\u0000${parts.join("&")}`;
+  return `${callerOf(actor)}\u0000${route}\u0000${parts.join("&")}`;
+}
+
+/** The caller part of a cache key: user and role. */
+function callerOf(actor: Actor): string {
+  return `${actor.id ?? ""}\u0000${actor.role}`;
+}
+
+/** The alias of a raw URL asked by a caller. */
+function aliasOf(actor: Actor, url: string): string {
+  return `${callerOf(actor)}\u0000${url}`;
 }
 
 /** An ETag that changes exactly when the body does (so a client's copy is still good after unrelated writes). */
@@ -144,9 +167,18 @@ function matches(header: string | undefined, etag: string): boolean {
  * ETag gets 304. Errors thrown by `produce` (404, 403) are never cached.
  */
 export async function sendCached(db: Db, request: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<string | object>): Promise<FastifyReply> {
+  const actor = request.actor;
   reply.header("cache-control", "private, no-cache");
   const cache = cacheOf(db);
   if (cache.maxBytes <= 0) return send(request, reply, await serialized(reply, produce), null);
+  const url = request.raw.url;
+  if (url && actor) {
+    const alias = aliasOf(actor, url);
+    if (!cache.aliases.has(alias)) {
+      if (cache.aliases.size >= MAX_ALIASES) cache.aliases.clear();
+      cache.aliases.set(alias, { key, route: request.routeOptions.url ?? url });
+    }
+  }
   const token = await changeToken(db);
   const hit = cache.get(key, token);
   if (hit) {
@@ -174,6 +206,39 @@ function send(request: FastifyRequest, reply: FastifyReply, entry: Entry, cache:
     return reply.code(304).send();
   }
   return reply.type("application/json; charset=utf-8").send(entry.body);
+}
+
+/** A cached answer as `send` gives it: status, the headers the route sets, and the body (null for 304). */
+export interface CachedAnswer {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  body: Buffer | null;
+  route: string;
+}
+
+/**
+ * The answer to a GET that this caller (user and role) sent with the same raw URL before,
+ * when its cache entry is still current: what sendCached would answer, without routing,
+ * validating or producing anything (platform/http/cached-reads.ts). Null when the URL was not
+ * answered from the cache before, or its entry is gone or stale; the route then answers.
+ */
+export async function cachedAnswer(db: Db, actor: Actor, url: string, ifNoneMatch: string | undefined): Promise<CachedAnswer | null> {
+  const cache = caches.get(db);
+  if (!cache || cache.maxBytes <= 0 || cache.entries.size === 0) return null;
+  const known = cache.aliases.get(aliasOf(actor, url));
+  if (!known) return null;
+  const token = await changeToken(db);
+  const hit = cache.get(known.key, token);
+  if (!hit) return null;
+  cache.hits++;
+  const headers: Record<string, string> = { "cache-control": "private, no-cache", etag: hit.etag };
+  if (matches(ifNoneMatch, hit.etag)) {
+    cache.notModified++;
+    return { status: 304, headers, body: null, route: known.route };
+  }
+  headers["content-type"] = "application/json; charset=utf-8";
+  headers["content-length"] = String(hit.body.length);
+  return { status: 200, headers, body: hit.body, route: known.route };
 }
 
 /** Counts of the database's response cache (zeros before its first use). */

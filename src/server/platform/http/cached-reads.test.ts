@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createTestApp, type TestApp, type TestUser } from "../../../../test/helpers/test-app.js";
+import { cachedReadsAnswered } from "./cached-reads.js";
+
+// Repeated cached GETs from a known token are answered beside Fastify's pipeline. Over real
+// HTTP (inject goes straight to Fastify, so it is the reference), the answer must be the
+// route's, to the same caller only, and never outlive a commit: a new ticket, a revoked token,
+// a changed role.
+describe("cached reads beside the pipeline", () => {
+  let t: TestApp;
+  let base: string;
+  let agent: TestUser;
+  beforeEach(async () => {
+    t = await createTestApp();
+    await t.app.listen({ port: 0, host: "127.0.0.1" });
+    base = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+    agent = await t.user("agent");
+  });
+  afterEach(async () => t.close());
+
+  const strip = (entries: Iterable<[string, string]>) => Object.fromEntries([...entries].filter(([k]) => !["date", "connection", "keep-alive"].includes(k)).sort());
+  const get = async (url: string, headers: Record<string, string> = agent.auth) => {
+    const res = await fetch(`${base}${url}`, { headers });
+    return { status: res.status, headers: strip(res.headers.entries()), body: await res.text() };
+  };
+  /** The same request through Fastify's own pipeline. */
+  const viaFastify = async (url: string, headers: Record<string, string> = agent.auth) => {
+    const res = await t.app.inject({ method: "GET", url, headers });
+    return { status: res.statusCode, headers: strip(Object.entries(res.headers).map(([k, v]) => [k, String(v)])), body: res.body };
+  };
+  const create = (who: TestUser, title: string) => t.app.inject({ method: "POST", url: "/api/v1/incidents", headers: who.auth, payload: { title } });
+
+  it("answers a repeated read itself, exactly as the route does, 304 included", async () => {
+    await create(agent, "Mail down");
+    const url = "/api/v1/incidents?sort=-createdAt&limit=10&fields=number,title";
+    const first = await get(url); // resolves the token and fills the cache: Fastify's answer
+    const before = cachedReadsAnswered(t.app);
+    const fast = await get(url);
+    expect(cachedReadsAnswered(t.app)).toBe(before + 1);
+    expect(fast).toEqual(first);
+    expect(fast).toEqual(await viaFastify(url));
+    expect(JSON.parse(fast.body).items.map((i: { title: string }) => i.title)).toEqual(["Mail down"]);
+    expect(fast.headers).toMatchObject({ "cache-control": "private, no-cache", "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" });
+
+    const conditional = { ...agent.auth, "if-none-match": fast.headers.etag };
+    const notModified = await get(url, conditional);
+    expect(cachedReadsAnswered(t.app)).toBe(before + 2);
+    expect(notModified).toEqual(await viaFastify(url, conditional));
+    expect(notModified.status).toBe(304);
+
+    // The same for a ticket by number, and the requests are counted under their route.
+    const number = JSON.parse(fast.body).items[0].number;
+    await get(`/api/v1/tickets/${number}`);
+    const ticket = await get(`/api/v1/tickets/${number}`);
+    expect(cachedReadsAnswered(t.app)).toBe(before + 3);
+    expect(ticket).toEqual(await viaFastify(`/api/v1/tickets/${number}`));
+    const metrics = (await t.app.inject({ method: "GET", url: "/metrics" })).body;
+    const served = (route: string, status: number) => Number(new RegExp(`^opsdesk_http_requests_total\\{method="GET",route="${route.replace(/[/?]/g, "\\$&")}",status="${status}"\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
+    expect(served("/api/v1/incidents", 200)).toBeGreaterThanOrEqual(2);
+    expect(served("/api/v1/incidents", 304)).toBeGreaterThanOrEqual(1);
+    expect(served("/api/v1/tickets/:ref", 200)).toBeGreaterThanOrEqual(2);
+  });
+
+  it("never answers after a commit, for another caller, or without a token it knows", async () => {
+    const url = "/api/v1/incidents?limit=10";
+    await create(agent, "First");
+    await get(url);
+    await get(url);
+    let answered = cachedReadsAnswered(t.app);
+    // A commit anywhere: the route answers, with the new ticket.
+    await create(agent, "Second");
+    const after = await get(url);
+    expect(cachedReadsAnswered(t.app)).toBe(answered);
+    expect(JSON.parse(after.body).items.map((i: { title: string }) => i.title)).toEqual(["Second", "First"]);
+
+    // Another caller asking the same URL gets their own answer (a requester sees only theirs).
+    const requester = await t.user("requester");
+    await create(requester, "Mine");
+    await get(url);
+    const own = await get(url, requester.auth);
+    expect(JSON.parse(own.body).items.map((i: { title: string }) => i.title)).toEqual(["Mine"]);
+    const again = await get(url, requester.auth);
+    expect(again).toEqual(own);
+
+    // The agent's role changes: a commit, so their next read is the route's, with a requester's view.
+    await get(url);
+    answered = cachedReadsAnswered(t.app);
+    const demoted = await t.app.inject({ method: "PATCH", url: `/api/v1/users/${agent.user.id}`, headers: t.admin.auth, payload: { role: "requester" } });
+    expect(demoted.statusCode, demoted.body).toBe(200);
+    const asRequester = await get(url);
+    expect(cachedReadsAnswered(t.app)).toBe(answered);
+    expect(JSON.parse(asRequester.body).items).toEqual([]);
+
+    // A revoked token is refused, though its read was cached a moment ago.
+    const tokens = (await t.app.inject({ method: "GET", url: "/api/v1/tokens", headers: requester.auth })).json().items;
+    await get(url, requester.auth);
+    await get(url, requester.auth);
+    const revoked = await t.app.inject({ method: "DELETE", url: `/api/v1/tokens/${tokens[0].id}`, headers: requester.auth });
+    expect(revoked.statusCode, revoked.body).toBeLessThan(300);
+    expect((await get(url, requester.auth)).status).toBe(401);
+
+    // Answers that are not cached (a 400) and callers without a token are always the route's.
+    answered = cachedReadsAnswered(t.app);
+    for (let i = 0; i < 2; i++) expect((await get("/api/v1/incidents?fields=bogus")).status).toBe(400);
+    expect((await get(url, {})).status).toBe(401);
+    expect((await get(url, {})).status).toBe(401);
+    const session = await t.login(t.admin.user.email, t.admin.password);
+    for (let i = 0; i < 2; i++) expect((await get(url, { cookie: session.cookie })).status).toBe(200);
+    expect(cachedReadsAnswered(t.app)).toBe(answered);
+  });
+});
