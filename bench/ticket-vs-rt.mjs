@@ -34,9 +34,10 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --rt-count N      tickets created in RT (default 60; RT manages about 5-10/s)
   --rt-reads N      RT requests per read kind: list, search, get (default 60)
   --warmup N        unmeasured reads of each kind against each system before its read phases
-                    (default 200): list pages of 49, the same searches with 49 per page, tickets
-                    the measured gets do not ask for (as far as there are any); OpsDesk's code is
-                    compiled by V8 as it runs, so its first thousand reads cost it 2-3x the later ones
+                    (default: as many as it is then measured on, --rt-reads and --reads): list
+                    pages of 49, the same searches with 49 per page, tickets the measured gets do
+                    not ask for (as far as there are any). OpsDesk's code is compiled by V8 as it
+                    runs: its first 3,000 gets cost it about twice what the next ones do
   --count N         tickets created in OpsDesk (default 5000)
   --reads N         OpsDesk requests per read kind (default 2000)
   --api-only        run OpsDesk as OPSDESK_ROLE=api (workers elsewhere): the outbox events of the
@@ -61,7 +62,7 @@ function options() {
       "od-concurrency": { type: "string", default: "50" },
       "rt-count": { type: "string", default: "60" },
       "rt-reads": { type: "string", default: "60" },
-      warmup: { type: "string", default: "200" },
+      warmup: { type: "string", default: "" },
       count: { type: "string", default: "5000" },
       reads: { type: "string", default: "2000" },
       "keep-rt": { type: "boolean", default: false },
@@ -75,7 +76,7 @@ function options() {
     USAGE,
   );
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
-  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), warmup: Math.max(0, Math.round(Number(v.warmup) || 0)), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
+  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), warmup: v.warmup === "" ? null : Math.max(0, Math.round(Number(v.warmup) || 0)), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
 
 function rtScript(cmd) {
@@ -182,17 +183,18 @@ async function rtLoad(opts) {
     return `/REST/2.0/tickets?query=${encodeURIComponent(words.map((w) => `Subject LIKE '${w}'`).join(" AND "))}&per_page=${perPage}&orderby=id&order=DESC&${fields}`;
   };
   const getPath = (offset) => (i) => `/REST/2.0/ticket/${ids[((i + offset) * 37) % ids.length]}`;
-  await warmUp(opts, (p) => go("GET", p, undefined, 200), [listPath(49), searchPath(49), getPath(opts.rtReads)]);
+  await warmUp(opts.warmup ?? opts.rtReads, opts.concurrency, (p) => go("GET", p, undefined, 200), [listPath(49), searchPath(49), getPath(opts.rtReads)]);
   const list = await phase(opts.rtReads, opts.concurrency, items(listPath(50)), rtCpuSeconds);
   const search = await phase(opts.rtReads, opts.concurrency, items(searchPath(50)), rtCpuSeconds);
   const get = await phase(opts.rtReads, opts.concurrency, (agent, i) => go("GET", getPath(0)(i), undefined, 200)(agent), rtCpuSeconds);
   return { target: RT_URL, ticketsInQueue: first.total, byPhase: { create, list, search, get }, phases: [create, list, search, get] };
 }
 
-/** `opts.warmup` unmeasured requests of each of `paths` (i -> path), `opts.concurrency` in flight; a failed one fails the run. */
-async function warmUp(opts, get, paths) {
+/** `n` unmeasured requests of each of `paths` (i -> path), `concurrency` in flight; a failed one fails the run. */
+async function warmUp(n, concurrency, get, paths) {
   for (const path of paths) {
-    const r = await phase(opts.warmup, opts.concurrency, (agent, i) => get(path(i))(agent));
+    if (!n) return;
+    const r = await phase(n, concurrency, (agent, i) => get(path(i))(agent));
     if (r.failed) throw new Error(`warm-up failed: ${JSON.stringify(r.errors)} (${path(0)})`);
   }
 }
@@ -314,7 +316,7 @@ async function opsdeskLoad(opts, concurrency) {
       const searchPath = (perPage) => (i) => `/api/v1/tickets?q=${encodeURIComponent(searchText(i, desk.cis))}&limit=${perPage}&fields=${OD_FIELDS}`;
       const getPath = (offset) => (i) => `/api/v1/tickets/${ids[((i + offset) * 37) % ids.length]}`;
       // Other pages, page sizes and tickets than the measured reads ask for: nothing they read is cached by it.
-      await warmUp({ ...opts, concurrency }, (p) => go("GET", p, undefined, 200), [listPath(49), searchPath(49), getPath(opts.reads)]);
+      await warmUp(opts.warmup ?? opts.reads, concurrency, (p) => go("GET", p, undefined, 200), [listPath(49), searchPath(49), getPath(opts.reads)]);
       const list = await cachedPhase(server, opts.reads, concurrency, items(listPath(50)), server.pid);
       const search = await cachedPhase(server, opts.reads, concurrency, items(searchPath(50)), server.pid);
       const get = await cachedPhase(server, opts.reads, concurrency, (agent, i) => go("GET", getPath(0)(i), undefined, 200)(agent), server.pid);
@@ -345,7 +347,7 @@ async function main() {
     "bench ticket-vs-rt: ticket create and read load against Request Tracker 5 and OpsDesk, one after the other in one run",
     ...machineLines(),
     `code:    ${codeVersion()}`,
-    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read; ${opts.warmup} unmeasured reads of each kind first (--warmup)`,
+    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read; first ${opts.warmup ?? "as many"} unmeasured reads of each kind (--warmup)`,
     `reads:   ${opts.apiOnly ? "no workers in the OpsDesk process" : opts.drain ? "OpsDesk's reads start once its worker has handled the creations' events (outbox drained; --no-drain to overlap them)" : "OpsDesk's reads start right after the creations, while its worker may still handle their events (--no-drain)"}`,
   ]);
   let rt = null;
