@@ -46,4 +46,16 @@ describe("list totals", () => {
     expect(page.total).toBe(1_100);
     expect(await pageTotal(db.selectFrom("list_probe as p").where("p.id", "<=", 30), 10, 10, 0, db)).toBe(30);
   });
+
+  it("answers a capped total at the end of a deep page from `more` alone, as the count would", async () => {
+    // A count that would fail if it ran: with `more` known, a cap at the page's end needs none.
+    const noCount = db.selectFrom("no_such_table");
+    for (const [offset, more] of [[1_000, true], [1_000, false], [950, true], [1_050, false]] as const) {
+      const counted = await pageTotal(probes().where("id", "<=", offset + 50 + (more ? 7 : 0)), 50, 50, offset, db);
+      expect(await pageTotal(noCount, 50, 50, offset, db, more), `offset ${offset}`).toBe(counted);
+    }
+    // Below the cap, or without a capping db, the count still runs (exact up to TOTAL_CAP).
+    await expect(pageTotal(noCount, 50, 50, 100, db, true)).rejects.toThrow();
+    await expect(pageTotal(noCount, 50, 50, 1_000, undefined, true)).rejects.toThrow();
+  });
 });

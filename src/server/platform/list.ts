@@ -49,9 +49,13 @@ export interface CappedCount {
  * The total of a filtered list. A page that is not full ends the list and gives it without
  * counting; otherwise `count` (without order) is counted, with `db` exactly up to TOTAL_CAP
  * or the end of the requested page, whichever is further, and one more when more rows match.
+ * `more` (whether a row follows the page, for a caller that read one row past it) answers a
+ * capped count whose cap is the end of the page without counting: that count could only tell
+ * the same thing, after reading every row before the page again.
  */
-export async function pageTotal(count: SelectQueryBuilder<any, any, any>, found: number, limit: number, offset: number, db?: DbOrTrx): Promise<number> {
+export async function pageTotal(count: SelectQueryBuilder<any, any, any>, found: number, limit: number, offset: number, db?: DbOrTrx, more?: boolean): Promise<number> {
   if (found < limit && (found > 0 || offset === 0)) return offset + found;
+  if (db && more !== undefined && found === limit && offset + limit >= TOTAL_CAP) return offset + limit + (more ? 1 : 0);
   const counted = count.clearSelect().clearOrderBy();
   if (!db) {
     const row = await counted.select(sql<number>`count(*)`.as("total")).executeTakeFirst();

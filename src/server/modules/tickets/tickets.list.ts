@@ -98,20 +98,27 @@ async function listPage(db: DbOrTrx, actor: Actor, query: ListTicketsQuery, asJs
   // after `limit` of them instead of sorting every match of a common word by date
   // (bench/ticket-queries.mjs); the rowid alone is the order the index gives.
   const byRowid = byWords && !isPostgres(db) && sort.column === SORTS.createdAt && sort.direction === "desc";
-  const ids = (byRowid ? q.select("t.id").orderBy(sql.ref("f.rowid"), "desc") : q.select("t.id").orderBy(by, sort.direction).orderBy("t.id", sort.direction)).limit(limit).offset(offset);
+  // One row past the page tells whether more follow: deep pages need no count then (pageTotal).
+  const ids = (byRowid ? q.select("t.id").orderBy(sql.ref("f.rowid"), "desc") : q.select("t.id").orderBy(by, sort.direction).orderBy("t.id", sort.direction)).limit(limit + 1).offset(offset);
   const rowsQuery = byRowid
     ? ticketQuery(db).where("t.id", "in", ids).orderBy("t.id", "desc")
     : ticketQuery(db).where("t.id", "in", ids).orderBy(by, sort.direction).orderBy("t.id", sort.direction);
   const withKinds = !fields || KIND_FIELDS.some((k) => fields.has(k));
   let items: Ticket[] | string[];
+  let more: boolean;
   if (asJson) {
     const rows = await rowsQuery.clearSelect().select(["t.id", "t.kind", ticketJsonSqlite(fields ?? undefined).as("json")]).execute();
+    more = rows.length > limit;
+    if (more) rows.pop();
     items = withKinds ? await withKindFieldsJson(db, rows, fields) : rows.map((r) => r.json);
   } else {
-    items = (await rowsQuery.execute()).map(toTicket);
+    const rows = await rowsQuery.execute();
+    more = rows.length > limit;
+    if (more) rows.pop();
+    items = rows.map(toTicket);
     if (withKinds) await withKindFields(db, items);
   }
-  const total = await pageTotal(q, items.length, limit, offset, db);
+  const total = await pageTotal(q, items.length, limit, offset, db, more);
   if (asJson) return `{"items":[${items.join(",")}],"total":${total},"limit":${limit},"offset":${offset}}`;
   // Items without some of a Ticket's required fields are serialised here, not by the route's schema.
   if (fields) return JSON.stringify({ items: (items as Ticket[]).map((t) => pick(t, fields)), total, limit, offset });
