@@ -8,7 +8,7 @@
  *   `recentActor` knows and whose "last used" time needs no update (sessions, unknown or due
  *   tokens, requests without credentials go to Fastify);
  * - the same caller (user and role) sent the same raw URL before and the route answered it
- *   through the cache (cachedAnswer): the route's own checks (authentication, the route's
+ *   through the cache (cachedRouteOf, cachedAnswer): the route's own checks (authentication, the route's
  *   permission, validation, the service's visibility rules) ran for exactly this caller and
  *   input, and the entry is valid only while no commit happened anywhere since; revoking the
  *   token, disabling the user or changing a role is such a commit;
@@ -23,7 +23,7 @@ import type { App } from "../context.js";
 import type { Db } from "../db/schema.js";
 import { recentActor, tokenFromHeader } from "../auth/authenticate.js";
 import { API_SECURITY_HEADERS } from "./web.js";
-import { cachedAnswer } from "./response-cache.js";
+import { cachedAnswer, cachedRouteOf } from "./response-cache.js";
 
 export interface CachedReadsOptions {
   db: Db;
@@ -57,11 +57,11 @@ export function installCachedReads(app: App, options: CachedReadsOptions): void 
     if (!token) return next(req, res);
     const actor = recentActor(options.db, "t", token, req.socket.remoteAddress ?? null);
     if (!actor) return next(req, res);
+    const known = cachedRouteOf(options.db, actor, req.url);
+    if (!known) return next(req, res);
     const started = performance.now();
-    const url = req.url;
-    const inm = req.headers["if-none-match"];
     // A GET has no body to read: the route may take the request after this turn as well.
-    cachedAnswer(options.db, actor, url, inm).then(
+    cachedAnswer(options.db, known, req.headers["if-none-match"]).then(
       (answer) => {
         if (!answer) return next(req, res);
         try {

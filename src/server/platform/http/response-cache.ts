@@ -217,16 +217,23 @@ export interface CachedAnswer {
 }
 
 /**
- * The answer to a GET that this caller (user and role) sent with the same raw URL before,
- * when its cache entry is still current: what sendCached would answer, without routing,
- * validating or producing anything (platform/http/cached-reads.ts). Null when the URL was not
- * answered from the cache before, or its entry is gone or stale; the route then answers.
+ * What the route answered this caller's (user and role) GET of the same raw URL as, when it
+ * answered it through the cache before; null otherwise (the route must answer). No I/O.
  */
-export async function cachedAnswer(db: Db, actor: Actor, url: string, ifNoneMatch: string | undefined): Promise<CachedAnswer | null> {
+export function cachedRouteOf(db: Db, actor: Actor, url: string): CachedRoute | null {
   const cache = caches.get(db);
   if (!cache || cache.maxBytes <= 0 || cache.entries.size === 0) return null;
-  const known = cache.aliases.get(aliasOf(actor, url));
-  if (!known) return null;
+  return cache.aliases.get(aliasOf(actor, url)) ?? null;
+}
+
+/**
+ * The answer to a GET that cachedRouteOf knows, when its cache entry is still current: what
+ * sendCached would answer, without routing, validating or producing anything
+ * (platform/http/cached-reads.ts). Null when the entry is gone or stale; the route then answers.
+ */
+export async function cachedAnswer(db: Db, known: CachedRoute, ifNoneMatch: string | undefined): Promise<CachedAnswer | null> {
+  const cache = caches.get(db);
+  if (!cache) return null;
   const token = await changeToken(db);
   const hit = cache.get(known.key, token);
   if (!hit) return null;
