@@ -75,6 +75,20 @@ describe("creating tickets", () => {
     expect(list.total).toBe(29);
   });
 
+  it("finds every ticket of a large batch by quick search, by its own word and by a shared prefix", async () => {
+    const g = await serviceGraph();
+    // 45 is no power of two: the batch's tickets rows go in one statement of 45 rows.
+    const words = Array.from({ length: 45 }, (_, i) => `zebra${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`);
+    const created = await Promise.all(words.map((w, i) => createTicket(t.db, SYSTEM_ACTOR, "incident", { title: `Printer ${w} jammed`, description: `Tray ${i} empty`, ciId: g.vm.id, assignmentGroupId: g.group.id })));
+    expect(new Set(created.map((c) => c.id)).size).toBe(45);
+    for (const c of created) expect(await getTicket(t.db, SYSTEM_ACTOR, c.number)).toEqual(c);
+    const search = async (q: string) => (await t.app.inject({ method: "GET", url: `/api/v1/tickets?q=${encodeURIComponent(q)}&limit=100`, headers: t.admin.auth })).json();
+    const all = await search("zeb");
+    expect(all.total).toBe(45);
+    expect(all.items.map((i: { number: string }) => i.number).sort()).toEqual(created.map((c) => c.number).sort());
+    for (const [i, w] of words.entries()) expect((await search(`${w} jam`)).items.map((x: { number: string }) => x.number)).toEqual([created[i].number]);
+  });
+
   it("writes a lone creation after a batch, and creations that trickle in one by one, each once and in order", async () => {
     const g = await serviceGraph();
     const body = (i: number) => ({ title: `Trickle ${i}`, ciId: g.vm.id, assignmentGroupId: g.group.id });
