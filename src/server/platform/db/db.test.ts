@@ -28,6 +28,8 @@ describe("SQLite statement cache", () => {
 describe("SQLite limits", () => {
   it("bound limits and offsets are written as casts and page the same rows, in every shape", () => {
     expect(boundLimits(`select 1 from t order by n limit ? offset ?`)).toBe(`select 1 from t order by n limit cast(? as integer) offset cast(? as integer)`);
+    // Quoted text keeps what it says.
+    expect(boundLimits(`select 'no limit ?' as "offset ?", 'it''s limit ?' from t limit ?`)).toBe(`select 'no limit ?' as "offset ?", 'it''s limit ?' from t limit cast(? as integer)`);
     const sqlite = new BetterSqlite3(":memory:");
     const db = withStatementCache(sqlite);
     sqlite.exec("create table t (n integer primary key); insert into t (n) values (1), (2), (3), (4), (5)");

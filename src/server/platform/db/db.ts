@@ -121,7 +121,11 @@ const STATEMENT_CACHE_SIZE = 500;
  * plan depends on; the rows are the same.
  */
 export function boundLimits(sql: string): string {
-  return sql.replace(/\b(limit|offset) \?/gi, "$1 cast(? as integer)");
+  if (!/\b(limit|offset) \?/i.test(sql)) return sql;
+  // Quoted text ('...' strings, "..." and `...` names, with doubled quotes inside) is left as written.
+  return sql.replace(/('(?:[^']|'')*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`)|\b(limit|offset) \?/gi, (match, quoted: string | undefined, word: string | undefined) =>
+    quoted !== undefined ? quoted : `${word} cast(? as integer)`,
+  );
 }
 
 interface CachedStatement extends SqliteStatement {
