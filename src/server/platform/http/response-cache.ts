@@ -18,7 +18,7 @@
  * are re-read every 2 s, so the edit policy behind allowedTransitions may lag another node's
  * change by that much); MAX_AGE_MS bounds how long such an answer can outlive it.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { CompiledQuery } from "kysely";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../db/schema.js";
@@ -152,7 +152,8 @@ function aliasOf(actor: Actor, url: string): string {
 
 /** An ETag that changes exactly when the body does (so a client's copy is still good after unrelated writes). */
 function etagOf(body: Buffer): string {
-  return `"${createHash("sha1").update(body).digest("base64url")}"`;
+  // The one-shot form: no Hash object per answer (Node >= 20.12).
+  return `"${hash("sha1", body, "base64url")}"`;
 }
 
 function matches(header: string | undefined, etag: string): boolean {
