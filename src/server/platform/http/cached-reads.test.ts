@@ -99,13 +99,29 @@ describe("cached reads beside the pipeline", () => {
     expect(revoked.statusCode, revoked.body).toBeLessThan(300);
     expect((await get(url, requester.auth)).status).toBe(401);
 
-    // Answers that are not cached (a 400) and callers without a token are always the route's.
+    // Answers that are not cached (a 400) and callers without credentials are always the route's.
     answered = cachedReadsAnswered(t.app);
     for (let i = 0; i < 2; i++) expect((await get("/api/v1/incidents?fields=bogus")).status).toBe(400);
     expect((await get(url, {})).status).toBe(401);
     expect((await get(url, {})).status).toBe(401);
-    const session = await t.login(t.admin.user.email, t.admin.password);
-    for (let i = 0; i < 2; i++) expect((await get(url, { cookie: session.cookie })).status).toBe(200);
     expect(cachedReadsAnswered(t.app)).toBe(answered);
+  });
+
+  it("answers a browser session's repeated read too, until it signs out", async () => {
+    await create(agent, "Printer jam");
+    const session = await t.login(agent.user.email, agent.password);
+    const browser = { cookie: `theme=dark; ${session.cookie}; other=x%20y` };
+    const url = "/api/v1/tickets?q=printer";
+    const first = await get(url, browser);
+    const answered = cachedReadsAnswered(t.app);
+    const again = await get(url, browser);
+    expect(cachedReadsAnswered(t.app)).toBe(answered + 1);
+    expect(again).toEqual(first);
+    expect(again).toEqual(await viaFastify(url, browser));
+    expect(JSON.parse(again.body).items.map((i: { title: string }) => i.title)).toEqual(["Printer jam"]);
+    // Signing out is a commit, and forgets the session: the route answers, 401.
+    const logout = await t.app.inject({ method: "POST", url: "/api/v1/auth/logout", headers: { cookie: session.cookie, "x-csrf-token": session.csrf } });
+    expect(logout.statusCode, logout.body).toBeLessThan(300);
+    expect((await get(url, browser)).status).toBe(401);
   });
 });

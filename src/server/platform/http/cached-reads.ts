@@ -4,9 +4,10 @@
  * changed, the response cache (response-cache.ts) holds the answer, and routing, hooks,
  * validation and reply handling are most of what such a request costs. This path answers it
  * from the cache directly when nothing about the request needs Fastify:
- * - a GET under /api/ with an API token (Bearer, or Basic with the token as password) that
- *   `recentActor` knows and whose "last used" time needs no update (sessions, unknown or due
- *   tokens, requests without credentials go to Fastify);
+ * - a GET under /api/ whose caller the auth hook would know without I/O: an API token (Bearer,
+ *   or Basic with the token as password) or else a session cookie that `recentActor` knows and
+ *   whose "last used" time needs no update (unknown or due credentials, and requests without
+ *   any, go to Fastify); a GET needs no CSRF token;
  * - the same caller (user and role) sent the same raw URL before and the route answered it
  *   through the cache (cachedRouteOf, cachedAnswer): the route's own checks (authentication, the route's
  *   permission, validation, the service's visibility rules) ran for exactly this caller and
@@ -22,6 +23,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../context.js";
 import type { Db } from "../db/schema.js";
 import { recentActor, tokenFromHeader } from "../auth/authenticate.js";
+import type { Actor } from "../auth/permissions.js";
+import { SESSION_COOKIE } from "../auth/sessions.js";
 import { API_SECURITY_HEADERS } from "./web.js";
 import { cachedAnswer, cachedRouteOf } from "./response-cache.js";
 
@@ -43,6 +46,24 @@ export function cachedReadsAnswered(app: object): number {
   return answeredByApp.get(app)?.answered ?? 0;
 }
 
+/**
+ * The caller as the auth hook finds it without I/O (platform/http/auth.plugin.ts): the
+ * Authorization header when there is one, else the session cookie, parsed by the cookie
+ * plugin's own parser; undefined when the database would have to be asked, or no credentials.
+ */
+function recentCaller(app: App, db: Db, req: IncomingMessage): Actor | undefined {
+  const ip = req.socket.remoteAddress ?? null;
+  const header = req.headers.authorization;
+  if (header) {
+    const token = tokenFromHeader(header);
+    return token ? recentActor(db, "t", token, ip) : undefined;
+  }
+  const cookies = req.headers.cookie;
+  if (!cookies) return undefined;
+  const session = app.parseCookie(cookies)[SESSION_COOKIE];
+  return session ? recentActor(db, "s", session, ip) : undefined;
+}
+
 /** Puts the cached-read path in front of the app's current request listener. */
 export function installCachedReads(app: App, options: CachedReadsOptions): void {
   const server = app.server;
@@ -53,9 +74,7 @@ export function installCachedReads(app: App, options: CachedReadsOptions): void 
 
   const listener: Listener = (req, res) => {
     if (req.method !== "GET" || !req.url?.startsWith("/api/") || options.closing()) return next(req, res);
-    const token = tokenFromHeader(req.headers.authorization);
-    if (!token) return next(req, res);
-    const actor = recentActor(options.db, "t", token, req.socket.remoteAddress ?? null);
+    const actor = recentCaller(app, options.db, req);
     if (!actor) return next(req, res);
     const known = cachedRouteOf(options.db, actor, req.url);
     if (!known) return next(req, res);
