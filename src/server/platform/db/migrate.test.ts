@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -42,6 +42,19 @@ describe("migrations", () => {
     expect(await migrateToLatest(tdb.db)).toEqual(MIGRATION_NAMES.slice(upTo));
   });
 
+  it("wait on SQLite for another node's migrations longer than for a busy database, then wait as before", async (ctx) => {
+    if (!tdb.sqliteFile) return ctx.skip();
+    await sql`pragma busy_timeout = 100`.execute(tdb.db);
+    // Another process holds the write lock for longer than the usual wait, as a migrating node does.
+    const holder = spawn(process.execPath, ["-e", HOLD_LOCK, tdb.sqliteFile, "600"], { stdio: ["ignore", "pipe", "inherit"] });
+    const done = new Promise((resolve) => holder.on("exit", resolve));
+    await new Promise((resolve) => holder.stdout.once("data", resolve)); // "locked"
+    expect(await migrateToLatest(tdb.db)).toEqual(MIGRATION_NAMES);
+    expect(await done).toBe(0);
+    const { rows } = await sql<{ timeout: number }>`select timeout from pragma_busy_timeout`.execute(tdb.db);
+    expect(rows[0].timeout).toBe(100);
+  });
+
   it("are safe when two nodes start at once", async () => {
     // Two separate processes running `opsdesk migrate` against the same database.
     const env = { ...process.env, DATABASE_URL: tdb.databaseUrl ?? "" };
@@ -52,6 +65,14 @@ describe("migrations", () => {
     expect(rows.rows.map((r) => r.name)).toEqual(MIGRATION_NAMES);
   }, 30_000);
 });
+
+/** A node process that takes the database's write lock, says "locked", holds it for argv[2] ms, commits and exits. */
+const HOLD_LOCK = `
+const db = new (require("better-sqlite3"))(process.argv[1]);
+db.exec("begin immediate");
+process.stdout.write("locked\\n");
+setTimeout(() => { db.exec("commit"); db.close(); }, Number(process.argv[2]));
+`;
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -66,6 +66,9 @@ export class MigrationError extends Error {
   }
 }
 
+/** SQLite: how long a node waits for another node's migrations to finish before it gives up. */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
 /**
  * Applies pending migrations, exactly once even when several processes start together.
  * PostgreSQL: Kysely's migrator locks its lock row inside the migration transaction.
@@ -77,15 +80,24 @@ export async function migrateToLatest(db: Db, options: { upTo?: string } = {}): 
   const { error, results } = isPostgres(db)
     ? await run(await pgMigrator(db))
     : await db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
+        // Another process migrating holds the write lock for as long as its migrations take,
+        // which on a loaded machine is longer than the usual wait for a busy database.
+        const { rows } = await sql<{ timeout: number }>`select timeout from pragma_busy_timeout`.execute(conn);
+        const usual = rows[0]?.timeout ?? 0;
+        await sql.raw(`pragma busy_timeout = ${Math.max(usual, MIGRATION_LOCK_WAIT_MS)}`).execute(conn);
         try {
-          const migrator = new Migrator({ db: conn as Kysely<any>, provider: new StaticProvider(), disableTransactions: true });
-          const outcome = await run(migrator);
-          await sql.raw(outcome.error ? "rollback" : "commit").execute(conn);
-          return outcome;
-        } catch (err) {
-          await sql`rollback`.execute(conn).catch(() => {});
-          throw err;
+          await sql`begin immediate`.execute(conn);
+          try {
+            const migrator = new Migrator({ db: conn as Kysely<any>, provider: new StaticProvider(), disableTransactions: true });
+            const outcome = await run(migrator);
+            await sql.raw(outcome.error ? "rollback" : "commit").execute(conn);
+            return outcome;
+          } catch (err) {
+            await sql`rollback`.execute(conn).catch(() => {});
+            throw err;
+          }
+        } finally {
+          await sql.raw(`pragma busy_timeout = ${usual}`).execute(conn);
         }
       });
   if (error) {
