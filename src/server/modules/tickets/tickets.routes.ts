@@ -17,6 +17,10 @@ import {
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
 import { cacheKey, sendCached } from "../../platform/http/response-cache.js";
+import { registerFastRead } from "../../platform/http/cached-reads.js";
+import { validatorCompiler } from "../../platform/http/validation.js";
+import { serializerCompiler } from "../../platform/http/serialization.js";
+import type { Actor } from "../../platform/auth/permissions.js";
 import { allKinds } from "./tickets.kinds.js";
 import { decorate, updateTicket } from "./tickets.service.js";
 import { createTicket } from "./tickets.create.js";
@@ -28,6 +32,7 @@ import { getTicketSettings, updateTicketSettings } from "./tickets.settings.js";
 import { describeFlows } from "./tickets.flows.js";
 
 const tags = ["Tickets"];
+const TICKET_PREFIX = "/api/v1/tickets/";
 const PLURALS: Record<TicketKind, string> = { incident: "incidents", problem: "problems", change: "changes", request: "requests", task: "tasks" };
 
 /** /api/v1/tickets and the per-kind collections (/api/v1/incidents, ...). */
@@ -78,14 +83,29 @@ export function ticketRoutes(app: App, { db }: AppContext): void {
     { schema: { tags, summary: "Assign, transition or link several tickets at once", body: BulkTicketBody, response: { 200: BulkTicketResult, ...errorResponses } }, config: { permission: "tickets.write" } },
     async (req) => bulkTickets(db, actorOf(req), req.body),
   );
+  const getKey = (actor: Actor, ref: string) => cacheKey(actor, "tickets.get", { ref: ref.toUpperCase() });
   app.get(
     "/api/v1/tickets/:ref",
     { schema: { tags, summary: "Get a ticket by number (INC0001001) or id", params: TicketParams, response: { 200: Ticket, ...errorResponses } } },
     async (req, reply) => {
       const actor = actorOf(req);
-      return sendCached(db, req, reply, cacheKey(actor, "tickets.get", { ref: req.params.ref.toUpperCase() }), () => getTicketResponse(db, actor, req.params.ref));
+      return sendCached(db, req, reply, getKey(actor, req.params.ref), () => getTicketResponse(db, actor, req.params.ref));
     },
   );
+  // The read agents and integrations repeat most: answered beside Fastify's pipeline, cached or not
+  // (platform/http/cached-reads.ts), for URLs Fastify would route here without decoding anything.
+  const validRef = validatorCompiler({ schema: TicketParams, method: "GET", url: "/api/v1/tickets/:ref", httpPart: "params" }) as (data: unknown) => boolean;
+  registerFastRead(app, {
+    route: "/api/v1/tickets/:ref",
+    match(url) {
+      if (!url.startsWith(TICKET_PREFIX)) return null;
+      const ref = url.slice(TICKET_PREFIX.length);
+      return /^[A-Za-z0-9]+$/.test(ref) && validRef({ ref }) ? { ref } : null;
+    },
+    key: (actor, { ref }) => getKey(actor, ref),
+    produce: (actor, { ref }) => getTicketResponse(db, actor, ref),
+    serialize: serializerCompiler({ schema: Ticket, method: "GET", url: "/api/v1/tickets/:ref", httpStatus: "200" }) as (value: unknown) => string,
+  });
   app.patch(
     "/api/v1/tickets/:ref",
     { schema: { tags, summary: "Edit a ticket's fields (send version to refuse stale edits)", params: TicketParams, body: UpdateTicketBody, response: { 200: Ticket, ...errorResponses } }, config: { permission: "tickets.write" } },

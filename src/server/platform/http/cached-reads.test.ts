@@ -131,4 +131,31 @@ describe("cached reads beside the pipeline", () => {
     expect(logout.statusCode, logout.body).toBeLessThan(300);
     expect((await get(url, browser)).status).toBe(401);
   });
+
+  it("produces a ticket it never answered before itself, as the route does, and hands errors to the route", async () => {
+    const inc = (await create(agent, "Disk full")).json();
+    const problem = (await t.app.inject({ method: "POST", url: "/api/v1/problems", headers: agent.auth, payload: { title: "Disks fill up", problem: { workaround: "Rotate logs" } } })).json();
+    await get("/api/v1/tickets/flows"); // the caller is known from here on
+    for (const ref of [inc.number, inc.number.toLowerCase(), problem.id]) {
+      const fast = await fastGet(`/api/v1/tickets/${ref}`);
+      expect(fast).toEqual(await viaFastify(`/api/v1/tickets/${ref}`));
+      expect(fast.status).toBe(200);
+    }
+    expect(JSON.parse((await fastGet(`/api/v1/tickets/${problem.number}`)).body).problem).toMatchObject({ workaround: "Rotate logs" });
+    // Not found, not visible, not a ticket reference, or a URL Fastify would decode: the route answers.
+    const requester = await t.user("requester");
+    const answered = cachedReadsAnswered(t.app);
+    for (const [url, headers, status] of [
+      ["/api/v1/tickets/INC9999999", agent.auth, 404],
+      [`/api/v1/tickets/${inc.number}`, requester.auth, 404],
+      ["/api/v1/tickets/flows", agent.auth, 200],
+      [`/api/v1/tickets/%49NC${inc.number.slice(3)}`, agent.auth, 200],
+      [`/api/v1/tickets/${inc.number}?x=1`, agent.auth, 200],
+    ] as const) {
+      const answer = await get(url, headers);
+      expect(answer.status, url).toBe(status);
+      expect(answer, url).toEqual(await viaFastify(url, headers));
+    }
+    expect(cachedReadsAnswered(t.app)).toBe(answered);
+  });
 });

@@ -17,7 +17,10 @@
  *   app does not install it then).
  * The answer is the route's: status 200 with the cached body, or 304 for a matching
  * If-None-Match, the same cache and security headers, and the request is counted in the
- * metrics under its route. Anything else, a miss included, goes to Fastify unchanged.
+ * metrics under its route. Anything else, a miss included, goes to Fastify unchanged; except
+ * that a module may register its hottest read (registerFastRead: a ticket by number), whose
+ * answer this path then produces itself on a miss, through the handler's own service call,
+ * for URLs Fastify would route to it without decoding anything.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../context.js";
@@ -26,7 +29,7 @@ import { recentActor, tokenFromHeader } from "../auth/authenticate.js";
 import type { Actor } from "../auth/permissions.js";
 import { SESSION_COOKIE } from "../auth/sessions.js";
 import { API_SECURITY_HEADERS } from "./web.js";
-import { cachedAnswer, cachedRouteOf } from "./response-cache.js";
+import { cachedAnswer, cachedRouteOf, producedAnswer, type CachedAnswer } from "./response-cache.js";
 
 export interface CachedReadsOptions {
   db: Db;
@@ -37,6 +40,34 @@ export interface CachedReadsOptions {
 }
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * A GET route whose answer this path may also produce itself when the cache has none: a read
+ * with no side effects, whose handler is sendCached with a key and a producer that need
+ * nothing of Fastify's request but the caller and the route's validated input. Whatever goes
+ * wrong (a 404, a 403) goes to Fastify, which answers it as always; nothing was written.
+ */
+export interface FastRead {
+  /** The route's pattern, as Fastify knows it (the metrics label). */
+  route: string;
+  /** The route's input for a raw URL, or null when Fastify might route, decode or validate the URL otherwise. */
+  match(url: string): Record<string, string> | null;
+  /** The handler's cache key for the caller and input. */
+  key(actor: Actor, input: Record<string, string>): string;
+  /** The handler's answer: JSON text, or an object for `serialize`. */
+  produce(actor: Actor, input: Record<string, string>): Promise<string | object>;
+  /** The route's serializer of a 200 answer (the app's serializerCompiler on the route's response schema). */
+  serialize(value: unknown): string;
+}
+
+const fastReadsByApp = new WeakMap<object, FastRead[]>();
+
+/** Lets this path produce a route's answers itself (see FastRead); a module registers its hottest read. */
+export function registerFastRead(app: object, read: FastRead): void {
+  const reads = fastReadsByApp.get(app) ?? [];
+  reads.push(read);
+  fastReadsByApp.set(app, reads);
+}
 
 /** Requests this path answered, per app. */
 const answeredByApp = new WeakMap<object, { answered: number }>();
@@ -64,6 +95,15 @@ function recentCaller(app: App, db: Db, req: IncomingMessage): Actor | undefined
   return session ? recentActor(db, "s", session, ip) : undefined;
 }
 
+/** The registered route a raw URL is, with its input. */
+function fastRead(reads: FastRead[], url: string): { read: FastRead; input: Record<string, string> } | null {
+  for (const read of reads) {
+    const input = read.match(url);
+    if (input) return { read, input };
+  }
+  return null;
+}
+
 /** Puts the cached-read path in front of the app's current request listener. */
 export function installCachedReads(app: App, options: CachedReadsOptions): void {
   const server = app.server;
@@ -71,30 +111,42 @@ export function installCachedReads(app: App, options: CachedReadsOptions): void 
   if (!next) return;
   const stats = { answered: 0 };
   answeredByApp.set(app, stats);
+  const reads = fastReadsByApp.get(app) ?? [];
 
   const listener: Listener = (req, res) => {
     if (req.method !== "GET" || !req.url?.startsWith("/api/") || options.closing()) return next(req, res);
     const actor = recentCaller(app, options.db, req);
     if (!actor) return next(req, res);
-    const known = cachedRouteOf(options.db, actor, req.url);
-    if (!known) return next(req, res);
+    const url = req.url;
+    const inm = req.headers["if-none-match"];
     const started = performance.now();
+    const respond = (answer: CachedAnswer | null) => {
+      if (!answer) return next(req, res);
+      try {
+        res.writeHead(answer.status, { ...answer.headers, ...API_SECURITY_HEADERS });
+        res.end(answer.body ?? undefined);
+      } catch {
+        res.destroy();
+        return;
+      }
+      stats.answered++;
+      options.observe("GET", answer.route, answer.status, (performance.now() - started) / 1000);
+    };
+    // A route this path may produce itself: the cache's answer, or the handler's work done here.
+    const read = reads.length ? fastRead(reads, url) : null;
+    if (read) {
+      const known = { key: read.read.key(actor, read.input), route: read.read.route };
+      const produce = async () => {
+        const value = await read.read.produce(actor, read.input);
+        return typeof value === "string" ? value : read.read.serialize(value);
+      };
+      producedAnswer(options.db, actor, url, known, produce, inm).then(respond, () => next(req, res));
+      return;
+    }
+    const known = cachedRouteOf(options.db, actor, url);
+    if (!known) return next(req, res);
     // A GET has no body to read: the route may take the request after this turn as well.
-    cachedAnswer(options.db, known, req.headers["if-none-match"]).then(
-      (answer) => {
-        if (!answer) return next(req, res);
-        try {
-          res.writeHead(answer.status, { ...answer.headers, ...API_SECURITY_HEADERS });
-          res.end(answer.body ?? undefined);
-        } catch {
-          res.destroy();
-          return;
-        }
-        stats.answered++;
-        options.observe("GET", answer.route, answer.status, (performance.now() - started) / 1000);
-      },
-      () => next(req, res),
-    );
+    cachedAnswer(options.db, known, inm).then(respond, () => next(req, res));
   };
   server.removeListener("request", next);
   server.on("request", listener);

@@ -150,6 +150,14 @@ function aliasOf(actor: Actor, url: string): string {
   return `${callerOf(actor)}\u0000${url}`;
 }
 
+/** Remembers what a caller's raw URL was answered as (cachedRouteOf). */
+function remember(cache: ResponseCache, actor: Actor, url: string, known: CachedRoute): void {
+  const alias = aliasOf(actor, url);
+  if (cache.aliases.has(alias)) return;
+  if (cache.aliases.size >= MAX_ALIASES) cache.aliases.clear();
+  cache.aliases.set(alias, known);
+}
+
 /** An ETag that changes exactly when the body does (so a client's copy is still good after unrelated writes). */
 function etagOf(body: Buffer): string {
   // The one-shot form: no Hash object per answer (Node >= 20.12).
@@ -173,13 +181,7 @@ export async function sendCached(db: Db, request: FastifyRequest, reply: Fastify
   const cache = cacheOf(db);
   if (cache.maxBytes <= 0) return send(request, reply, await serialized(reply, produce), null);
   const url = request.raw.url;
-  if (url && actor) {
-    const alias = aliasOf(actor, url);
-    if (!cache.aliases.has(alias)) {
-      if (cache.aliases.size >= MAX_ALIASES) cache.aliases.clear();
-      cache.aliases.set(alias, { key, route: request.routeOptions.url ?? url });
-    }
-  }
+  if (url && actor) remember(cache, actor, url, { key, route: request.routeOptions.url ?? url });
   const token = await changeToken(db);
   const hit = cache.get(key, token);
   if (hit) {
@@ -239,14 +241,41 @@ export async function cachedAnswer(db: Db, known: CachedRoute, ifNoneMatch: stri
   const hit = cache.get(known.key, token);
   if (!hit) return null;
   cache.hits++;
-  const headers: Record<string, string> = { "cache-control": "private, no-cache", etag: hit.etag };
-  if (matches(ifNoneMatch, hit.etag)) {
+  return answerOf(cache, hit, known.route, ifNoneMatch);
+}
+
+/**
+ * sendCached for a route that platform/http/cached-reads.ts answers itself (registerFastRead):
+ * the caller's answer from the cache, or `produce`d (JSON text), stored and answered; the URL
+ * is remembered as sendCached remembers it. Null when the cache is off (the route answers).
+ */
+export async function producedAnswer(db: Db, actor: Actor, url: string, known: CachedRoute, produce: () => Promise<string>, ifNoneMatch: string | undefined): Promise<CachedAnswer | null> {
+  const cache = caches.get(db);
+  if (!cache || cache.maxBytes <= 0) return null;
+  remember(cache, actor, url, known);
+  const token = await changeToken(db);
+  const hit = cache.get(known.key, token);
+  if (hit) {
+    cache.hits++;
+    return answerOf(cache, hit, known.route, ifNoneMatch);
+  }
+  const body = Buffer.from(await produce(), "utf8");
+  const entry: Entry = { token, body, etag: etagOf(body), bytes: body.length + 200, storedAt: Date.now() };
+  cache.misses++;
+  cache.set(known.key, entry);
+  return answerOf(cache, entry, known.route, ifNoneMatch);
+}
+
+/** What `send` answers for an entry: 304 when the client's copy is current, else the body. */
+function answerOf(cache: ResponseCache, entry: Entry, route: string, ifNoneMatch: string | undefined): CachedAnswer {
+  const headers: Record<string, string> = { "cache-control": "private, no-cache", etag: entry.etag };
+  if (matches(ifNoneMatch, entry.etag)) {
     cache.notModified++;
-    return { status: 304, headers, body: null, route: known.route };
+    return { status: 304, headers, body: null, route };
   }
   headers["content-type"] = "application/json; charset=utf-8";
-  headers["content-length"] = String(hit.body.length);
-  return { status: 200, headers, body: hit.body, route: known.route };
+  headers["content-length"] = String(entry.body.length);
+  return { status: 200, headers, body: entry.body, route };
 }
 
 /** Counts of the database's response cache (zeros before its first use). */
