@@ -15,7 +15,7 @@ import { ColumnChooser } from "./ColumnChooser";
 import { NewTicketDialog } from "./NewTicketDialog";
 import { CREATED_RANGES, FILTER_KEYS, thisWeek } from "./savedFilters";
 import { SavedFiltersNav } from "./SavedFiltersNav";
-import { TICKET_COLUMNS, useColumnChoice } from "./ticketColumns";
+import { LIST_FIELDS, TICKET_COLUMNS, useColumnChoice } from "./ticketColumns";
 import { KIND_META, PRIORITY_META, ticketPath } from "./ticketMeta";
 import { listTickets } from "./ticketsApi";
 import { TICKET_KINDS, type Ticket, type TicketKind, type TicketQuery } from "./ticketTypes";
@@ -66,7 +66,7 @@ export function TicketListPage() {
   const query = toQuery(list.get);
   const kind = query.kind as TicketKind | undefined;
   const tickets = useApi(
-    (signal) => listTickets({ ...query, sort: list.sort, limit: list.limit, offset: list.offset }, signal),
+    (signal) => listTickets({ ...query, sort: list.sort, limit: list.limit, offset: list.offset, fields: LIST_FIELDS }, signal),
     [location.search, list.sort, list.offset],
   );
   useClampPage(list, tickets.data);

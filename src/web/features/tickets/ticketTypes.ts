@@ -227,4 +227,6 @@ export interface TicketQuery {
   sort?: string;
   limit?: number;
   offset?: number;
+  /** Only these item fields (comma-separated; id always): the answer's items then hold just those. */
+  fields?: string;
 }
