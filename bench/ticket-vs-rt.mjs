@@ -29,8 +29,9 @@ const searchText = (i, cis) => `${SEARCH_WORDS[i % SEARCH_WORDS.length]} ${cis[(
 const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --concurrency N   requests in flight against each system (default 4, rt-load's default and
                     RT's worker count); the targets are judged at this equal load
-  --od-concurrency N  OpsDesk is then measured again with N in flight (default 50, as in
-                    ticket-create; 0 skips it): RT's four workers cannot serve more at once
+  --od-concurrency N  both are then measured again with N in flight (default 50, the load of
+                    ticket-create; 0 skips it): RT's four workers serve four at a time and the
+                    others wait, OpsDesk's one process takes them all
   --rt-count N      tickets created in RT (default 60; RT manages about 5-10/s)
   --rt-reads N      RT requests per read kind: list, search, get (default 60)
   --warmup N        unmeasured reads of each kind against each system before its read phases
@@ -351,6 +352,8 @@ async function main() {
     `reads:   ${opts.apiOnly ? "no workers in the OpsDesk process" : opts.drain ? "OpsDesk's reads start once its worker has handled the creations' events (outbox drained; --no-drain to overlap them)" : "OpsDesk's reads start right after the creations, while its worker may still handle their events (--no-drain)"}`,
   ]);
   let rt = null;
+  let rtMany = null;
+  const many = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? opts.odConcurrency : 0;
   if (!opts.noRt) {
     const wasRunning = rtScript("status").code === 0;
     const started = rtScript("start");
@@ -358,6 +361,8 @@ async function main() {
     print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
     try {
       rt = await rtLoad(opts);
+      // The same load as OpsDesk's second run: its four workers take four at a time, the rest wait.
+      if (many) rtMany = await rtLoad({ ...opts, concurrency: many });
     } finally {
       if (!wasRunning && !opts.keepRt) rtScript("stop");
     }
@@ -368,45 +373,47 @@ async function main() {
   const perAnswer = (p) => (p.itemsPerAnswer === null || p.itemsPerAnswer === undefined ? "" : `  ${p.itemsPerAnswer.toFixed(1)} items/answer`);
   const cached = (p) => (p.cache ? `  cache hits ${p.cache.hits}/${p.cache.hits + p.cache.misses}` : "");
   const row = (name, p, extra = "") => `  ${name.padEnd(8)} ${p.perSec.toFixed(p.perSec < 100 ? 1 : 0).padStart(8)}/s  p50 ${ms(p.latencyMs.p50).padStart(9)}  p99 ${ms(p.latencyMs.p99).padStart(9)}  ok ${p.ok}${p.failed ? ` FAILED ${p.failed} ${JSON.stringify(p.errors)}` : ""}${cpu(p)}${perAnswer(p)}${cached(p)}${extra}`;
-  const rtP = (k) => (rt ? { ...rt.byPhase[k], latencyMs: rt.byPhase[k].latencyMs } : null);
   // Beside the rates, RT's server CPU per operation over OpsDesk's: on a machine that other
   // processes load, the rates of both move by 2-3x while CPU per operation moves less.
-  const cpuRatio = (p, k) => (rt && p.cpuMsPerOp > 0 && rtP(k).cpuMsPerOp > 0 ? ` (server CPU per op: RT ${(rtP(k).cpuMsPerOp / p.cpuMsPerOp).toFixed(0)}x OpsDesk's)` : "");
-  const ratio = (p, k) => (rt ? `   ${(p.perSec / rtP(k).perSec).toFixed(0)}x RT${cpuRatio(p, k)}` : "");
+  const cpuRatio = (p, k, base) => (p.cpuMsPerOp > 0 && base.byPhase[k].cpuMsPerOp > 0 ? ` (server CPU per op: RT ${(base.byPhase[k].cpuMsPerOp / p.cpuMsPerOp).toFixed(0)}x OpsDesk's)` : "");
+  const ratio = (p, k, base) => (base ? `   ${(p.perSec / base.byPhase[k].perSec).toFixed(0)}x RT${cpuRatio(p, k, base)}` : "");
   const lines = [];
-  if (rt) {
-    lines.push("", `Request Tracker 5 REST2 (${rt.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers; ${rt.ticketsInQueue} tickets in the queue read, OpsDesk ${opts.count + 20}):`);
-    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, rtP(k)));
-  }
+  const rtRows = (r, c) => {
+    lines.push("", `Request Tracker 5 REST2, ${c} in flight (${r.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers; ${r.ticketsInQueue} tickets in the queue read, OpsDesk ${opts.count + 20}):`);
+    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, r.byPhase[k]));
+  };
+  if (rt) rtRows(rt, opts.concurrency);
+  if (rtMany) rtRows(rtMany, many);
   const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
   const drainLine = (r) =>
     r.drain
       ? [`  worker   ${r.drain.first} events queued after the creations, drained in ${r.drain.seconds.toFixed(1)} s${r.drain.pending ? ` (STILL ${r.drain.pending} pending)` : ""}; server CPU ${ms((r.drain.cpuSeconds * 1000) / opts.count)} per created ticket while draining`]
       : [];
-  const odRows = (r, c) => {
+  const odRows = (r, c, base) => {
     lines.push("", odLabel(c));
-    lines.push(row("create", r.create, ratio(r.create, "create")), ...drainLine(r));
-    for (const k of ["list", "search", "get"]) lines.push(row(k, r[k], ratio(r[k], k)));
+    lines.push(row("create", r.create, ratio(r.create, "create", base)), ...drainLine(r));
+    for (const k of ["list", "search", "get"]) lines.push(row(k, r[k], ratio(r[k], k, base)));
     if (r.profiles) for (const [k, summary] of Object.entries(r.profiles)) lines.push("", `profile of the ${k} phase (${c} in flight):`, ...profileLines(summary));
   };
-  odRows(od, opts.concurrency);
-  if (odMany) odRows(odMany, opts.odConcurrency);
-  lines.push("", `reads over all three kinds: ${rt ? `RT ${readRateRt(rt).toFixed(1)}/s, ` : ""}OpsDesk ${readRate(od).toFixed(0)}/s`);
-  if (rt) {
-    const rtRead = readRateRt(rt);
-    const createRatio = od.create.perSec / rt.byPhase.create.perSec;
-    const readRatio = readRate(od) / rtRead;
-    const worstRead = Math.min(...["list", "search", "get"].map((k) => od[k].perSec / rtP(k).perSec));
+  odRows(od, opts.concurrency, rt);
+  if (odMany) odRows(odMany, opts.odConcurrency, rtMany);
+  const targets = (o, r, c) => {
+    const rtRead = readRateRt(r);
+    const createRatio = o.create.perSec / r.byPhase.create.perSec;
+    const readRatio = readRate(o) / rtRead;
+    const worstRead = Math.min(...["list", "search", "get"].map((k) => o[k].perSec / r.byPhase[k].perSec));
     lines.push(
-      targetLine(`create >= ${TARGET_CREATE_RATIO}x RT`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${od.create.perSec.toFixed(0)}/s vs ${rt.byPhase.create.perSec}/s`),
-      targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads)`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
-      ...(odMany
-        ? [`at ${opts.odConcurrency} in flight (OpsDesk) vs ${opts.concurrency} (RT): create ${(odMany.create.perSec / rt.byPhase.create.perSec).toFixed(0)}x, all reads ${(readRate(odMany) / rtRead).toFixed(0)}x (for reference; the targets above are at equal load)`]
-        : []),
+      `reads over all three kinds, ${c} in flight each: RT ${rtRead.toFixed(1)}/s, OpsDesk ${readRate(o).toFixed(0)}/s`,
+      targetLine(`create >= ${TARGET_CREATE_RATIO}x RT, ${c} in flight each`, createRatio >= TARGET_CREATE_RATIO, `${createRatio.toFixed(0)}x: ${o.create.perSec.toFixed(0)}/s vs ${r.byPhase.create.perSec.toFixed(1)}/s`),
+      targetLine(`read >= ${TARGET_READ_RATIO}x RT (all reads), ${c} in flight each`, readRatio >= TARGET_READ_RATIO, `${readRatio.toFixed(0)}x; slowest kind ${worstRead.toFixed(0)}x`),
     );
-  }
+  };
+  lines.push("");
+  if (rt) targets(od, rt, opts.concurrency);
+  else lines.push(`reads over all three kinds: OpsDesk ${readRate(od).toFixed(0)}/s`);
+  if (rtMany && odMany) targets(odMany, rtMany, many);
   const phases = (r) => ["create", "list", "search", "get"].map((k) => r[k]);
-  lines.push(targetLine("no failed requests", ![od, odMany].filter(Boolean).some((r) => phases(r).some((p) => p.failed)) && !(rt?.phases ?? []).some((p) => p.failed), rt ? "OpsDesk and RT" : "OpsDesk"));
+  lines.push(targetLine("no failed requests", ![od, odMany].filter(Boolean).some((r) => phases(r).some((p) => p.failed)) && ![rt, rtMany].some((r) => (r?.phases ?? []).some((p) => p.failed)), rt ? "OpsDesk and RT" : "OpsDesk"));
   print(lines);
 }
 
