@@ -9,7 +9,7 @@ import type { DomainEvent } from "../../platform/outbox.js";
 import { addEntry } from "./problems.core.js";
 import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 import { sql } from "kysely";
-import { isPostgres } from "../../platform/db/dialect.js";
+import { among } from "../../platform/db/dialect.js";
 import { incidentFacts, suggestOnIncidents } from "./problems.suggest.js";
 
 /** How many matching known errors are noted on an incident. */
@@ -84,9 +84,8 @@ export async function noteKnownErrorsOn(db: Db, events: DomainEvent[]): Promise<
   if (!facts.length) return;
   const cis = [...new Set(facts.flatMap((f) => (f.ciId ? [f.ciId] : [])))];
   const categories = [...new Set(facts.flatMap((f) => (f.category ? [f.category] : [])))];
-  const among = (keys: string[]) => (isPostgres(db) ? sql`= any(${keys}::text[])` : sql`in (select value from json_each(${JSON.stringify(keys)}))`);
   const { rows } = await sql<{ ci_id: string | null; category: string | null }>`select ci_id, category from tickets
-    where kind = 'problem' and is_open = ${true} and (ci_id ${among(cis)} or category ${among(categories)})`.execute(db);
+    where kind = 'problem' and is_open = ${true} and (ci_id ${among(db, cis)} or category ${among(db, categories)})`.execute(db);
   if (!rows.length) return;
   const openOnCi = new Set(rows.map((r) => r.ci_id));
   const openInCategory = new Set(rows.map((r) => r.category));

@@ -11,7 +11,7 @@ import { requirePermission, type Actor } from "../../platform/auth/permissions.j
 import type { DomainEvent } from "../../platform/outbox.js";
 import { outboxRow } from "../../platform/outbox.js";
 import { isoIn, nowIso } from "../../platform/time.js";
-import { isPostgres } from "../../platform/db/dialect.js";
+import { among } from "../../platform/db/dialect.js";
 import { ticketSettings } from "./problems.core.js";
 import { param, runPrecompiled } from "../../platform/db/precompiled.js";
 
@@ -178,9 +178,8 @@ type Found = { basis: Basis; key: string; id: number; suggestion: ProblemSuggest
 
 /** The CIs and categories (as "basis:key") suggested since `since`, among these. */
 async function recentlySuggested(db: Db, ciKeys: string[], categoryKeys: string[], since: string): Promise<Set<string>> {
-  const among = (keys: string[]) => (isPostgres(db) ? sql`= any(${keys}::text[])` : sql`in (select value from json_each(${JSON.stringify(keys)}))`);
   const { rows } = await sql<{ basis: Basis; key: string; suggested_at: string }>`select basis, "key", suggested_at from problem_suggestions
-    where (basis = 'ci' and "key" ${among(ciKeys)}) or (basis = 'category' and "key" ${among(categoryKeys)})`.execute(db);
+    where (basis = 'ci' and "key" ${among(db, ciKeys)}) or (basis = 'category' and "key" ${among(db, categoryKeys)})`.execute(db);
   return new Set(rows.filter((r) => new Date(r.suggested_at).toISOString() >= since).map((r) => `${r.basis}:${r.key}`));
 }
 

@@ -46,6 +46,15 @@ export function autoIdType(db: Kysely<any>): ColumnDataType {
   return isPostgres(db) ? "bigserial" : "integer";
 }
 
+/**
+ * `<column> <among(db, values)>`: the column is one of the text values, passed as one
+ * parameter whatever their number (PostgreSQL `= any($1::text[])`, SQLite `in (select value
+ * from json_each(?))`), so the statement's text, and its prepared plan, is the same for any list.
+ */
+export function among(db: Kysely<any>, values: readonly string[]) {
+  return isPostgres(db) ? sql`= any(${values}::text[])` : sql`in (select value from json_each(${JSON.stringify(values)}))`;
+}
+
 /** The boolean default literal for the dialect. */
 export function boolLiteral(db: Kysely<any>, value: boolean) {
   return isPostgres(db) ? sql.lit(value) : sql.lit(value ? 1 : 0);
