@@ -28,7 +28,8 @@ export function PortalPage() {
   const tickets = useApi(
     (signal) =>
       listTickets(
-        { requesterId: "me", open: status === "open" ? true : status === "finished" ? false : undefined, sort: list.sort, limit: list.limit, offset: list.offset },
+        // The fields the table shows: no descriptions or resolution notes in a list page.
+        { requesterId: "me", open: status === "open" ? true : status === "finished" ? false : undefined, sort: list.sort, limit: list.limit, offset: list.offset, fields: "number,title,kind,state,updatedAt" },
         signal,
       ),
     [status, list.sort, list.offset],
