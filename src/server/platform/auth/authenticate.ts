@@ -119,6 +119,21 @@ export function recentActor(db: Db, kind: "t" | "s", secret: string, ip: string 
   return isDue(touchKey) ? undefined : cached;
 }
 
+/**
+ * The caller of a request's credentials as authentication takes them (the Authorization header
+ * when there is one, else the session cookie's value, asked for only then), when this process
+ * knows it without I/O (recentActor): undefined when the database must be asked or the header
+ * is not one we read, null when there are no credentials.
+ */
+export function recentCaller(db: Db, authorization: string | undefined, session: () => string | undefined, ip: string | null): Actor | null | undefined {
+  if (authorization) {
+    const token = tokenFromHeader(authorization);
+    return token ? recentActor(db, "t", token, ip) : undefined;
+  }
+  const cookie = session();
+  return cookie ? recentActor(db, "s", cookie, ip) : null;
+}
+
 /** The actor behind an API token, or null when the token is unknown, revoked or expired. */
 export async function actorFromToken(db: Db, token: string, ip: string | null): Promise<Actor | null> {
   const hash = sha256(token);

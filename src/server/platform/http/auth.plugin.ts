@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Db } from "../db/schema.js";
-import { actorFromSession, actorFromToken, recentActor, tokenFromHeader } from "../auth/authenticate.js";
+import { actorFromSession, actorFromToken, recentCaller, tokenFromHeader } from "../auth/authenticate.js";
 import { SESSION_COOKIE } from "../auth/sessions.js";
 import { requirePermission, type Actor, type Permission } from "../auth/permissions.js";
 import { safeEqual } from "../auth/secrets.js";
@@ -26,17 +26,6 @@ async function resolveActor(db: Db, request: FastifyRequest, sessionTtlMs: numbe
   const cookie = request.cookies?.[SESSION_COOKIE];
   if (cookie) return actorFromSession(db, cookie, sessionTtlMs, request.ip);
   return null;
-}
-
-/** The caller when it is known without I/O: an actor, null for no credentials, undefined when the database must be asked. */
-function recentCaller(db: Db, request: FastifyRequest): Actor | null | undefined {
-  const header = request.headers.authorization;
-  if (header) {
-    const token = tokenFromHeader(header);
-    return token ? recentActor(db, "t", token, request.ip) : undefined;
-  }
-  const cookie = request.cookies?.[SESSION_COOKIE];
-  return cookie ? recentActor(db, "s", cookie, request.ip) : null;
 }
 
 /** Installs the authentication hook. */
@@ -61,7 +50,7 @@ export function installAuth(app: FastifyInstance, db: Db, sessionTtlMs: number):
     const config = request.routeOptions.config ?? {};
     const isPublic = config.auth === "public" || request.is404;
     const permission = config.permission;
-    const recent = recentCaller(db, request);
+    const recent = recentCaller(db, request.headers.authorization, () => request.cookies?.[SESSION_COOKIE], request.ip);
     if (recent !== undefined) {
       try {
         admit(request, recent, isPublic, permission);

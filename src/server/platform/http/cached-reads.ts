@@ -25,7 +25,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../context.js";
 import type { Db } from "../db/schema.js";
-import { recentActor, tokenFromHeader } from "../auth/authenticate.js";
+import { recentCaller } from "../auth/authenticate.js";
 import type { Actor } from "../auth/permissions.js";
 import { SESSION_COOKIE } from "../auth/sessions.js";
 import { API_SECURITY_HEADERS } from "./web.js";
@@ -46,6 +46,8 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * with no side effects, whose handler is sendCached with a key and a producer that need
  * nothing of Fastify's request but the caller and the route's validated input. Whatever goes
  * wrong (a 404, a 403) goes to Fastify, which answers it as always; nothing was written.
+ * Only for a route without `config.permission`: this path checks that a caller is signed in,
+ * and `produce` (the route's service call) must check everything else.
  */
 export interface FastRead {
   /** The route's pattern, as Fastify knows it (the metrics label). */
@@ -77,24 +79,6 @@ export function cachedReadsAnswered(app: object): number {
   return answeredByApp.get(app)?.answered ?? 0;
 }
 
-/**
- * The caller as the auth hook finds it without I/O (platform/http/auth.plugin.ts): the
- * Authorization header when there is one, else the session cookie, parsed by the cookie
- * plugin's own parser; undefined when the database would have to be asked, or no credentials.
- */
-function recentCaller(app: App, db: Db, req: IncomingMessage): Actor | undefined {
-  const ip = req.socket.remoteAddress ?? null;
-  const header = req.headers.authorization;
-  if (header) {
-    const token = tokenFromHeader(header);
-    return token ? recentActor(db, "t", token, ip) : undefined;
-  }
-  const cookies = req.headers.cookie;
-  if (!cookies) return undefined;
-  const session = app.parseCookie(cookies)[SESSION_COOKIE];
-  return session ? recentActor(db, "s", session, ip) : undefined;
-}
-
 /** The registered route a raw URL is, with its input. */
 function fastRead(reads: FastRead[], url: string): { read: FastRead; input: Record<string, string> } | null {
   for (const read of reads) {
@@ -115,7 +99,9 @@ export function installCachedReads(app: App, options: CachedReadsOptions): void 
 
   const listener: Listener = (req, res) => {
     if (req.method !== "GET" || !req.url?.startsWith("/api/") || options.closing()) return next(req, res);
-    const actor = recentCaller(app, options.db, req);
+    // The caller as the auth hook finds it, the session cookie through the cookie plugin's own parser.
+    const cookies = req.headers.cookie;
+    const actor = recentCaller(options.db, req.headers.authorization, () => (cookies ? app.parseCookie(cookies)[SESSION_COOKIE] : undefined), req.socket.remoteAddress ?? null);
     if (!actor) return next(req, res);
     const url = req.url;
     const inm = req.headers["if-none-match"];

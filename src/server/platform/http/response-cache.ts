@@ -176,42 +176,44 @@ function matches(header: string | undefined, etag: string): boolean {
  * ETag gets 304. Errors thrown by `produce` (404, 403) are never cached.
  */
 export async function sendCached(db: Db, request: FastifyRequest, reply: FastifyReply, key: string, produce: () => Promise<string | object>): Promise<FastifyReply> {
-  const actor = request.actor;
   reply.header("cache-control", "private, no-cache");
+  const text = async () => {
+    const value = await produce();
+    return typeof value === "string" ? value : (reply.serialize(value) as string);
+  };
   const cache = cacheOf(db);
-  if (cache.maxBytes <= 0) return send(request, reply, await serialized(reply, produce), null);
-  const url = request.raw.url;
-  if (url && actor) remember(cache, actor, url, { key, route: request.routeOptions.url ?? url });
+  const route = request.routeOptions.url ?? request.url;
+  let answer: CachedAnswer;
+  if (cache.maxBytes <= 0) {
+    answer = answerOf(null, entryOf(await text(), ""), route, request.headers["if-none-match"]);
+  } else {
+    if (request.raw.url && request.actor) remember(cache, request.actor, request.raw.url, { key, route });
+    answer = answerOf(cache, await current(db, cache, key, text), route, request.headers["if-none-match"]);
+  }
+  return reply.code(answer.status).headers(answer.headers).send(answer.body ?? undefined);
+}
+
+/** A body as the cache keeps it: encoded once here rather than by the socket on every hit (a list page is ~40 kB), with its ETag. */
+function entryOf(text: string, token: string): Entry {
+  const body = Buffer.from(text, "utf8");
+  return { token, body, etag: etagOf(body), bytes: body.length + 200, storedAt: Date.now() };
+}
+
+/** The entry of `key` while the database is unchanged, else `produce`d (JSON text) and stored; hits and misses counted. */
+async function current(db: Db, cache: ResponseCache, key: string, produce: () => Promise<string>): Promise<Entry> {
   const token = await changeToken(db);
   const hit = cache.get(key, token);
   if (hit) {
     cache.hits++;
-    return send(request, reply, hit, cache);
+    return hit;
   }
   cache.misses++;
-  const entry = await serialized(reply, produce, token);
+  const entry = entryOf(await produce(), token);
   cache.set(key, entry);
-  return send(request, reply, entry, cache);
+  return entry;
 }
 
-async function serialized(reply: FastifyReply, produce: () => Promise<string | object>, token = ""): Promise<Entry> {
-  const value = await produce();
-  // Encoded once here rather than by the socket on every hit (a list page is ~40 kB); the
-  // ETag is the same digest as of the text, whose UTF-8 bytes these are.
-  const body = Buffer.from(typeof value === "string" ? value : (reply.serialize(value) as string), "utf8");
-  return { token, body, etag: etagOf(body), bytes: body.length + 200, storedAt: Date.now() };
-}
-
-function send(request: FastifyRequest, reply: FastifyReply, entry: Entry, cache: ResponseCache | null): FastifyReply {
-  reply.header("etag", entry.etag);
-  if (matches(request.headers["if-none-match"], entry.etag)) {
-    if (cache) cache.notModified++;
-    return reply.code(304).send();
-  }
-  return reply.type("application/json; charset=utf-8").send(entry.body);
-}
-
-/** A cached answer as `send` gives it: status, the headers the route sets, and the body (null for 304). */
+/** A read's answer as sendCached sends it: status, the headers it sets, and the body (null for 304). */
 export interface CachedAnswer {
   status: 200 | 304;
   headers: Record<string, string>;
@@ -253,24 +255,14 @@ export async function producedAnswer(db: Db, actor: Actor, url: string, known: C
   const cache = caches.get(db);
   if (!cache || cache.maxBytes <= 0) return null;
   remember(cache, actor, url, known);
-  const token = await changeToken(db);
-  const hit = cache.get(known.key, token);
-  if (hit) {
-    cache.hits++;
-    return answerOf(cache, hit, known.route, ifNoneMatch);
-  }
-  const body = Buffer.from(await produce(), "utf8");
-  const entry: Entry = { token, body, etag: etagOf(body), bytes: body.length + 200, storedAt: Date.now() };
-  cache.misses++;
-  cache.set(known.key, entry);
-  return answerOf(cache, entry, known.route, ifNoneMatch);
+  return answerOf(cache, await current(db, cache, known.key, produce), known.route, ifNoneMatch);
 }
 
-/** What `send` answers for an entry: 304 when the client's copy is current, else the body. */
-function answerOf(cache: ResponseCache, entry: Entry, route: string, ifNoneMatch: string | undefined): CachedAnswer {
+/** The answer for an entry, wherever it is sent from: 304 when the client's copy is current, else the body. */
+function answerOf(cache: ResponseCache | null, entry: Entry, route: string, ifNoneMatch: string | undefined): CachedAnswer {
   const headers: Record<string, string> = { "cache-control": "private, no-cache", etag: entry.etag };
   if (matches(ifNoneMatch, entry.etag)) {
-    cache.notModified++;
+    if (cache) cache.notModified++;
     return { status: 304, headers, body: null, route };
   }
   headers["content-type"] = "application/json; charset=utf-8";
