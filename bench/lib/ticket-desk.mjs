@@ -85,16 +85,21 @@ export function incidentBody(i, desk) {
 }
 
 /**
- * Closed-loop POST load: `connections` clients, one keep-alive connection each, each sending
- * the next body (`body(i)`, i counting across all clients) when the previous answer has been read.
- * Counts a request in the window when it completes inside it; `onResponse(status, text)` sees
- * every answer (for verification).
+ * POST load from `connections` clients, one keep-alive connection each, each sending the next
+ * body (`body(i)`, i counting across all clients) when the previous answer has been read.
+ * Closed loop by default: as fast as the answers come back. With `rate` (requests per second),
+ * paced: request k is due at k/rate after the start, taken by whichever client is free, and its
+ * latency runs from when it was due, not from when it was sent, so a server that falls behind
+ * is charged with the wait its clients saw (no coordinated omission, as wrk2 and k6's
+ * constant-arrival-rate measure). Counts a request in the window when it completes inside it;
+ * `onResponse(status, text)` sees every answer (for verification).
  */
-export async function closedLoopPost({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse }) {
+export async function closedLoopPost({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null }) {
   const u = new URL(url);
   const latencies = [];
   const errors = new Map();
   let next = 0;
+  let slot = 0;
   let stopping = false;
   const t0 = performance.now();
   const measureStart = t0 + warmupMs;
@@ -108,8 +113,15 @@ export async function closedLoopPost({ url, headers, connections, warmupMs, dura
   async function client() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     while (!stopping) {
+      let due = null;
+      if (rate) {
+        due = t0 + (1000 * slot++) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (stopping) break;
+      }
       const payload = Buffer.from(JSON.stringify(body(next++)));
-      const sent = performance.now();
+      const sent = due ?? performance.now();
       const res = await new Promise((resolve) => {
         const req = http.request(
           { host: u.hostname, port: u.port, path: u.pathname + u.search, method: "POST", agent, headers: { ...headers, connection: "keep-alive", "content-type": "application/json", "content-length": payload.length } },
@@ -148,6 +160,7 @@ export async function closedLoopPost({ url, headers, connections, warmupMs, dura
   const sorted = Float64Array.from(latencies).sort();
   return {
     connections,
+    rate,
     connectionsOpened,
     sent: next,
     requests: sorted.length,
