@@ -22,7 +22,6 @@ export const AlertSeverity = literals(ALERT_SEVERITIES, "Normalised severity: cr
 export const AlertStatus = literals(ALERT_STATUSES, "firing, acknowledged (someone works on it), suppressed (silenced or in maintenance: stored, not acted on) or resolved");
 export const GroupStatus = literals(GROUP_STATUSES, "open, resolved (every alert resolved) or merged (joined into another group)");
 const StringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description });
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 export const CiSummary = Type.Object(
   { id: Type.String({ description: "CI id" }), name: Type.String({ description: "CI name" }), class: Type.String({ description: "CI class" }) },

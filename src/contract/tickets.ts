@@ -28,7 +28,6 @@ export const TicketRef = Type.String({ minLength: 1, maxLength: 32, pattern: "^(
 export const TicketParams = Type.Object({ ref: TicketRef }, { additionalProperties: false });
 export type TicketParams = Static<typeof TicketParams>;
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const Ref = Type.Object({ id: Type.String(), name: Type.String() }, { description: "A referenced record's id and display name" });
 const NullableRef = Type.Union([Ref, Type.Null()]);
 
@@ -88,7 +87,6 @@ export type Ticket = Static<typeof Ticket>;
 const Title = Type.String({ minLength: 1, maxLength: 300, description: "Short summary" });
 const Description = Type.String({ maxLength: 100_000, description: "Markdown" });
 const Tag = Type.String({ minLength: 1, maxLength: 60, pattern: "^[^,\\s][^,]*$" });
-const NullableId = Type.Union([Id, Type.Null()]);
 const Category = Type.String({ minLength: 1, maxLength: 120 });
 
 const editableFields = {
