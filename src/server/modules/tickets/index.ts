@@ -3,6 +3,7 @@ import type { App, AppContext } from "../../platform/context.js";
 import "./tickets.defaults.js";
 import { ticketRoutes } from "./tickets.routes.js";
 import { timelineRoutes } from "./timeline.routes.js";
+import { mergeSearchIndex } from "./tickets.search-merge.js";
 
 export type { Flow, StateMeta, TransitionDef, TransitionActor } from "./tickets.flow.js";
 export { registerKind, kindDef, allKinds, type KindDef, type KindHooks, type FieldChange } from "./tickets.kinds.js";
@@ -17,8 +18,14 @@ export { ticketSettings, DEFAULT_TICKET_SETTINGS } from "./tickets.settings.js";
 export { refreshServices, setAffectedCis } from "./tickets.refs.js";
 export { describeFlows } from "./tickets.flows.js";
 
+/** How often the full-text index's segments are merged down (SQLite; tickets.search-merge.ts). */
+const SEARCH_MERGE_EVERY_MS = 60_000;
+
 /** Mounts the ticket routes (kind modules register their kinds at import, before this runs). */
 export function registerTicketsModule(app: App, ctx: AppContext): void {
+  ctx.jobs.every("tickets.search_merge", SEARCH_MERGE_EVERY_MS, async ({ db }) => {
+    await mergeSearchIndex(db);
+  });
   ticketRoutes(app, ctx);
   timelineRoutes(app, ctx);
 }
