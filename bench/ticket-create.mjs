@@ -6,7 +6,7 @@ import { cpuSecondsBetween, cpuSecondsByName, machineBusySeconds, machineLines, 
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, ROOT, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
-import { closedLoopPost, incidentBody, setupDesk } from "./lib/ticket-desk.mjs";
+import { postLoad, incidentBody, setupDesk } from "./lib/ticket-desk.mjs";
 
 const TARGET_RPS = 2000;
 const TARGET_P99_MS = 25;
@@ -148,7 +148,7 @@ async function runOne(kind, opts) {
         let cpuEnd = null;
         let metricsStart = null;
         let metricsEnd = null;
-        const load = await closedLoopPost({
+        const load = await postLoad({
           url: `${server.baseUrl}/api/v1/incidents`,
           headers: client.headers,
           connections: opts.connections,

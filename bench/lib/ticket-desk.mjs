@@ -1,6 +1,6 @@
 // The service desk a ticket benchmark works against: assignment groups, a CMDB pod (1,000 CIs
 // with business services above them, so a ticket's impacted services are really computed),
-// realistic incident bodies, and a closed-loop POST load generator.
+// realistic incident bodies, and a POST load generator (closed loop or paced).
 import http from "node:http";
 import { pod } from "../cmdb-load.mjs";
 import { percentile } from "./load.mjs";
@@ -94,7 +94,7 @@ export function incidentBody(i, desk) {
  * constant-arrival-rate measure). Counts a request in the window when it completes inside it;
  * `onResponse(status, text)` sees every answer (for verification).
  */
-export async function closedLoopPost({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null }) {
+export async function postLoad({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null }) {
   const u = new URL(url);
   const latencies = [];
   const errors = new Map();
