@@ -192,6 +192,8 @@ function cpuLine(c, cores) {
   return `CPU (cores): ${c ? `server ${c.server.toFixed(2)}, load generator ${c.generator.toFixed(2)}, PostgreSQL ${c.postgres.toFixed(2)}, other ${c.other.toFixed(2)}; machine ${c.machine.toFixed(2)} of ${cores}` : "n/a"}`;
 }
 
+const errorsLine = (r) => `errors:      ${r.errors ? `${r.errors} ${JSON.stringify(r.errorsByKind)}` : "0"}`;
+
 const latencyLine = (l) => `latency:     p50 ${ms(l.p50)}  p90 ${ms(l.p90)}  p99 ${ms(l.p99)}  p99.9 ${ms(l.p999)}  max ${ms(l.max)}  (mean ${ms(l.mean)})`;
 
 function resultLines(r, opts, cores) {
@@ -212,7 +214,7 @@ function resultLines(r, opts, cores) {
     `throughput:  ${Math.round(r.rps)} creates/s (${r.requests} in the window)`,
     latencyLine(l) + " (closed loop: every client sends again at once, so the server is always saturated)",
     ...serverLines(r.serverSide, opts.durationMs / 1000),
-    `errors:      ${r.errors ? `${r.errors} ${JSON.stringify(r.errorsByKind)}` : "0"}`,
+    errorsLine(r),
     `connections: ${r.connectionsOpened} opened for ${r.connections} clients`,
     cpuLine(c, cores),
     ...(p
@@ -221,7 +223,7 @@ function resultLines(r, opts, cores) {
           `throughput:  ${Math.round(p.rps)} creates/s (${p.requests} in the window)`,
           latencyLine(p.latencyMs),
           ...serverLines(p.serverSide, opts.durationMs / 1000),
-          `errors:      ${p.errors ? `${p.errors} ${JSON.stringify(p.errorsByKind)}` : "0"}`,
+          errorsLine(p),
           cpuLine(p.cpu, cores),
         ]
       : []),

@@ -4,6 +4,7 @@ import "./tickets.defaults.js";
 import { ticketRoutes } from "./tickets.routes.js";
 import { timelineRoutes } from "./timeline.routes.js";
 import { mergeSearchIndex } from "./tickets.search-merge.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 
 export type { Flow, StateMeta, TransitionDef, TransitionActor } from "./tickets.flow.js";
 export { registerKind, kindDef, allKinds, type KindDef, type KindHooks, type FieldChange } from "./tickets.kinds.js";
@@ -23,9 +24,12 @@ const SEARCH_MERGE_EVERY_MS = 60_000;
 
 /** Mounts the ticket routes (kind modules register their kinds at import, before this runs). */
 export function registerTicketsModule(app: App, ctx: AppContext): void {
-  ctx.jobs.every("tickets.search_merge", SEARCH_MERGE_EVERY_MS, async ({ db }) => {
-    await mergeSearchIndex(db);
-  });
+  // PostgreSQL's GIN index keeps itself: no job rows for nothing there.
+  if (!isPostgres(ctx.db)) {
+    ctx.jobs.every("tickets.search_merge", SEARCH_MERGE_EVERY_MS, async ({ db }) => {
+      await mergeSearchIndex(db);
+    });
+  }
   ticketRoutes(app, ctx);
   timelineRoutes(app, ctx);
 }

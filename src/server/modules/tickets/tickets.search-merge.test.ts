@@ -21,6 +21,11 @@ async function numbersFound(q: string): Promise<string[]> {
 }
 
 describe("full-text index upkeep", () => {
+  it("runs as a periodic job on SQLite only", () => {
+    const types = t.built.ctx.jobs.periodic().map((j) => j.type);
+    expect(types.includes("tickets.search_merge")).toBe(!isPostgres(t.db));
+  });
+
   it("merges the segments that separate creations leave into one, and every search finds the same tickets", async () => {
     // One creation per transaction: one segment each, as a desk opening tickets all day writes them.
     for (let i = 0; i < 60; i++) {
