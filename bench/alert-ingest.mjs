@@ -14,6 +14,9 @@ const USAGE = `usage: npm run bench -- alert-ingest [options]
   --db sqlite|pg|both   OpsDesk databases, after Alertmanager (default both)
   --distinct N          distinct alerts (fingerprints) per phase (default 10000)
   --dup R               share of sent alerts that repeat a fingerprint (default 0.5)
+  --warmup N            before each measured phase, send N other distinct alerts the same way (with the
+                        same share of duplicates), unmeasured, to Alertmanager and OpsDesk alike (default 5000;
+                        0 measures cold servers, as before 2026-12-06)
   --probes N            new critical alerts on CMDB hosts timed from POST to incident, per OpsDesk phase (default 40)
   --sustain S           also run S seconds of steady load against OpsDesk (SQLite) and sample its memory (default 0; 600 for the 10-minute run)
   --max-wait S          wait at most S seconds for a quiet machine before each phase (default 60)
@@ -21,6 +24,9 @@ const USAGE = `usage: npm run bench -- alert-ingest [options]
   --cpu-prof            run the OpsDesk server under node --cpu-prof; print where its time went in each phase
   --no-build            measure the existing dist/
 Alertmanager: the Debian package prometheus-alertmanager (apt-get install prometheus-alertmanager).`;
+
+// Warm-up alerts name hosts from here on, far from the measured alerts' host-0, host-1, ...
+const WARMUP_FIRST_HOST = 1_000_000;
 
 const PHASES = [
   { name: "batches of 1", batch: 1, concurrency: 8 },
@@ -33,6 +39,7 @@ function options() {
       db: { type: "string", default: "both" },
       distinct: { type: "string", default: "10000" },
       dup: { type: "string", default: "0.5" },
+      warmup: { type: "string", default: "5000" },
       probes: { type: "string", default: "40" },
       sustain: { type: "string", default: "0" },
       "max-wait": { type: "string", default: "60" },
@@ -45,7 +52,9 @@ function options() {
   );
   const dbs = v.db === "both" ? ["sqlite", "pg"] : [v.db];
   if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
-  return { dbs, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"], cpuProf: v["cpu-prof"], maxWaitMs: Number(v["max-wait"]) * 1000 };
+  const warmup = Number(v.warmup);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`--warmup must be a whole number of alerts\n${USAGE}`);
+  return { dbs, warmup, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"], cpuProf: v["cpu-prof"], maxWaitMs: Number(v["max-wait"]) * 1000 };
 }
 
 /** mulberry32: the same duplicate pattern on every target. */
@@ -60,8 +69,12 @@ function rng(seed) {
   };
 }
 
-/** Request bodies for one phase: `distinct` alerts, each once, plus duplicates, shuffled; pre-serialised. */
-function bodies({ distinct, dup, batch, tag }) {
+/**
+ * Request bodies for one phase: `distinct` alerts, each once, plus duplicates, shuffled; pre-serialised.
+ * Alert i names host `first + i`: warm-up alerts name hosts of their own, so no measured alert
+ * finds its host already seen.
+ */
+function bodies({ distinct, dup, batch, tag, first = 0 }) {
   const r = rng(batch * 7919 + 1);
   const total = Math.round(distinct / (1 - dup));
   const seq = Array.from({ length: total }, (_, i) => (i < distinct ? i : Math.floor(r() * distinct)));
@@ -73,8 +86,8 @@ function bodies({ distinct, dup, batch, tag }) {
   const endsAt = new Date(Date.now() + 3600_000).toISOString();
   const sev = ["critical", "warning", "info"];
   const alert = (i) => ({
-    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(i) },
-    annotations: { summary: `Synthetic alert ${i}`, description: `Load-test alert ${i}` },
+    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${first + i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(first + i) },
+    annotations: { summary: `Synthetic alert ${first + i}`, description: `Load-test alert ${first + i}` },
     startsAt,
     endsAt,
     generatorURL: `http://127.0.0.1:19090/graph?g0.expr=up`,
@@ -198,6 +211,11 @@ async function benchOpsDesk(kind, opts, lines) {
     const results = [];
     for (const [p, phase] of PHASES.entries()) {
       const list = bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `${kind}${p}` });
+      if (opts.warmup) {
+        await drive(server.baseUrl, headers, bodies({ distinct: opts.warmup, dup: opts.dup, batch: phase.batch, tag: `${kind}w${p}`, first: WARMUP_FIRST_HOST }), phase.concurrency);
+        // Folded before the measured phase starts, so that work is not counted in it.
+        await request(`${server.baseUrl}/api/v1/events/alerts/counts`, { headers });
+      }
       quiets.push(await waitForQuiet({ maxWaitMs: opts.maxWaitMs }));
       let running = true;
       const probe = probeIncidents(server, headers, ciIds, p * opts.probes, opts.probes, () => running);
@@ -224,7 +242,7 @@ async function benchOpsDesk(kind, opts, lines) {
       results.push({ ...phase, ...r, incidentMs, rssMB: residentMB(server.pid) });
     }
     const stored = JSON.parse((await request(`${server.baseUrl}/api/v1/events/alerts/counts`, { headers })).text);
-    lines.push(`  stored after both phases: ${Object.values(stored.byStatus).reduce((a, b) => a + b, 0)} alerts (expected ${opts.distinct * 2} + probes)`);
+    lines.push(`  stored after both phases: ${Object.values(stored.byStatus).reduce((a, b) => a + b, 0)} alerts (expected ${(opts.distinct + opts.warmup) * PHASES.length} + probes)`);
     if (opts.sustain > 0 && kind === "sqlite") results.sustain = await sustain(server, headers, opts);
     return { label: db.label, results };
   } finally {
@@ -269,6 +287,7 @@ async function main() {
     try {
       const r = [];
       for (const [p, phase] of PHASES.entries()) {
+        if (opts.warmup) await drive(peer.baseUrl, {}, bodies({ distinct: opts.warmup, dup: opts.dup, batch: phase.batch, tag: `amw${p}`, first: WARMUP_FIRST_HOST }), phase.concurrency);
         quiets.push(await waitForQuiet({ maxWaitMs: opts.maxWaitMs }));
         const list = bodies({ distinct: opts.distinct, dup: opts.dup, batch: phase.batch, tag: `am${p}` });
         const cpu0 = processCpuSeconds(peer.pid);

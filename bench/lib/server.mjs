@@ -143,7 +143,8 @@ export async function spawnServer(db, { admin = false, nodeArgs = [], port } = {
   const logFile = path.join(db.dataDir, `server-${port}.log`);
   const out = fs.openSync(logFile, "a");
   const env = { ...cleanEnv(), ...db.env, ...(admin ? { OPSDESK_ADMIN_EMAIL: ADMIN.email, OPSDESK_ADMIN_PASSWORD: ADMIN.password } : {}) };
-  const args = [...nodeArgs, CLI, "serve", "--host", "127.0.0.1", "--port", String(port), "--data", db.dataDir];
+  const extra = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const args = [...extra, ...nodeArgs, CLI, "serve", "--host", "127.0.0.1", "--port", String(port), "--data", db.dataDir];
   const startedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", out, out] });
   fs.closeSync(out);
