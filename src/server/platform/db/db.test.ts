@@ -63,6 +63,30 @@ describe("precompiled queries", () => {
   });
 });
 
+describe("SQLite temporary storage", () => {
+  it("keeps statement journals in memory, and a savepoint over many pages still rolls back", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-temp-"));
+    const db = openDb({ sqliteFile: path.join(dir, "db.sqlite") });
+    try {
+      // 2 = MEMORY: what a savepoint or a multi-row write keeps to undo itself never goes to a file.
+      expect((await sql<{ temp_store: number }>`pragma temp_store`.execute(db)).rows[0].temp_store).toBe(2);
+      await sql`create table t (id integer primary key, data text not null)`.execute(db);
+      await db.transaction().execute(async (trx) => {
+        await sql`insert into t (data) select 'kept' from (select 1 from pragma_table_info('t') limit 1)`.execute(trx);
+        await sql`savepoint big`.execute(trx);
+        // ~4 MB under the savepoint: far past the 64 KiB at which SQLite would spill it to a temporary file.
+        await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 4000) insert into t (data) select printf('%.1000c', 'x') from n`.execute(trx);
+        await sql`rollback to savepoint big`.execute(trx);
+        await sql`release savepoint big`.execute(trx);
+      });
+      expect((await sql<{ data: string }>`select data from t`.execute(db)).rows).toEqual([{ data: "kept" }]);
+    } finally {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("SQLite WAL checkpoints", () => {
   it("a second handle (checkpointer: false) leaves checkpoints to the first instead of running them at 1,000 pages", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
