@@ -91,10 +91,10 @@ export function openDb(options: DbOptions): Db {
   // Statement journals (what a savepoint or a multi-row write inside a transaction keeps to undo
   // itself) in memory instead of a temporary file, which SQLite spills to past 64 KiB. A bulk
   // batch of 1,000 CIs journals each page it touches first (~2,700 at a million CIs): on a file
-  // that cost ~15 us of system time per CI there, and a million CIs loaded 6-23% faster in memory
-  // in two alternating pairs and one more run each (bench/RESULTS.md, 2026-12-06; no difference at 300,000). Sorts and
-  // temporary tables that outgrow the page cache stay in memory too; the queries here sort small
-  // pages of rows or walk indexes.
+  // that cost ~15 us of system time per CI there, and a million CIs loaded 6-23% faster in
+  // memory in two alternating pairs and one more run each (bench/RESULTS.md, 2026-12-06; no
+  // difference at 300,000). Sorts and temporary tables that outgrow the page cache stay in
+  // memory too; the queries here sort small pages of rows or walk indexes.
   sqlite.pragma("temp_store = MEMORY");
   // SQLite's lower() folds only A-Z; searches with other letters call this one (migration 0017
   // gives PostgreSQL the same name).
