@@ -75,10 +75,17 @@ describe.skipIf(missing !== null)("a real Alertmanager 0.25 and amtool against O
   }, 60_000);
 
   afterAll(async () => {
-    am?.kill("SIGTERM");
+    // Alertmanager writes its snapshot on SIGTERM: remove its directory only once it has exited.
+    if (am && am.exitCode === null && am.signalCode === null) {
+      const exited = new Promise<void>((resolve) => am.once("exit", () => resolve()));
+      am.kill("SIGTERM");
+      const timer = setTimeout(() => am.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
     await t?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
-  });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  }, 30_000);
 
   it("receives Alertmanager's webhook notification, firing and then resolved, with Alertmanager's fingerprint", async () => {
     const labels = { alertname: "RealAmTest", instance: "host-9:9100", severity: "critical" };
