@@ -88,6 +88,35 @@ describe("SQLite temporary storage", () => {
 });
 
 describe("SQLite WAL checkpoints", () => {
+  it("hold writers off to start the WAL over only past 128 MB of it, not at every 16 MB", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
+    const file = path.join(dir, "db.sqlite");
+    const db = openDb({ sqliteFile: file });
+    try {
+      await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
+      const chunk = Buffer.alloc(256 * 1024, 7);
+      // ~24 MB, past the 4,000 pages at which the WAL used to start over, with the writers held off each time.
+      for (let i = 0; i < 96; i++) {
+        await db.transaction().execute(async (trx) => {
+          await sql`insert into blobs (data) values (${chunk})`.execute(trx);
+        });
+        await new Promise((r) => setTimeout(r, 4));
+      }
+      // Rounds keep copying the WAL into the database file meanwhile, without holding anyone off.
+      const deadline = Date.now() + 10_000;
+      while (checkpointerStats(db)!.rounds < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      const stats = checkpointerStats(db)!;
+      expect(stats.rounds).toBeGreaterThan(4);
+      expect(stats.lockedRestarts).toBe(0);
+      expect(stats.writerRestarts).toBe(0);
+      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(20 * 1024 * 1024);
+    } finally {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a second handle (checkpointer: false) leaves checkpoints to the first instead of running them at 1,000 pages", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
     const file = path.join(dir, "db.sqlite");
@@ -95,8 +124,8 @@ describe("SQLite WAL checkpoints", () => {
     const second = openDb({ sqliteFile: file, checkpointer: false });
     try {
       const pages = async (db: typeof first) => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0].wal_autocheckpoint;
-      expect(await pages(first)).toBe(10_000);
-      expect(await pages(second)).toBe(10_000);
+      expect(await pages(first)).toBe(100_000);
+      expect(await pages(second)).toBe(100_000);
     } finally {
       await second.destroy();
       await first.destroy();
@@ -107,12 +136,13 @@ describe("SQLite WAL checkpoints", () => {
   it("starts a large WAL over from the checkpointer's thread, holding the writers' thread lock, never on the writer's thread", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
     const file = path.join(dir, "db.sqlite");
-    const db = openDb({ sqliteFile: file });
+    // This one starts over at 16 MB of WAL (the default is 128 MB), so that the test writes little.
+    const db = openDb({ sqliteFile: file, walRestartPages: 4000 });
     try {
       await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
       const chunk = Buffer.alloc(256 * 1024, 7);
       // ~48 MB in 192 transactions, a little at a time, as a busy server writes: far past the
-      // 4,000 pages (16 MB) at which the WAL is to start over.
+      // 4,000 pages (16 MB) at which this WAL is to start over.
       for (let i = 0; i < 192; i++) {
         await db.transaction().execute(async (trx) => {
           await sql`insert into blobs (data) values (${chunk})`.execute(trx);

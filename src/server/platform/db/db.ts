@@ -26,6 +26,8 @@ export interface DbOptions {
   threadLock?: SharedArrayBuffer;
   /** SQLite file: run the background checkpointer thread (default true; a second handle in another thread leaves it to the first). */
   checkpointer?: boolean;
+  /** SQLite file: WAL pages past which the checkpointer starts the WAL over (default WAL_RESTART_PAGES; tests use fewer). */
+  walRestartPages?: number;
 }
 
 const threadLocks = new WeakMap<Db, ThreadWriteLock>();
@@ -100,7 +102,7 @@ export function openDb(options: DbOptions): Db {
   // gives PostgreSQL the same name).
   sqlite.function("unicode_lower", { deterministic: true }, (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value));
   const lock = file === ":memory:" ? null : new ThreadWriteLock(options.threadLock);
-  const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file, lock);
+  const checkpointer = file === ":memory:" || options.checkpointer === false ? null : startCheckpointer(sqlite, file, lock, options.walRestartPages);
   // A second handle (the fold thread's) leaves checkpoints to the first handle's checkpointer:
   // with SQLite's default it would run one itself at the commit that crosses 1,000 WAL pages,
   // waiting for the database file's fsync in the middle of its work (~15 ms per 2,000-alert fold).
@@ -186,15 +188,21 @@ export function withStatementCache(sqlite: BetterSqlite3.Database, onClose?: () 
 }
 
 const CHECKPOINT_EVERY_MS = 100;
-// The writer still checkpoints by itself past this many WAL pages (40 MB), should the
+// The writer still checkpoints by itself past this many WAL pages (400 MB), should the
 // background checkpoints fall behind or fail.
-const FALLBACK_AUTOCHECKPOINT_PAGES = 10_000;
-// Past this many pages, once the background checkpoint has nearly caught up, the last few
-// pages are copied with every writer held off, so that the next transaction starts the WAL over.
-const RESTART_WAL_PAGES = 4000;
+const FALLBACK_AUTOCHECKPOINT_PAGES = 100_000;
+/**
+ * Past this many WAL pages (128 MB), once the background checkpoint has nearly caught up, the
+ * last few pages are copied with every writer held off, so that the next transaction starts the
+ * WAL over. Holding them off lasts two fsyncs (the WAL's new pages, then the database file),
+ * 10-35 ms on this project's test machine, and every write waits that long. At 4,000 pages (16
+ * MB), under 2,000-3,000 ticket creations a second, it happened 47-70 times in a 30-second run
+ * (0.6-1.0 s of writes held up in all, and the creations that waited made the latency's p99);
+ * at 32,000, 8-9 times (0.14 s) (bench/RESULTS.md, 2026-12-07). The price is disk: the WAL
+ * file grows to about this size before it starts over (SQLite keeps the file and reuses it).
+ */
+export const WAL_RESTART_PAGES = 32_000;
 const RESTART_LAG_PAGES = 256;
-// Whatever the lag, past this many pages the checkpoint is finished that way.
-const RESTART_ANYWAY_PAGES = 8000;
 // How long the checkpointer waits for the thread write lock before leaving it for the next round.
 const RESTART_LOCK_WAIT_MS = 2000;
 const CHECKPOINT_WORKER = `
@@ -262,7 +270,9 @@ export function checkpointerStats(db: Db): CheckpointerStats | null {
  * - without (the alert journal file, written synchronously by one thread), by the writer
  *   itself, a short checkpoint instead of one of thousands of pages.
  */
-export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, lock: ThreadWriteLock | null = null): Checkpointer | null {
+export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, lock: ThreadWriteLock | null = null, restartPages = WAL_RESTART_PAGES): Checkpointer | null {
+  // Whatever the lag, past twice the restart point the checkpoint is finished that way.
+  const anyway = 2 * restartPages;
   let worker: Worker;
   try {
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
@@ -272,9 +282,9 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
         driver,
         file: path.resolve(file),
         lock: lock?.buffer ?? null,
-        restartAt: RESTART_WAL_PAGES,
+        restartAt: restartPages,
         lag: RESTART_LAG_PAGES,
-        anyway: RESTART_ANYWAY_PAGES,
+        anyway,
         lockWaitMs: RESTART_LOCK_WAIT_MS,
       },
     });
@@ -289,8 +299,8 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
     running = false;
     stats.rounds++;
     if (locked) stats.lockedRestarts++;
-    if (lock || stopped || !result || result.log < RESTART_WAL_PAGES) return;
-    if (result.checkpointed < result.log - RESTART_LAG_PAGES && result.log < RESTART_ANYWAY_PAGES) return;
+    if (lock || stopped || !result || result.log < restartPages) return;
+    if (result.checkpointed < result.log - RESTART_LAG_PAGES && result.log < anyway) return;
     try {
       sqlite.pragma("wal_checkpoint(PASSIVE)");
       stats.writerRestarts++;
