@@ -6,7 +6,6 @@
  */
 import type { BulkBody, BulkResult } from "../../../contract/index.js";
 import type { Db } from "../../platform/db/schema.js";
-import { withBulkCache } from "../../platform/db/db.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { loadCatalog } from "./classes.service.js";
 import { loadTypes } from "./relationships.service.js";
@@ -19,7 +18,7 @@ import { refreshCmdbStatistics } from "./cmdb.stats.js";
 export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Promise<BulkResult> {
   requirePermission(actor, "cmdb.write");
   const source = input.source ?? "api";
-  const result = await withBulkCache(db, () => db.transaction().execute(async (trx) => {
+  const result = await db.transaction().execute(async (trx) => {
     const items = input.cis ?? [];
     // Before any read: see cmdb.locks.ts.
     if (items.length) await lockIdentification(trx, () => items.flatMap((i) => lockKeys(i)));
@@ -27,7 +26,7 @@ export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Prom
     const cis = await reconcileCis(trx, actor, source, catalog, items, { locked: true });
     const relationships = input.relationships?.length ? await linkBatch(trx, actor, source, await loadTypes(trx), input.relationships, cis) : [];
     return { cis: cis.results, relationships };
-  }));
+  });
   // Bulk loads are what grow the CMDB by orders of magnitude; keep query plans in step.
   if (result.cis.some((c) => c.outcome === "created") || result.relationships.some((r) => r.outcome === "created")) await refreshCmdbStatistics(db);
   return result;

@@ -13,7 +13,6 @@ import { sql } from "kysely";
 import type { Ci, CsvExportQuery, CsvImportResult } from "../../../contract/index.js";
 import { CreateCiBody as CreateCiSchema } from "../../../contract/index.js";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
-import { withBulkCache } from "../../platform/db/db.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { AppError, ValidationError } from "../../platform/errors.js";
 import { checkBody } from "../../platform/http/validation.js";
@@ -206,7 +205,7 @@ interface BatchContext {
 async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
   const records = items.map(({ record }) => ({ ...record.input, knownId: record.id }));
   try {
-    await withBulkCache(w.db, () => w.db.transaction().execute(async (trx) => {
+    await w.db.transaction().execute(async (trx) => {
       // Before any read: see cmdb.locks.ts.
       await lockIdentification(trx, () => records.flatMap((r) => lockKeys(r)));
       const out = await reconcileCis(trx, w.actor, w.source, w.catalog, records, { locked: true, details: w.dryRun });
@@ -221,7 +220,7 @@ async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
         if (w.dryRun && outcome !== "unchanged") recordChange(w.result, item.row, outcome, out.details[i]!);
       }
       if (w.dryRun) throw ROLLBACK;
-    }));
+    });
   } catch (err) {
     if (err !== ROLLBACK) throw err;
   }

@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { boundLimits, cacheSizeKib, checkpointerStats, openDb, withBulkCache, withStatementCache } from "./db.js";
+import { boundLimits, checkpointerStats, openDb, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -60,41 +60,6 @@ describe("precompiled queries", () => {
     expect(await find("a")).toEqual([{ value: "v-a" }]);
     expect(await find("b")).toEqual([{ value: "v-b" }]);
     expect(await find("c")).toEqual([]);
-  });
-});
-
-describe("SQLite page cache", () => {
-  it("is 16 MiB, and 64 MiB while bulk work runs and a moment after, however many run at once", async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-cache-"));
-    const db = openDb({ sqliteFile: path.join(dir, "db.sqlite") });
-    const memory = openDb({ sqliteFile: ":memory:" });
-    try {
-      expect(await cacheSizeKib(db)).toBe(16_384);
-      let release!: () => void;
-      const gate = new Promise<void>((r) => (release = r));
-      const first = withBulkCache(db, () => gate, 100);
-      const second = withBulkCache(db, async () => cacheSizeKib(db), 100);
-      expect(await second).toBe(65_536);
-      // The first is still running: the cache stays large past the second's linger.
-      await new Promise((r) => setTimeout(r, 250));
-      expect(await cacheSizeKib(db)).toBe(65_536);
-      release();
-      await first;
-      expect(await cacheSizeKib(db)).toBe(65_536);
-      const deadline = Date.now() + 5000;
-      while ((await cacheSizeKib(db)) !== 16_384 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      expect(await cacheSizeKib(db)).toBe(16_384);
-      // A failing batch gives the cache back too; an in-memory database is left alone.
-      await expect(withBulkCache(db, async () => Promise.reject(new Error("bad batch")), 10)).rejects.toThrow("bad batch");
-      await new Promise((r) => setTimeout(r, 100));
-      expect(await cacheSizeKib(db)).toBe(16_384);
-      const before = await cacheSizeKib(memory);
-      expect(await withBulkCache(memory, () => cacheSizeKib(memory), 10)).toBe(before);
-    } finally {
-      await memory.destroy();
-      await db.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
   });
 });
 

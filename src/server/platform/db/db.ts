@@ -4,7 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import BetterSqlite3 from "better-sqlite3";
 import pg from "pg";
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from "kysely";
 import type { Database, Db } from "./schema.js";
 import { registerDialect, sqliteBindable } from "./dialect.js";
 import { ThreadLockedSqliteDriver, ThreadWriteLock } from "./thread-lock.js";
@@ -86,9 +86,10 @@ export function openDb(options: DbOptions): Db {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  // 16 MiB of page cache (SQLite's default is 2 MiB); bulk CMDB work takes 64 MiB while it runs
-  // (withBulkCache below). Pages are allocated as they are read, so a small database never uses it.
-  sqlite.pragma(`cache_size = -${CACHE_KIB}`);
+  // 64 MiB of page cache instead of SQLite's 2 MiB: a CMDB of a million CIs has indexes of
+  // gigabytes, and bulk loads touch them all over (30% faster at 130,000 CIs). Pages are
+  // allocated as they are read, so a small database never uses it.
+  sqlite.pragma("cache_size = -65536");
   // Statement journals (what a savepoint or a multi-row write inside a transaction keeps to undo
   // itself) in memory instead of a temporary file, which SQLite spills to past 64 KiB. A bulk
   // batch of 1,000 CIs journals each page it touches first (~2,700 at a million CIs): on a file
@@ -117,63 +118,6 @@ export function openDb(options: DbOptions): Db {
   if (checkpointer) checkpointers.set(db, checkpointer);
   registerDialect(db, "sqlite");
   return db;
-}
-
-/**
- * The page cache of a connection, in KiB. Larger is not free: a transaction whose B-tree split
- * renumbered pages (SQLite parks one at the page after the 1 GiB mark meanwhile; most ticket
- * commits split an index somewhere) ends by scanning the whole cache for pages past the end of
- * the file. With 64 MiB cached (~16,000 pages) that scan cost ~500 us per commit, 5% of the
- * main thread under 2,000 ticket creations a second (perf, bench/RESULTS.md 2026-12-07); with
- * 16 MiB a quarter of that. Bulk CMDB loads are the exception: a million CIs have indexes far
- * larger than the cache, and 16 MiB made their load 23% slower than 64 MiB.
- */
-const CACHE_KIB = 16_384;
-const BULK_CACHE_KIB = 65_536;
-/** How long the bulk cache stays after the last bulk request, so that a load's next batch still finds it. */
-const BULK_CACHE_LINGER_MS = 5000;
-
-interface BulkCache {
-  running: number;
-  shrink: NodeJS.Timeout | null;
-}
-const bulkCaches = new WeakMap<Db, BulkCache>();
-
-/**
- * Runs bulk CMDB work (a batch of the bulk API, a CSV import) with the connection's page cache
- * at BULK_CACHE_KIB; it returns to CACHE_KIB once no bulk work has run for BULK_CACHE_LINGER_MS.
- * PostgreSQL and ":memory:" databases run the work as it is.
- */
-export async function withBulkCache<T>(db: Db, work: () => Promise<T>, lingerMs = BULK_CACHE_LINGER_MS): Promise<T> {
-  if (!threadLocks.has(db)) return work();
-  let state = bulkCaches.get(db);
-  if (!state) bulkCaches.set(db, (state = { running: 0, shrink: null }));
-  const cache = state;
-  if (cache.shrink) clearTimeout(cache.shrink);
-  cache.shrink = null;
-  if (cache.running++ === 0) await setCacheSize(db, BULK_CACHE_KIB);
-  try {
-    return await work();
-  } finally {
-    if (--cache.running === 0) {
-      cache.shrink = setTimeout(() => {
-        cache.shrink = null;
-        if (cache.running === 0) void setCacheSize(db, CACHE_KIB);
-      }, lingerMs);
-      cache.shrink.unref();
-    }
-  }
-}
-
-/** Sets the page cache of the connection (a closed one is left as it is). */
-async function setCacheSize(db: Db, kib: number): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(`pragma cache_size = -${kib}`, [])).catch(() => {});
-}
-
-/** The page cache size of an SQLite connection, in KiB (tests). */
-export async function cacheSizeKib(db: Db): Promise<number> {
-  const { rows } = await db.executeQuery<{ cache_size: number }>(CompiledQuery.raw("pragma cache_size", []));
-  return -rows[0].cache_size;
 }
 
 const STATEMENT_CACHE_SIZE = 500;
