@@ -87,21 +87,26 @@ describe("SQLite temporary storage", () => {
   });
 });
 
+/** Writes `count` blobs of 256 KiB, one transaction each, a little at a time, as a busy server writes. */
+async function writeBlobs(db: ReturnType<typeof openDb>, count: number): Promise<void> {
+  await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  for (let i = 0; i < count; i++) {
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into blobs (data) values (${chunk})`.execute(trx);
+    });
+    await new Promise((r) => setTimeout(r, 4));
+  }
+}
+
 describe("SQLite WAL checkpoints", () => {
   it("hold writers off to start the WAL over only past 128 MB of it, not at every 16 MB", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
     const file = path.join(dir, "db.sqlite");
     const db = openDb({ sqliteFile: file });
     try {
-      await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
-      const chunk = Buffer.alloc(256 * 1024, 7);
       // ~24 MB, past the 4,000 pages at which the WAL used to start over, with the writers held off each time.
-      for (let i = 0; i < 96; i++) {
-        await db.transaction().execute(async (trx) => {
-          await sql`insert into blobs (data) values (${chunk})`.execute(trx);
-        });
-        await new Promise((r) => setTimeout(r, 4));
-      }
+      await writeBlobs(db, 96);
       // Rounds keep copying the WAL into the database file meanwhile, without holding anyone off.
       const deadline = Date.now() + 10_000;
       while (checkpointerStats(db)!.rounds < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
@@ -139,16 +144,8 @@ describe("SQLite WAL checkpoints", () => {
     // This one starts over at 16 MB of WAL (the default is 128 MB), so that the test writes little.
     const db = openDb({ sqliteFile: file, walRestartPages: 4000 });
     try {
-      await sql`create table blobs (id integer primary key, data blob not null)`.execute(db);
-      const chunk = Buffer.alloc(256 * 1024, 7);
-      // ~48 MB in 192 transactions, a little at a time, as a busy server writes: far past the
-      // 4,000 pages (16 MB) at which this WAL is to start over.
-      for (let i = 0; i < 192; i++) {
-        await db.transaction().execute(async (trx) => {
-          await sql`insert into blobs (data) values (${chunk})`.execute(trx);
-        });
-        await new Promise((r) => setTimeout(r, 4));
-      }
+      // ~48 MB: far past the 4,000 pages (16 MB) at which this WAL is to start over.
+      await writeBlobs(db, 192);
       const deadline = Date.now() + 10_000;
       while (!checkpointerStats(db)!.lockedRestarts && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       const stats = checkpointerStats(db)!;
