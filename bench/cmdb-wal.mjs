@@ -26,13 +26,21 @@ function options() {
 
 const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", "server", p)).href);
 
-/** Page numbers of the frames in a WAL file (header 32 bytes; each frame a 24-byte header, then the page). */
+/**
+ * Page numbers of the frames of the WAL's current generation (header 32 bytes; each frame a
+ * 24-byte header, then the page). A frame whose salt differs from the header's is left over from
+ * before the WAL last started over, and the log's valid part ends there.
+ */
 function walPages(file) {
   const wal = fs.readFileSync(file);
   if (wal.length < 32) return [];
   const pageSize = wal.readUInt32BE(8);
+  const salt = wal.subarray(16, 24);
   const pages = [];
-  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) pages.push(wal.readUInt32BE(at));
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize) {
+    if (!wal.subarray(at + 8, at + 16).equals(salt)) break;
+    pages.push(wal.readUInt32BE(at));
+  }
   return pages;
 }
 

@@ -115,7 +115,9 @@ describe("SQLite WAL checkpoints", () => {
       expect(stats.rounds).toBeGreaterThan(4);
       expect(stats.lockedRestarts).toBe(0);
       expect(stats.writerRestarts).toBe(0);
-      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(20 * 1024 * 1024);
+      // (The WAL file's size proves nothing here: SQLite also starts it over by itself whenever a
+      // round happens to finish between two writes.)
+      expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(96);
     } finally {
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
