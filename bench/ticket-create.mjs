@@ -24,6 +24,7 @@ const USAGE = `usage: npm run bench -- ticket-create [options]
   --api-only             run the server as OPSDESK_ROLE=api: no workers in the process, so the outbox
                          events of the creations (problem suggestions, SLA) are left for a worker node
   --cpu-prof             run the server under node --cpu-prof; print where its time went in the window
+                         (the closed loop's; with --rate, the paced phase's)
   --max-wait S           wait up to S seconds for the machine to go quiet before measuring (default 120; 0: don't)
   --no-build             measure the existing dist/ instead of running npm run build:server
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh
@@ -52,7 +53,7 @@ function options() {
     if (!(n >= min)) throw new UsageError(`--${name} must be a number >= ${min}\n${USAGE}`);
     return n;
   };
-  return { dbs, rate: num("rate", 0), connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, cpuProf: v["cpu-prof"], apiOnly: v["api-only"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
+  return { dbs, rate: num("rate", 0), connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, cpuProf: v["cpu-prof"], profilePaced: v["cpu-prof"] && num("rate", 0) > 0, apiOnly: v["api-only"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
 }
 
 function cpuNow(pid) {
@@ -89,6 +90,9 @@ async function serverFigures(server) {
     // prom-client's event-loop delay figures cover the time since the previous scrape.
     lagP99: one("opsdesk_nodejs_eventloop_lag_p99_seconds"),
     lagMax: one("opsdesk_nodejs_eventloop_lag_max_seconds"),
+    // SQLite: checkpoints that held every write off so that the WAL starts over.
+    walRestarts: one("opsdesk_sqlite_wal_restarts_total"),
+    walHeldSeconds: one("opsdesk_sqlite_wal_restart_hold_seconds_total"),
   };
 }
 
@@ -97,7 +101,7 @@ function serverWindow(a, b) {
   if (!a || !b || !b.buckets.length) return null;
   const before = new Map(a.buckets.map((x) => [x.le, x.n]));
   const counts = b.buckets.map((x) => ({ le: x.le, n: x.n - (before.get(x.le) ?? 0) }));
-  return { counts, gcSeconds: b.gcSeconds - a.gcSeconds, gcCount: b.gcCount - a.gcCount, lagP99: b.lagP99, lagMax: b.lagMax };
+  return { counts, gcSeconds: b.gcSeconds - a.gcSeconds, gcCount: b.gcCount - a.gcCount, lagP99: b.lagP99, lagMax: b.lagMax, walRestarts: b.walRestarts - a.walRestarts, walHeldSeconds: b.walHeldSeconds - a.walHeldSeconds };
 }
 
 /** Server-side lines: how many creations the server itself answered within each bound, and its pauses. */
@@ -110,6 +114,7 @@ function serverLines(w, seconds) {
   return [
     `server side: ${shares.join(", ")}; over 50 ms ${over(0.05)}, over 100 ms ${over(0.1)} of ${total} (request received to answer sent, from /metrics)`,
     `server GC:   ${w.gcCount} pauses, ${((1000 * w.gcSeconds) / seconds).toFixed(1)} ms/s; event-loop delay p99 ${ms(w.lagP99 * 1000)}, max ${ms(w.lagMax * 1000)}`,
+    ...(Number.isFinite(w.walRestarts) ? [`WAL:         writes held off ${w.walRestarts} times for the WAL to start over, ${ms(w.walHeldSeconds * 1000)} in all`] : []),
   ];
 }
 
@@ -142,7 +147,7 @@ async function runOne(kind, opts) {
       const nowUs = () => Number(process.hrtime.bigint() / 1000n);
       let acknowledged = 0;
       let failedResponses = 0;
-      // One load phase: closed loop (rate null) or paced at `rate` creations/s; the profile window is the closed loop's.
+      // One load phase: closed loop (rate null) or paced at `rate` creations/s; the profile window is the closed loop's (with --rate, the paced phase's).
       const phase = async (rate) => {
         let cpuStart = null;
         let cpuEnd = null;
@@ -160,12 +165,12 @@ async function runOne(kind, opts) {
           hooks: {
             onMeasureStart: () => {
               cpuStart = cpuNow(server.pid);
-              if (!rate) window.fromUs = nowUs();
+              if (!rate || opts.profilePaced) window.fromUs = nowUs();
               metricsStart = serverFigures(server).catch(() => null);
             },
             onMeasureEnd: () => {
               cpuEnd = cpuNow(server.pid);
-              if (!rate) window.toUs = nowUs();
+              if (!rate || opts.profilePaced) window.toUs = nowUs();
               metricsEnd = serverFigures(server).catch(() => null);
             },
           },

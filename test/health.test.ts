@@ -35,6 +35,9 @@ describe("health, readiness, metrics and API docs", () => {
     expect(res.body).toContain("opsdesk_http_request_duration_seconds_bucket");
     expect(res.body).toMatch(/opsdesk_jobs\{state="queued"\} 1/);
     expect(res.body).toContain("opsdesk_outbox_pending");
+    // SQLite's WAL restarts and how long they held writes off (0 without a checkpointer: in memory, PostgreSQL).
+    expect(res.body).toMatch(/^opsdesk_sqlite_wal_restarts_total \d+$/m);
+    expect(res.body).toMatch(/^opsdesk_sqlite_wal_restart_hold_seconds_total [\d.e-]+$/m);
   });
 
   it("protects /metrics with a token when OPSDESK_METRICS_TOKEN is set", async () => {

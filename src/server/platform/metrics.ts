@@ -1,8 +1,9 @@
-/** Prometheus metrics of OpsDesk itself: HTTP traffic and the job queue. */
+/** Prometheus metrics of OpsDesk itself: HTTP traffic, the job queue, caches and SQLite's WAL restarts. */
 import { Counter, Histogram, Gauge, Registry, collectDefaultMetrics } from "prom-client";
 import type { FastifyInstance } from "fastify";
 import type { Db } from "./db/schema.js";
 import { responseCacheStats } from "./http/response-cache.js";
+import { checkpointerStats } from "./db/db.js";
 
 /** One registry per app, so tests can build many apps in one process. */
 export function createMetrics(db: Db) {
@@ -63,6 +64,26 @@ export function createMetrics(db: Db) {
     registers: [registry],
     collect() {
       this.set(responseCacheStats(db).bytes);
+    },
+  });
+
+  // SQLite: the WAL restarts that held writes off (platform/db/db.ts, startCheckpointer).
+  new Counter({
+    name: "opsdesk_sqlite_wal_restarts_total",
+    help: "SQLite WAL checkpoints finished with this process's writes held off, so that the WAL starts over",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(checkpointerStats(db)?.lockedRestarts ?? 0);
+    },
+  });
+  new Counter({
+    name: "opsdesk_sqlite_wal_restart_hold_seconds_total",
+    help: "Time those checkpoints held this process's writes off",
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc((checkpointerStats(db)?.heldMs ?? 0) / 1000);
     },
   });
 

@@ -154,6 +154,10 @@ describe("SQLite WAL checkpoints", () => {
       expect(stats.rounds).toBeGreaterThan(0);
       expect(stats.lockedRestarts).toBeGreaterThan(0);
       expect(stats.writerRestarts).toBe(0);
+      // How long the writers were held off is counted (/metrics shows it).
+      expect(stats.heldMs).toBeGreaterThan(0);
+      expect(stats.maxHeldMs).toBeGreaterThan(0);
+      expect(stats.maxHeldMs).toBeLessThanOrEqual(stats.heldMs);
       // Started over: the WAL file holds far less than everything written.
       expect(fs.statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
       expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(192);
