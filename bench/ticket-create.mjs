@@ -105,7 +105,7 @@ function serverWindow(a, b) {
 }
 
 /** Server-side lines: how many creations the server itself answered within each bound, and its pauses. */
-function serverLines(w, seconds) {
+function serverLines(w, seconds, sqlite) {
   if (!w) return [];
   const total = w.counts.find((c) => c.le === Infinity)?.n ?? 0;
   if (!total) return [];
@@ -114,7 +114,7 @@ function serverLines(w, seconds) {
   return [
     `server side: ${shares.join(", ")}; over 50 ms ${over(0.05)}, over 100 ms ${over(0.1)} of ${total} (request received to answer sent, from /metrics)`,
     `server GC:   ${w.gcCount} pauses, ${((1000 * w.gcSeconds) / seconds).toFixed(1)} ms/s; event-loop delay p99 ${ms(w.lagP99 * 1000)}, max ${ms(w.lagMax * 1000)}`,
-    ...(Number.isFinite(w.walRestarts) ? [`WAL:         writes held off ${w.walRestarts} times for the WAL to start over, ${ms(w.walHeldSeconds * 1000)} in all`] : []),
+    ...(sqlite && Number.isFinite(w.walRestarts) ? [`WAL:         writes held off ${w.walRestarts} times for the WAL to start over, ${ms(w.walHeldSeconds * 1000)} in all`] : []),
   ];
 }
 
@@ -218,7 +218,7 @@ function resultLines(r, opts, cores) {
     `example:     ${s.number} priority ${s.priority}, ci ${s.ci?.name}, ${s.services?.length ?? 0} impacted service(s), ${s.allowedTransitions?.length ?? 0} allowed transitions`,
     `throughput:  ${Math.round(r.rps)} creates/s (${r.requests} in the window)`,
     latencyLine(l) + " (closed loop: every client sends again at once, so the server is always saturated)",
-    ...serverLines(r.serverSide, opts.durationMs / 1000),
+    ...serverLines(r.serverSide, opts.durationMs / 1000, r.db.kind === "sqlite"),
     errorsLine(r),
     `connections: ${r.connectionsOpened} opened for ${r.connections} clients`,
     cpuLine(c, cores),
@@ -227,7 +227,7 @@ function resultLines(r, opts, cores) {
           `paced:       the same ${opts.connections} clients, one creation due every ${(1000 / p.rate).toFixed(2)} ms (${p.rate}/s), each taken by a free client; latency from when it was due; ${opts.warmupMs / 1000} s warm-up, ${opts.durationMs / 1000} s measured`,
           `throughput:  ${Math.round(p.rps)} creates/s (${p.requests} in the window)`,
           latencyLine(p.latencyMs),
-          ...serverLines(p.serverSide, opts.durationMs / 1000),
+          ...serverLines(p.serverSide, opts.durationMs / 1000, r.db.kind === "sqlite"),
           errorsLine(p),
           cpuLine(p.cpu, cores),
         ]
