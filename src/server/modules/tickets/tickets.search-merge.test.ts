@@ -26,6 +26,19 @@ describe("full-text index upkeep", () => {
     expect(types.includes("tickets.search_merge")).toBe(!isPostgres(t.db));
   });
 
+  it("has FTS5 merge 16 segments at a time on its own, and a level in one go only past 32 (migration 0025)", async () => {
+    if (isPostgres(t.db)) return;
+    const { rows } = await sql<{ k: string; v: number }>`select k, v from tickets_fts_config where k in ('automerge', 'crisismerge') order by k`.execute(t.db);
+    expect(rows.map((r) => [r.k, Number(r.v)])).toEqual([
+      ["automerge", 16],
+      ["crisismerge", 32],
+    ]);
+    // Written with those settings, the index stays whole and searchable.
+    for (let i = 0; i < 40; i++) await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: `${WORDS[i % WORDS.length]} issue ${i}`, description: `zone${i % 5}x` });
+    await sql`insert into tickets_fts(tickets_fts) values ('integrity-check')`.execute(t.db);
+    expect((await numbersFound("zone2x")).length).toBe(8);
+  });
+
   it("merges the segments that separate creations leave into one, and every search finds the same tickets", async () => {
     // One creation per transaction: one segment each, as a desk opening tickets all day writes them.
     for (let i = 0; i < 60; i++) {

@@ -14,6 +14,8 @@ const RELEASED = [
   "0015-cmdb-relationship-log", "0016-alert-journal", "0017-unicode-lower", "0021-cmdb-narrow-status-indexes",
   // Landed with session 6's submission:
   "0022-cmdb-one-name-index", "0023-ticket-fewer-indexes", "0024-ticket-group-index-kind",
+  // Landed with session 13's submission:
+  "0025-ticket-search-wider-merges",
 ];
 
 describe("migrations", () => {

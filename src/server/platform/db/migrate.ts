@@ -21,6 +21,7 @@ import * as m0021 from "./migrations/0021-cmdb-narrow-status-indexes.js";
 import * as m0022 from "./migrations/0022-cmdb-one-name-index.js";
 import * as m0023 from "./migrations/0023-ticket-fewer-indexes.js";
 import * as m0024 from "./migrations/0024-ticket-group-index-kind.js";
+import * as m0025 from "./migrations/0025-ticket-search-wider-merges.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008, 0018, 0019 and 0020 were never
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0022-cmdb-one-name-index": m0022,
   "0023-ticket-fewer-indexes": m0023,
   "0024-ticket-group-index-kind": m0024,
+  "0025-ticket-search-wider-merges": m0025,
 };
 
 /** Names of every migration, in order. */
