@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { boundLimits, checkpointerStats, openDb, withStatementCache } from "./db.js";
+import { boundLimits, checkpointerStats, openDb, startCheckpointer, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -163,6 +163,40 @@ describe("SQLite WAL checkpoints", () => {
       expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(192);
     } finally {
       await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("without a thread lock (the alert journal file), the writer finishes a large WAL's restart itself, after the thread did the rest", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-ckpt-"));
+    const file = path.join(dir, "journal.sqlite");
+    const sqlite = new BetterSqlite3(file);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    // Restarts at 1,000 pages (4 MB) here; the journal file uses the default.
+    const checkpointer = startCheckpointer(sqlite, file, null, 1000)!;
+    try {
+      sqlite.exec("create table blobs (id integer primary key, data blob not null)");
+      const insert = sqlite.prepare("insert into blobs (data) values (?)");
+      const chunk = Buffer.alloc(256 * 1024, 7);
+      // ~24 MB, one synchronous insert at a time as the alert intake appends, with pauses for the thread's rounds.
+      for (let i = 0; i < 96; i++) {
+        insert.run(chunk);
+        await new Promise((r) => setTimeout(r, 4));
+      }
+      const deadline = Date.now() + 10_000;
+      while (!checkpointer.stats.writerRestarts && Date.now() < deadline) {
+        insert.run(chunk);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(checkpointer.stats.writerRestarts).toBeGreaterThan(0);
+      expect(checkpointer.stats.lockedRestarts).toBe(0);
+      expect(checkpointer.stats.heldMs).toBe(0);
+      // Started over: far less than the ~24 MB written.
+      expect(fs.statSync(`${file}-wal`).size).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      checkpointer.stop();
+      sqlite.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -194,8 +194,9 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 100_000;
 /**
  * Past this many WAL pages (128 MB), once the background checkpoint has nearly caught up, the
  * last few pages are copied with every writer held off, so that the next transaction starts the
- * WAL over. Holding them off lasts two fsyncs (the WAL's new pages, then the database file),
- * 10-35 ms on this project's test machine, and every write waits that long. At 4,000 pages (16
+ * WAL over. Holding them off lasts two fsyncs (the WAL's new pages, then the database file):
+ * 16-27 ms on this project's test machine, 8-19 since the checkpointer first copies and syncs what
+ * it can without holding anyone (CHECKPOINT_WORKER), and every write waits that long. At 4,000 pages (16
  * MB), under 2,000-3,000 ticket creations a second, it happened 47-70 times in a 30-second run
  * (0.6-1.0 s of writes held up in all, and the creations that waited made the latency's p99);
  * at 32,000, 8-9 times (0.14 s) (bench/RESULTS.md, 2026-12-07). The price is disk: the WAL
