@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { percentile } from "./lib/load.mjs";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
 import { codeVersion } from "./lib/server.mjs";
@@ -75,8 +76,8 @@ function run(dir, automerge, { tickets, batch }) {
   const searchMs = (performance.now() - s0) / 200;
   db.close();
   times.sort((a, b) => a - b);
-  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
-  return { automerge, sum: times.reduce((a, b) => a + b, 0), p50: q(0.5), p99: q(0.99), p999: q(0.999), max: times.at(-1), segments, searchMs };
+  const q = (p) => percentile(times, p);
+  return { automerge, sum: times.reduce((a, b) => a + b, 0), p50: q(50), p99: q(99), p999: q(99.9), max: times.at(-1), segments, searchMs };
 }
 
 function main() {
