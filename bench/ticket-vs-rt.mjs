@@ -39,6 +39,11 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
                     pages of 49, the same searches with 49 per page, tickets the measured gets do
                     not ask for (as far as there are any). OpsDesk's code is compiled by V8 as it
                     runs: its first 3,000 gets cost it about twice what the next ones do
+  --create-warmup N unmeasured creations against each system before its create phase, at the
+                    same concurrency and with other titles (default: as many as it is then
+                    measured on, --rt-count and --count). OpsDesk's creations cost it ~20% more
+                    CPU in its first 5,000 than later (V8 compiles and optimizes as it runs);
+                    RT's workers are Perl, warm after their first requests
   --count N         tickets created in OpsDesk (default 5000)
   --reads N         OpsDesk requests per read kind (default 2000)
   --api-only        run OpsDesk as OPSDESK_ROLE=api (workers elsewhere): the outbox events of the
@@ -54,7 +59,10 @@ as a browser is). Both get the same ticket titles and descriptions and answer th
 a list page of 50 newest first, a search for the same two words (50 newest first; RT: Subject
 LIKE each word), a ticket by id with its allowed transitions. Lists ask both for the same
 facts of each ticket: RT for ${RT_FIELDS}, OpsDesk for ${OD_FIELDS}.
-Both are warmed up before their read phases (--warmup).`;
+Both are warmed up before their create and read phases (--create-warmup, --warmup). RT is
+measured before and after OpsDesk, at each load, and the ratios are taken against the mean of
+its two runs: this guest's speed drifts by up to 2x within minutes, and a peer measured once
+in a slow (or fast) moment skews the ratio.`;
 
 function options() {
   const v = parseOptions(
@@ -64,6 +72,7 @@ function options() {
       "rt-count": { type: "string", default: "60" },
       "rt-reads": { type: "string", default: "60" },
       warmup: { type: "string", default: "" },
+      "create-warmup": { type: "string", default: "" },
       count: { type: "string", default: "5000" },
       reads: { type: "string", default: "2000" },
       "keep-rt": { type: "boolean", default: false },
@@ -77,7 +86,7 @@ function options() {
     USAGE,
   );
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
-  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), warmup: v.warmup === "" ? null : Math.max(0, Math.round(Number(v.warmup) || 0)), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
+  return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), warmup: v.warmup === "" ? null : Math.max(0, Math.round(Number(v.warmup) || 0)), createWarmup: v["create-warmup"] === "" ? null : Math.max(0, Math.round(Number(v["create-warmup"]) || 0)), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
 
 function rtScript(cmd) {
@@ -162,6 +171,7 @@ async function rtLoad(opts) {
     const b = incidentBody(i, desk);
     return { Queue: "General", Subject: b.title, Content: b.description, ContentType: "text/plain", Priority: 20 * (b.impact + b.urgency) };
   };
+  await createWarmUp(opts.createWarmup ?? opts.rtCount, opts.concurrency, (i) => go("POST", "/REST/2.0/ticket", rtBody(1_000_000 + i), 201));
   const create = await phase(opts.rtCount, opts.concurrency, async (agent, i) => {
     const res = await go("POST", "/REST/2.0/ticket", rtBody(i), 201)(agent);
     if (res.ok) ids.push(JSON.parse(res.text).id);
@@ -189,6 +199,13 @@ async function rtLoad(opts) {
   const search = await phase(opts.rtReads, opts.concurrency, items(searchPath(50)), rtCpuSeconds);
   const get = await phase(opts.rtReads, opts.concurrency, (agent, i) => go("GET", getPath(0)(i), undefined, 200)(agent), rtCpuSeconds);
   return { target: RT_URL, ticketsInQueue: first.total, byPhase: { create, list, search, get }, phases: [create, list, search, get] };
+}
+
+/** `n` unmeasured creations (i -> request), `concurrency` in flight; a failed one fails the run. */
+async function createWarmUp(n, concurrency, create) {
+  if (!n) return;
+  const r = await phase(n, concurrency, (agent, i) => create(i)(agent));
+  if (r.failed) throw new Error(`create warm-up failed: ${JSON.stringify(r.errors)}`);
 }
 
 /** `n` unmeasured requests of each of `paths` (i -> path), `concurrency` in flight; a failed one fails the run. */
@@ -297,8 +314,9 @@ async function opsdeskLoad(opts, concurrency) {
         const res = await call(agent, server.baseUrl, method, path, headers, body);
         return { ...res, ok: res.status === want };
       };
-      // Warm-up, as RT's workers are warmed up before its phases.
+      // Warm-up, as RT's workers are warmed up before its phases: a few one at a time, then the phase's own.
       for (let i = 0; i < 20; i++) await go("POST", "/api/v1/incidents", incidentBody(1_000_000 + i, desk), 201)(undefined);
+      await createWarmUp(opts.createWarmup ?? opts.count, concurrency, (i) => go("POST", "/api/v1/incidents", incidentBody(2_000_000 + i, desk), 201));
       const create = await phase(opts.count, concurrency, async (agent, i) => {
         const res = await go("POST", "/api/v1/incidents", incidentBody(i, desk), 201)(agent);
         if (res.ok) ids.push(JSON.parse(res.text).id);
@@ -351,24 +369,32 @@ async function main() {
     `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read; first ${opts.warmup ?? "as many"} unmeasured reads of each kind (--warmup)`,
     `reads:   ${opts.apiOnly ? "no workers in the OpsDesk process" : opts.drain ? "OpsDesk's reads start once its worker has handled the creations' events (outbox drained; --no-drain to overlap them)" : "OpsDesk's reads start right after the creations, while its worker may still handle their events (--no-drain)"}`,
   ]);
-  let rt = null;
-  let rtMany = null;
+  // RT's runs at each load: before OpsDesk's, then after them.
+  const rtRuns = { few: [], many: [] };
   const many = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? opts.odConcurrency : 0;
-  if (!opts.noRt) {
-    const wasRunning = rtScript("status").code === 0;
-    const started = rtScript("start");
-    if (started.code !== 0) throw new Error(`rt.sh start failed:\n${started.out}`);
-    print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
-    try {
-      rt = await rtLoad(opts);
-      // The same load as OpsDesk's second run: its four workers take four at a time, the rest wait.
-      if (many) rtMany = await rtLoad({ ...opts, concurrency: many });
-    } finally {
-      if (!wasRunning && !opts.keepRt) rtScript("stop");
+  const measureRt = async () => {
+    rtRuns.few.push(await rtLoad(opts));
+    // The same load as OpsDesk's second run: its four workers take four at a time, the rest wait.
+    if (many) rtRuns.many.push(await rtLoad({ ...opts, concurrency: many }));
+  };
+  let od;
+  let odMany = null;
+  const wasRunning = !opts.noRt && rtScript("status").code === 0;
+  try {
+    if (!opts.noRt) {
+      const started = rtScript("start");
+      if (started.code !== 0) throw new Error(`rt.sh start failed:\n${started.out}`);
+      print([`rt:      ${started.out.split("\n").pop().replace(/REST2 token: \S+/, "REST2 token: (hidden)")}`]);
+      await measureRt();
     }
+    od = await opsdeskLoad(opts, opts.concurrency);
+    odMany = many ? await opsdeskLoad(opts, many) : null;
+    if (!opts.noRt) await measureRt();
+  } finally {
+    if (!opts.noRt && !wasRunning && !opts.keepRt) rtScript("stop");
   }
-  const od = await opsdeskLoad(opts, opts.concurrency);
-  const odMany = opts.odConcurrency && opts.odConcurrency !== opts.concurrency ? await opsdeskLoad(opts, opts.odConcurrency) : null;
+  const rt = meanRun(rtRuns.few);
+  const rtMany = meanRun(rtRuns.many);
   const cpu = (p) => (p.cpuMsPerOp === null || p.cpuMsPerOp === undefined ? "" : `  server CPU ${ms(p.cpuMsPerOp)}/op`);
   const perAnswer = (p) => (p.itemsPerAnswer === null || p.itemsPerAnswer === undefined ? "" : `  ${p.itemsPerAnswer.toFixed(1)} items/answer`);
   const cached = (p) => (p.cache ? `  cache hits ${p.cache.hits}/${p.cache.hits + p.cache.misses}` : "");
@@ -378,12 +404,12 @@ async function main() {
   const cpuRatio = (p, k, base) => (p.cpuMsPerOp > 0 && base.byPhase[k].cpuMsPerOp > 0 ? ` (server CPU per op: RT ${(base.byPhase[k].cpuMsPerOp / p.cpuMsPerOp).toFixed(0)}x OpsDesk's)` : "");
   const ratio = (p, k, base) => (base ? `   ${(p.perSec / base.byPhase[k].perSec).toFixed(0)}x RT${cpuRatio(p, k, base)}` : "");
   const lines = [];
-  const rtRows = (r, c) => {
-    lines.push("", `Request Tracker 5 REST2, ${c} in flight (${r.target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers; ${r.ticketsInQueue} tickets in the queue read, OpsDesk ${opts.count + 20}):`);
-    for (const k of ["create", "list", "search", "get"]) lines.push(row(k, r.byPhase[k]));
+  const rtRows = (runs, c) => {
+    lines.push("", `Request Tracker 5 REST2, ${c} in flight (${runs[0].target}, session cookie, SQLite, ${process.env.RT_WORKERS || 4} Starlet workers; ${runs.map((r) => r.ticketsInQueue).join(" / ")} tickets in the queue read, OpsDesk ${opts.count + 20 + (opts.createWarmup ?? opts.count)}), before and after OpsDesk; the ratios take the mean rate:`);
+    for (const k of ["create", "list", "search", "get"]) runs.forEach((r, i) => lines.push(row(i ? "" : k, r.byPhase[k], ` (${i ? "after" : "before"})`)));
   };
-  if (rt) rtRows(rt, opts.concurrency);
-  if (rtMany) rtRows(rtMany, many);
+  if (rt) rtRows(rtRuns.few, opts.concurrency);
+  if (rtMany) rtRows(rtRuns.many, many);
   const odLabel = (c) => `OpsDesk API, ${c} in flight (SQLite, bearer token, one server process${opts.apiOnly ? ", OPSDESK_ROLE=api: no workers" : " with its workers: outbox handlers run on the same cores"}):`;
   const drainLine = (r) =>
     r.drain
@@ -415,6 +441,22 @@ async function main() {
   const phases = (r) => ["create", "list", "search", "get"].map((k) => r[k]);
   lines.push(targetLine("no failed requests", ![od, odMany].filter(Boolean).some((r) => phases(r).some((p) => p.failed)) && ![rt, rtMany].some((r) => (r?.phases ?? []).some((p) => p.failed)), rt ? "OpsDesk and RT" : "OpsDesk"));
   print(lines);
+}
+
+/**
+ * RT's runs at one load as one: each phase's rate the mean of the runs' rates, its server CPU per
+ * operation the mean of theirs (null when there is no run).
+ */
+function meanRun(runs) {
+  if (!runs.length) return null;
+  const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const byPhase = {};
+  for (const k of Object.keys(runs[0].byPhase)) {
+    const ps = runs.map((r) => r.byPhase[k]);
+    const cpus = ps.map((p) => p.cpuMsPerOp).filter((x) => x > 0);
+    byPhase[k] = { ...ps[0], perSec: mean(ps.map((p) => p.perSec)), cpuMsPerOp: cpus.length === ps.length ? mean(cpus) : null, ok: ps.reduce((a, p) => a + p.ok, 0), seconds: ps.reduce((a, p) => a + p.seconds, 0) };
+  }
+  return { ...runs[0], byPhase, phases: runs.flatMap((r) => r.phases) };
 }
 
 const readRateRt = (rt) => (rt.byPhase.list.ok + rt.byPhase.search.ok + rt.byPhase.get.ok) / (rt.byPhase.list.seconds + rt.byPhase.search.seconds + rt.byPhase.get.seconds);
