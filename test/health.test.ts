@@ -38,6 +38,9 @@ describe("health, readiness, metrics and API docs", () => {
     // SQLite's WAL restarts and how long they held writes off (0 without a checkpointer: in memory, PostgreSQL).
     expect(res.body).toMatch(/^opsdesk_sqlite_wal_restarts_total \d+$/m);
     expect(res.body).toMatch(/^opsdesk_sqlite_wal_restart_hold_seconds_total [\d.e-]+$/m);
+    // and each hold's length, as a histogram.
+    expect(res.body).toMatch(/^opsdesk_sqlite_wal_restart_hold_seconds_bucket\{le="0.025"\} \d+$/m);
+    expect(res.body).toMatch(/^opsdesk_sqlite_wal_restart_hold_seconds_count \d+$/m);
   });
 
   it("protects /metrics with a token when OPSDESK_METRICS_TOKEN is set", async () => {

@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { boundLimits, checkpointerStats, openDb, startCheckpointer, withStatementCache } from "./db.js";
+import { boundLimits, checkpointerStats, onWalRestartHold, openDb, startCheckpointer, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -145,6 +145,8 @@ describe("SQLite WAL checkpoints", () => {
     const file = path.join(dir, "db.sqlite");
     // This one starts over at 16 MB of WAL (the default is 128 MB), so that the test writes little.
     const db = openDb({ sqliteFile: file, walRestartPages: 4000 });
+    const heard: number[] = [];
+    const stopListening = onWalRestartHold(db, (ms) => heard.push(ms));
     try {
       // ~48 MB: far past the 4,000 pages (16 MB) at which this WAL is to start over.
       await writeBlobs(db, 192);
@@ -158,6 +160,10 @@ describe("SQLite WAL checkpoints", () => {
       expect(stats.heldMs).toBeGreaterThan(0);
       expect(stats.maxHeldMs).toBeGreaterThan(0);
       expect(stats.maxHeldMs).toBeLessThanOrEqual(stats.heldMs);
+      // Each hold is told to the listeners (the /metrics histogram), and only the locked ones.
+      expect(heard).toHaveLength(stats.lockedRestarts);
+      expect(Math.max(...heard)).toBe(stats.maxHeldMs);
+      stopListening();
       // Started over: the WAL file holds far less than everything written.
       expect(fs.statSync(`${file}-wal`).size).toBeLessThan(40 * 1024 * 1024);
       expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(192);

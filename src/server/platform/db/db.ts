@@ -275,6 +275,8 @@ export interface CheckpointerStats {
 interface Checkpointer {
   stop(): void;
   readonly stats: CheckpointerStats;
+  /** Told of each locked restart's hold, in milliseconds (metrics). */
+  readonly holdListeners: Set<(ms: number) => void>;
 }
 
 const checkpointers = new WeakMap<Db, Checkpointer>();
@@ -282,6 +284,16 @@ const checkpointers = new WeakMap<Db, Checkpointer>();
 /** The database's checkpointer counts (null: none runs, e.g. in memory or a second handle). */
 export function checkpointerStats(db: Db): CheckpointerStats | null {
   return checkpointers.get(db)?.stats ?? null;
+}
+
+/**
+ * Calls `listener` with the length (ms) of each restart that holds the database's writers off,
+ * until the returned function is called. A no-op where no checkpointer runs.
+ */
+export function onWalRestartHold(db: Db, listener: (ms: number) => void): () => void {
+  const listeners = checkpointers.get(db)?.holdListeners;
+  listeners?.add(listener);
+  return () => void listeners?.delete(listener);
 }
 
 /**
@@ -319,6 +331,7 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
   }
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
   const stats: CheckpointerStats = { rounds: 0, lockedRestarts: 0, writerRestarts: 0, heldMs: 0, maxHeldMs: 0 };
+  const holdListeners = new Set<(ms: number) => void>();
   let running = false;
   let stopped = false;
   worker.on("message", ({ result, locked, heldMs }: { result: { log: number; checkpointed: number } | null; locked: unknown; heldMs: number }) => {
@@ -327,6 +340,7 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
     if (locked) stats.lockedRestarts++;
     stats.heldMs += heldMs;
     stats.maxHeldMs = Math.max(stats.maxHeldMs, heldMs);
+    if (locked) for (const listener of holdListeners) listener(heldMs);
     if (lock || stopped || !result || result.log < restartPages) return;
     if (result.checkpointed < result.log - RESTART_LAG_PAGES && result.log < anyway) return;
     try {
@@ -353,6 +367,7 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
   }, CHECKPOINT_EVERY_MS).unref();
   return {
     stats,
+    holdListeners,
     stop() {
       stopped = true;
       clearInterval(timer);
