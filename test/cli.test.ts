@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "./helpers/test-db.js";
-import { freePort, runCli, startCli, waitFor } from "./helpers/cli.js";
+import { freePort, runCli, runNode, startCli, waitFor } from "./helpers/cli.js";
 import { findUserByEmail } from "../src/server/modules/users/index.js";
 import { actorFromToken } from "../src/server/platform/auth/authenticate.js";
 import { parseExpiry } from "../src/cli/token.js";
@@ -18,6 +18,19 @@ describe("opsdesk CLI", () => {
     dataArgs = tdb.sqliteFile ? ["--data", path.dirname(tdb.sqliteFile)] : [];
   });
   afterEach(async () => tdb.cleanup());
+
+  it("builds its command tree without loading the server: each command loads what it needs when it runs", async () => {
+    // CommonJS packages that only a running command needs; loaded, they show in require's cache.
+    const probe = `
+      const { createRequire } = await import("node:module");
+      const { buildProgram } = await import("./src/cli/index.ts");
+      buildProgram().helpInformation();
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify(["fastify", "better-sqlite3", "pg", "@node-rs/argon2"].filter((p) => loaded.some((f) => f.includes(\`/node_modules/\${p}/\`)))));`;
+    const res = await runNode(["--import", "tsx", "--input-type=module", "-e", probe]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual([]);
+  }, 30_000);
 
   it("prints help for every command", async () => {
     for (const args of [["--help"], ["serve", "--help"], ["migrate", "--help"], ["user", "create", "--help"], ["token", "create", "--help"]]) {

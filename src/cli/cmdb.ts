@@ -2,22 +2,30 @@ import fs from "node:fs";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import type { CsvImportResult } from "../contract/index.js";
-import { openConfiguredDb } from "../server/server.js";
-import { migrateToLatest } from "../server/platform/db/migrate.js";
-import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
-import { AppError } from "../server/platform/errors.js";
 import type { Db } from "../server/platform/db/schema.js";
-import { ensureCmdbDefaults, exportCisCsv, importCisCsv } from "../server/modules/cmdb/index.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 import { Progress } from "./progress.js";
 import { CliError } from "./user.js";
 
+/** What the CMDB commands run on, loaded when one runs (so that --help and the other commands stay quick). */
+export async function cmdbModules() {
+  const [{ openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { AppError }, cmdb] = await Promise.all([
+    import("../server/platform/db/db.js"),
+    import("../server/platform/db/migrate.js"),
+    import("../server/platform/auth/permissions.js"),
+    import("../server/platform/errors.js"),
+    import("../server/modules/cmdb/index.js"),
+  ]);
+  return { openConfiguredDb, migrateToLatest, SYSTEM_ACTOR, AppError, cmdb };
+}
+
 /** Opens and prepares the database, runs `work`, and closes it; service errors become one-line CLI errors. */
 export async function withCmdb<T>(opts: { data?: string; databaseUrl?: string }, work: (db: Db) => Promise<T>): Promise<T> {
+  const { openConfiguredDb, migrateToLatest, AppError, cmdb } = await cmdbModules();
   const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
   try {
     await migrateToLatest(db);
-    await ensureCmdbDefaults(db);
+    await cmdb.ensureCmdbDefaults(db);
     return await work(db);
   } catch (err) {
     if (err instanceof AppError) {
@@ -65,8 +73,9 @@ export function cmdbCommand(program: Command): void {
     const input = file === "-" ? process.stdin : fs.createReadStream(file);
     const progress = new Progress({ label: opts.dryRun ? "checking" : "importing", total });
     const started = Date.now();
+    const { SYSTEM_ACTOR, cmdb: modules } = await cmdbModules();
     const result = await withCmdb(opts, (db) =>
-      importCisCsv(db, SYSTEM_ACTOR, input, {
+      modules.importCisCsv(db, SYSTEM_ACTOR, input, {
         dryRun: Boolean(opts.dryRun),
         defaultClass: opts.class,
         source: opts.source,
@@ -88,8 +97,9 @@ export function cmdbCommand(program: Command): void {
       .option("--environment <environment>", "only CIs in this environment")
       .option("--out <file>", "write to a file instead of stdout"),
   ).action(async (opts) => {
+    const { SYSTEM_ACTOR, cmdb: modules } = await cmdbModules();
     await withCmdb(opts, async (db) => {
-      const csv = await exportCisCsv(db, SYSTEM_ACTOR, { class: opts.class, environment: opts.environment });
+      const csv = await modules.exportCisCsv(db, SYSTEM_ACTOR, { class: opts.class, environment: opts.environment });
       let rows = -1;
       const progress = opts.out ? new Progress({ label: "exporting" }) : null;
       csv.on("data", (chunk: Buffer) => {

@@ -1,15 +1,18 @@
 import type { Command } from "commander";
-import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
 import type { Db } from "../server/platform/db/schema.js";
-import { cmdbIsEmpty, DEMO_USERS, loadDemoData, type DemoSummary } from "../server/modules/cmdb/index.js";
-import { withCmdb } from "./cmdb.js";
-// The incident kind registers itself when its module loads; the demo opens incidents.
-import "../server/modules/incidents/index.js";
-import { loadTicketDemo } from "../server/modules/tickets/tickets.demo.js";
+import type { DemoSummary } from "../server/modules/cmdb/index.js";
+import { cmdbModules, withCmdb } from "./cmdb.js";
 import { withDatabaseOptions } from "./options.js";
 
+/** The demo's own modules, loaded when it runs (the incident kind registers itself when its module loads; the demo opens incidents). */
+async function demoModules() {
+  const [base, , { loadTicketDemo }] = await Promise.all([cmdbModules(), import("../server/modules/incidents/index.js"), import("../server/modules/tickets/tickets.demo.js")]);
+  return { ...base, loadTicketDemo };
+}
+
 /** Prints what a demo load did. */
-export function describeDemo(summary: DemoSummary): string[] {
+export async function describeDemo(summary: DemoSummary): Promise<string[]> {
+  const { DEMO_USERS } = (await cmdbModules()).cmdb;
   const { cis, relationships } = summary;
   const lines = [
     `demo data: ${cis.created} CIs created, ${cis.updated} updated, ${cis.unchanged} unchanged; ${relationships.created} relationships created, ${relationships.unchanged} unchanged`,
@@ -25,12 +28,14 @@ export function describeDemo(summary: DemoSummary): string[] {
 
 /** Loads the demo company when the CMDB is empty (for `serve --demo`); null when it was not. */
 export async function loadDemoIfEmpty(db: Db): Promise<DemoSummary | null> {
-  if (!(await cmdbIsEmpty(db))) return null;
-  return withTickets(db, await loadDemoData(db, SYSTEM_ACTOR));
+  const { cmdb, SYSTEM_ACTOR } = await demoModules();
+  if (!(await cmdb.cmdbIsEmpty(db))) return null;
+  return withTickets(db, await cmdb.loadDemoData(db, SYSTEM_ACTOR));
 }
 
 /** Adds the demo service desk (incidents and requests on the demo CIs) when there are no tickets yet. */
 async function withTickets(db: Db, summary: DemoSummary): Promise<DemoSummary & { tickets: number }> {
+  const { loadTicketDemo, SYSTEM_ACTOR } = await demoModules();
   return { ...summary, tickets: await loadTicketDemo(db, SYSTEM_ACTOR) };
 }
 
@@ -39,7 +44,8 @@ export function demoCommand(program: Command): void {
   withDatabaseOptions(
     program.command("demo").description("load demo data: a small company with three business services, ~200 CIs, groups and demo users"),
   ).action(async (opts) => {
-    const summary = await withCmdb(opts, async (db) => withTickets(db, await loadDemoData(db, SYSTEM_ACTOR)));
-    for (const line of describeDemo(summary)) console.log(line);
+    const { cmdb, SYSTEM_ACTOR } = await demoModules();
+    const summary = await withCmdb(opts, async (db) => withTickets(db, await cmdb.loadDemoData(db, SYSTEM_ACTOR)));
+    for (const line of await describeDemo(summary)) console.log(line);
   });
 }

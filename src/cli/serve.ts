@@ -1,7 +1,4 @@
 import type { Command } from "commander";
-import { openConfiguredDb, startServer } from "../server/server.js";
-import { migrateToLatest } from "../server/platform/db/migrate.js";
-import { ensureCmdbDefaults } from "../server/modules/cmdb/index.js";
 import { describeDemo, loadDemoIfEmpty } from "./demo.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 
@@ -18,13 +15,19 @@ export function serveCommand(program: Command): void {
       .option("--demo", "load the demo company at start when the CMDB is empty (see opsdesk demo)"),
   ).action(async (opts) => {
     const config = configFrom(opts);
+    // The server, loaded when it starts: --help and the other commands stay quick.
+    const [{ openConfiguredDb, startServer }, { migrateToLatest }, { ensureCmdbDefaults }] = await Promise.all([
+      import("../server/server.js"),
+      import("../server/platform/db/migrate.js"),
+      import("../server/modules/cmdb/index.js"),
+    ]);
     const db = openConfiguredDb(config);
     if (opts.demo) {
       // Before listening, so the first page a user opens already shows the demo service map.
       await migrateToLatest(db);
       await ensureCmdbDefaults(db);
       const summary = await loadDemoIfEmpty(db);
-      for (const line of summary ? describeDemo(summary) : ["demo data: the CMDB already holds CIs; nothing loaded"]) console.error(line);
+      for (const line of summary ? await describeDemo(summary) : ["demo data: the CMDB already holds CIs; nothing loaded"]) console.error(line);
     }
     const running = await startServer(config, db);
     let signalled = false;

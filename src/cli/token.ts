@@ -1,9 +1,4 @@
 import type { Command } from "commander";
-import { openConfiguredDb } from "../server/server.js";
-import { migrateToLatest } from "../server/platform/db/migrate.js";
-import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
-import { createToken, findUserByEmail } from "../server/modules/users/index.js";
-import { AppError } from "../server/platform/errors.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 import { CliError } from "./user.js";
 
@@ -32,6 +27,14 @@ export function tokenCommand(program: Command): void {
       .option("--expires <when>", "expiry: ISO date/time or a duration (30d, 12h); default never"),
   ).action(async (opts) => {
     const expiresAt = parseExpiry(opts.expires);
+    const [{ openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { findUserByEmail }, { createToken }, { AppError }] = await Promise.all([
+      import("../server/platform/db/db.js"),
+      import("../server/platform/db/migrate.js"),
+      import("../server/platform/auth/permissions.js"),
+      import("../server/modules/users/users.service.js"),
+      import("../server/modules/users/tokens.service.js"),
+      import("../server/platform/errors.js"),
+    ]);
     const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
     try {
       await migrateToLatest(db);

@@ -1,11 +1,4 @@
 import type { Command } from "commander";
-import { CreateUserBody } from "../contract/index.js";
-import { openConfiguredDb } from "../server/server.js";
-import { migrateToLatest } from "../server/platform/db/migrate.js";
-import { SYSTEM_ACTOR } from "../server/platform/auth/permissions.js";
-import { createUser } from "../server/modules/users/index.js";
-import { AppError } from "../server/platform/errors.js";
-import { checkBody } from "../server/platform/http/validation.js";
 import { configFrom, withDatabaseOptions } from "./options.js";
 import { promptSecret } from "./prompt.js";
 
@@ -29,6 +22,15 @@ export function userCommand(program: Command): void {
         throw new CliError("passwords do not match");
       }
     }
+    const [{ CreateUserBody }, { checkBody }, { openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { createUser }, { AppError }] = await Promise.all([
+      import("../contract/index.js"),
+      import("../server/platform/http/validation.js"),
+      import("../server/platform/db/db.js"),
+      import("../server/platform/db/migrate.js"),
+      import("../server/platform/auth/permissions.js"),
+      import("../server/modules/users/users.service.js"),
+      import("../server/platform/errors.js"),
+    ]);
     const input = { email: opts.email, name: opts.name, role: opts.role, ...(password ? { password } : {}) };
     const problem = checkBody(CreateUserBody, input);
     if (problem) throw new CliError(`invalid ${problem.field}: ${problem.message}`);

@@ -1,7 +1,7 @@
 /** Runs OpsDesk: opens the database, migrates, listens, works, and shuts down gracefully. */
 import { buildApp, type Built } from "./app.js";
 import type { Config } from "./platform/config.js";
-import { openDb, sqliteFileIn } from "./platform/db/db.js";
+import { openConfiguredDb } from "./platform/db/db.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
 import type { Db } from "./platform/db/schema.js";
 import { enqueueJob } from "./platform/jobs.js";
@@ -15,10 +15,7 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** Opens the database the configuration names (PostgreSQL when DATABASE_URL is set). */
-export function openConfiguredDb(config: Config): Db {
-  return openDb({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
-}
+export { openConfiguredDb };
 
 const HOUSEKEEPING_MS = 10 * 60_000;
 

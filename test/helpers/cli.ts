@@ -10,7 +10,15 @@ export interface CliResult {
 
 /** Runs a CLI command to completion, optionally writing `input` to its stdin. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> {
-  const child = startCli(args, env);
+  return collect(startCli(args, env), input);
+}
+
+/** Runs `node` with these arguments in the project's root to completion. */
+export function runNode(args: string[]): Promise<CliResult> {
+  return collect(spawn(process.execPath, args, { env: process.env, stdio: ["pipe", "pipe", "pipe"] }));
+}
+
+function collect(child: ChildProcessWithoutNullStreams, input?: string): Promise<CliResult> {
   if (input !== undefined) child.stdin.end(input);
   else child.stdin.end();
   let stdout = "";

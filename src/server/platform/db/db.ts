@@ -381,3 +381,8 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
 export function sqliteFileIn(dataDir: string): string {
   return path.join(dataDir, "opsdesk.sqlite");
 }
+
+/** Opens the database a configuration names: PostgreSQL when it has a URL, else SQLite in its data directory. */
+export function openConfiguredDb(config: { databaseUrl: string | null; dataDir: string }): Db {
+  return openDb({ databaseUrl: config.databaseUrl, sqliteFile: sqliteFileIn(config.dataDir) });
+}

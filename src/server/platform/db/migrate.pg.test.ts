@@ -3,8 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, usePg, type TestDb } from "../../../../test/helpers/test-db.js";
 import { MIGRATION_NAMES, migrateToLatest, migrationsDone } from "./migrate.js";
 
-const PG_BASE = process.env.OPSDESK_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-
 // Other schemas in the same database come and go (other installations, parallel test runs): a
 // migration run in one schema must neither look at them nor fail when one is dropped meanwhile.
 describe.skipIf(!usePg)("migrations on a PostgreSQL database shared with other schemas", () => {
@@ -15,7 +13,8 @@ describe.skipIf(!usePg)("migrations on a PostgreSQL database shared with other s
   afterEach(async () => tdb.cleanup());
 
   it("apply while other schemas with tables are created and dropped", async () => {
-    const churn = new pg.Client({ connectionString: PG_BASE });
+    // In the migrated database itself (each test has a database of its own).
+    const churn = new pg.Client({ connectionString: tdb.databaseUrl! });
     await churn.connect();
     let stop = false;
     let dropped = 0;
