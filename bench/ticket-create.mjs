@@ -186,7 +186,7 @@ async function runOne(kind, opts) {
       const pacedRuns = [];
       for (let i = 0; opts.rate > 0 && i < opts.pacedRuns; i++) pacedRuns.push(await phase(opts.rate));
       const byP99 = [...pacedRuns].sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99);
-      const paced = byP99.length ? { ...byP99[(byP99.length - 1) >> 1], runsP99: pacedRuns.map((r) => r.latencyMs.p99), errors: pacedRuns.reduce((n, r) => n + r.errors, 0), errorsByKind: mergeCounts(pacedRuns.map((r) => r.errorsByKind)) } : null;
+      const paced = byP99.length ? { ...byP99[(byP99.length - 1) >> 1], runsP99: pacedRuns.map((r) => r.latencyMs.p99), runs: pacedRuns, errors: pacedRuns.reduce((n, r) => n + r.errors, 0), errorsByKind: mergeCounts(pacedRuns.map((r) => r.errorsByKind)) } : null;
       const sample = JSON.parse((await request(`${server.baseUrl}/api/v1/tickets/INC0001001`, { headers: client.headers })).text);
       result = { ...closed, paced, check: await verify(server, client.headers, acknowledged, failedResponses), sample };
     } finally {
@@ -199,6 +199,14 @@ async function runOne(kind, opts) {
   } finally {
     await db.drop().catch((err) => process.stderr.write(`warning: could not drop the database: ${err.message}\n`));
   }
+}
+
+/** A paced run's server-side answers over 25 ms and its WAL holds, in a few words. */
+function runPauses(w) {
+  if (!w) return "n/a";
+  const total = w.counts.find((c) => c.le === Infinity)?.n ?? 0;
+  const over = total - (w.counts.find((c) => c.le === 0.025)?.n ?? total);
+  return `${over} / ${Number.isFinite(w.walRestarts) ? `${w.walRestarts} (${ms(w.walHeldSeconds * 1000)})` : "n/a"}`;
 }
 
 /** Counts by key, added up. */
@@ -242,7 +250,12 @@ function resultLines(r, opts, cores) {
           `paced:       the same ${opts.connections} clients, one creation due every ${(1000 / p.rate).toFixed(2)} ms (${p.rate}/s), each taken by a free client; latency from when it was due; ${opts.warmupMs / 1000} s warm-up, ${opts.durationMs / 1000} s measured`,
           `throughput:  ${Math.round(p.rps)} creates/s (${p.requests} in the window)`,
           latencyLine(p.latencyMs),
-          ...(p.runsP99.length > 1 ? [`paced runs:  ${p.runsP99.length}, p99 ${p.runsP99.map((v) => ms(v)).join(", ")}; the run shown is the median's (the lower middle one of an even count), on which the p99 target is judged`] : []),
+          ...(p.runsP99.length > 1
+            ? [
+                `paced runs:  ${p.runsP99.length}, p99 ${p.runsP99.map((v) => ms(v)).join(", ")}; the run shown is the median's (the lower middle one of an even count), on which the p99 target is judged`,
+                `             per run, server side over 25 ms / WAL holds: ${p.runs.map((run) => runPauses(run.serverSide)).join("; ")}`,
+              ]
+            : []),
           ...serverLines(p.serverSide, opts.durationMs / 1000, r.db.kind === "sqlite"),
           errorsLine(p),
           cpuLine(p.cpu, cores),
