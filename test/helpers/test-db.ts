@@ -48,12 +48,15 @@ export function pgUrlForDatabase(name: string): string {
 const MIGRATIONS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), "../../src/server/platform/db/migrations");
 
 /**
- * The template's name: it changes with the migrations (the migrator and each migration's file
+ * The template's name: it changes with what the migrations write (the migrator, the dialect's
+ * column types they use, Kysely's version that turns them into DDL, and each migration's file
  * name and contents), so that a template left by an earlier checkout is never copied by a later one.
  */
 function templateName(): string {
   const hash = createHash("sha256");
   hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, "../migrate.ts")));
+  hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, "../dialect.ts")));
+  hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, "../../../../../node_modules/kysely/package.json")));
   for (const file of fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".ts")).sort()) {
     hash.update(file);
     hash.update(fs.readFileSync(path.join(MIGRATIONS_DIR, file)));
