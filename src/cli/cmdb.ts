@@ -3,39 +3,22 @@ import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import type { CsvImportResult } from "../contract/index.js";
 import type { Db } from "../server/platform/db/schema.js";
-import { configFrom, withDatabaseOptions } from "./options.js";
+import { CliError, withDatabase, withDatabaseOptions } from "./options.js";
 import { Progress } from "./progress.js";
-import { CliError } from "./user.js";
 
 /** What the CMDB commands run on, loaded when one runs (so that --help and the other commands stay quick). */
 export async function cmdbModules() {
-  const [{ openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { AppError }, cmdb] = await Promise.all([
-    import("../server/platform/db/db.js"),
-    import("../server/platform/db/migrate.js"),
-    import("../server/platform/auth/permissions.js"),
-    import("../server/platform/errors.js"),
-    import("../server/modules/cmdb/index.js"),
-  ]);
-  return { openConfiguredDb, migrateToLatest, SYSTEM_ACTOR, AppError, cmdb };
+  const [{ SYSTEM_ACTOR }, cmdb] = await Promise.all([import("../server/platform/auth/permissions.js"), import("../server/modules/cmdb/index.js")]);
+  return { SYSTEM_ACTOR, cmdb };
 }
 
-/** Opens and prepares the database, runs `work`, and closes it; service errors become one-line CLI errors. */
+/** Opens and prepares the database (migrated, the CMDB's default classes in place), runs `work`, and closes it. */
 export async function withCmdb<T>(opts: { data?: string; databaseUrl?: string }, work: (db: Db) => Promise<T>): Promise<T> {
-  const { openConfiguredDb, migrateToLatest, AppError, cmdb } = await cmdbModules();
-  const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
-  try {
-    await migrateToLatest(db);
+  const { cmdb } = await cmdbModules();
+  return withDatabase(opts, async (db) => {
     await cmdb.ensureCmdbDefaults(db);
-    return await work(db);
-  } catch (err) {
-    if (err instanceof AppError) {
-      const field = typeof err.details.field === "string" ? ` (${err.details.field})` : "";
-      throw new CliError(`${err.message}${field}`);
-    }
-    throw err;
-  } finally {
-    await db.destroy();
-  }
+    return work(db);
+  });
 }
 
 const MAX_PRINTED = 20;

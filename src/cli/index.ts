@@ -3,7 +3,8 @@
 import { Command, CommanderError } from "commander";
 import { serveCommand } from "./serve.js";
 import { migrateCommand } from "./migrate.js";
-import { CliError, userCommand } from "./user.js";
+import { userCommand } from "./user.js";
+import { CliError } from "./options.js";
 import { tokenCommand } from "./token.js";
 import { cmdbCommand } from "./cmdb.js";
 import { demoCommand } from "./demo.js";

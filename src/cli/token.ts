@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { configFrom, withDatabaseOptions } from "./options.js";
-import { CliError } from "./user.js";
+import { CliError, withDatabase, withDatabaseOptions } from "./options.js";
 
 /** Parses --expires: an ISO date/time or a duration such as 30d, 12h, 90m. */
 export function parseExpiry(value: string | undefined, now = Date.now()): string | undefined {
@@ -27,27 +26,17 @@ export function tokenCommand(program: Command): void {
       .option("--expires <when>", "expiry: ISO date/time or a duration (30d, 12h); default never"),
   ).action(async (opts) => {
     const expiresAt = parseExpiry(opts.expires);
-    const [{ openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { findUserByEmail }, { createToken }, { AppError }] = await Promise.all([
-      import("../server/platform/db/db.js"),
-      import("../server/platform/db/migrate.js"),
+    const [{ SYSTEM_ACTOR }, { findUserByEmail }, { createToken }] = await Promise.all([
       import("../server/platform/auth/permissions.js"),
       import("../server/modules/users/users.service.js"),
       import("../server/modules/users/tokens.service.js"),
-      import("../server/platform/errors.js"),
     ]);
-    const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
-    try {
-      await migrateToLatest(db);
+    await withDatabase(opts, async (db) => {
       const user = await findUserByEmail(db, opts.user);
       if (!user) throw new CliError(`no user with email ${opts.user}`);
       const { secret, token: created } = await createToken(db, SYSTEM_ACTOR, { name: opts.name, userId: user.id, ...(expiresAt ? { expiresAt } : {}) });
       console.error(`token "${created.name}" for ${user.email} (id ${created.id}); store it now, it is not shown again:`);
       console.log(secret);
-    } catch (err) {
-      if (err instanceof AppError) throw new CliError(err.message);
-      throw err;
-    } finally {
-      await db.destroy();
-    }
+    });
   });
 }

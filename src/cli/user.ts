@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { configFrom, withDatabaseOptions } from "./options.js";
+import { CliError, withDatabase, withDatabaseOptions } from "./options.js";
 import { promptSecret } from "./prompt.js";
 
 /** `opsdesk user create`: adds a user from the command line (prompts for the password). */
@@ -22,31 +22,17 @@ export function userCommand(program: Command): void {
         throw new CliError("passwords do not match");
       }
     }
-    const [{ CreateUserBody }, { checkBody }, { openConfiguredDb }, { migrateToLatest }, { SYSTEM_ACTOR }, { createUser }, { AppError }] = await Promise.all([
+    const [{ CreateUserBody }, { checkBody }, { SYSTEM_ACTOR }, { createUser }] = await Promise.all([
       import("../contract/index.js"),
       import("../server/platform/http/validation.js"),
-      import("../server/platform/db/db.js"),
-      import("../server/platform/db/migrate.js"),
       import("../server/platform/auth/permissions.js"),
       import("../server/modules/users/users.service.js"),
-      import("../server/platform/errors.js"),
     ]);
     const input = { email: opts.email, name: opts.name, role: opts.role, ...(password ? { password } : {}) };
     const problem = checkBody(CreateUserBody, input);
     if (problem) throw new CliError(`invalid ${problem.field}: ${problem.message}`);
-    const db = openConfiguredDb(configFrom({ data: opts.data, databaseUrl: opts.databaseUrl }));
-    try {
-      await migrateToLatest(db);
-      const created = await createUser(db, SYSTEM_ACTOR, input);
-      console.log(`created ${created.role} ${created.email} (id ${created.id})`);
-    } catch (err) {
-      if (err instanceof AppError) throw new CliError(err.message);
-      throw err;
-    } finally {
-      await db.destroy();
-    }
+    const created = await withDatabase(opts, (db) => createUser(db, SYSTEM_ACTOR, input));
+    console.log(`created ${created.role} ${created.email} (id ${created.id})`);
   });
 }
 
-/** An error the CLI prints as one line and exits with status 1. */
-export class CliError extends Error {}
