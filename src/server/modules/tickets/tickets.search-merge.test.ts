@@ -5,7 +5,7 @@ import { isPostgres } from "../../platform/db/dialect.js";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import { createTicket } from "./tickets.create.js";
 import { listTickets } from "./tickets.list.js";
-import { mergeSearchIndex, searchSegments } from "./tickets.search-merge.js";
+import { mergeSearchIndex, searchSegments, ticketWritesBusy } from "./tickets.search-merge.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -24,6 +24,21 @@ describe("full-text index upkeep", () => {
   it("runs as a periodic job on SQLite only", () => {
     const types = t.built.ctx.jobs.periodic().map((j) => j.type);
     expect(types.includes("tickets.search_merge")).toBe(!isPostgres(t.db));
+  });
+
+  it("waits for a minute with few ticket creations", async () => {
+    // No tickets, or fewer than the count: quiet.
+    expect(await ticketWritesBusy(t.db, { creations: 5 })).toBe(false);
+    for (let i = 0; i < 4; i++) await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: `printer ${i}` });
+    expect(await ticketWritesBusy(t.db, { creations: 5 })).toBe(false);
+    await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: "printer 4" });
+    // Five within the minute: busy; seen from a minute and more later, quiet again.
+    expect(await ticketWritesBusy(t.db, { creations: 5 })).toBe(true);
+    expect(await ticketWritesBusy(t.db, { creations: 5, now: Date.now() + 61_000 })).toBe(false);
+    // The fifth newest is what counts: older tickets before it change nothing.
+    await sql`update tickets set created_at = ${new Date(Date.now() - 3_600_000).toISOString()} where title = 'printer 0'`.execute(t.db);
+    expect(await ticketWritesBusy(t.db, { creations: 5 })).toBe(false);
+    expect(await ticketWritesBusy(t.db, { creations: 4 })).toBe(true);
   });
 
   it("has FTS5 merge 16 segments at a time on its own, and a level in one go only past 32 (migration 0025)", async () => {

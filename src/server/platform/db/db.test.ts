@@ -5,7 +5,7 @@ import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../test/helpers/test-db.js";
-import { boundLimits, checkpointerStats, onWalRestartHold, openDb, startCheckpointer, withStatementCache } from "./db.js";
+import { boundLimits, checkpointerStats, onWalRestartHold, openDb, startCheckpointer, syncFdOf, withStatementCache } from "./db.js";
 import { param, runPrecompiled } from "./precompiled.js";
 
 describe("SQLite statement cache", () => {
@@ -156,6 +156,9 @@ describe("SQLite WAL checkpoints", () => {
       expect(stats.rounds).toBeGreaterThan(0);
       expect(stats.lockedRestarts).toBeGreaterThan(0);
       expect(stats.writerRestarts).toBe(0);
+      // The database file was synced outside the lock ahead of each locked restart (that sync
+      // is what made the holds long), so the locked round syncs only its last few pages.
+      expect(stats.dbSyncs).toBeGreaterThanOrEqual(stats.lockedRestarts);
       // How long the writers were held off is counted (/metrics shows it).
       expect(stats.heldMs).toBeGreaterThan(0);
       expect(stats.maxHeldMs).toBeGreaterThan(0);
@@ -169,6 +172,26 @@ describe("SQLite WAL checkpoints", () => {
       expect((await sql<{ n: number }>`select count(*) as n from blobs`.execute(db)).rows[0].n).toBe(192);
     } finally {
       await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps one descriptor per database file for the checkpointer's syncs, never closed, and a new one for a file made anew", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-syncfd-"));
+    try {
+      const file = path.join(dir, "db.sqlite");
+      expect(syncFdOf(file)).toBeNull();
+      fs.writeFileSync(file, "");
+      const fd = syncFdOf(file)!;
+      expect(fd).toBeGreaterThan(2);
+      // The same file, also by another spelling of its path: the same descriptor.
+      expect(syncFdOf(path.join(dir, ".", "db.sqlite"))).toBe(fd);
+      fs.rmSync(file);
+      fs.writeFileSync(file, "");
+      const again = syncFdOf(file)!;
+      expect(again).not.toBe(fd);
+      expect(fs.fstatSync(again).ino).toBe(fs.statSync(file).ino);
+    } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

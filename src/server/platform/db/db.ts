@@ -195,8 +195,9 @@ const FALLBACK_AUTOCHECKPOINT_PAGES = 100_000;
  * Past this many WAL pages (128 MB), once the background checkpoint has nearly caught up, the
  * last few pages are copied with every writer held off, so that the next transaction starts the
  * WAL over. Holding them off lasts two fsyncs (the WAL's new pages, then the database file):
- * 16-27 ms on this project's test machine, 8-19 since the checkpointer first copies and syncs what
- * it can without holding anyone (CHECKPOINT_WORKER), and every write waits that long. At 4,000 pages (16
+ * 16-27 ms on this project's test machine, 25-70 ms once the database is a few hundred MB, and
+ * 5-15 ms since the checkpointer first copies and syncs what it can without holding anyone
+ * (CHECKPOINT_WORKER), and every write waits that long. At 4,000 pages (16
  * MB), under 2,000-3,000 ticket creations a second, it happened 47-70 times in a 30-second run
  * (0.6-1.0 s of writes held up in all, and the creations that waited made the latency's p99);
  * at 32,000, 8-9 times (0.14 s) (bench/RESULTS.md, 2026-12-07). The price is disk: the WAL
@@ -228,6 +229,11 @@ function syncWal() {
     fs.fdatasyncSync(walFd);
   } catch {}
 }
+// The same for the database file, through the descriptor the main thread keeps (syncFdOf).
+function syncDb() {
+  if (workerData.dbFd === null) return false;
+  try { fs.fdatasyncSync(workerData.dbFd); return true; } catch { return false; }
+}
 // The thread write lock (thread-lock.ts) taken synchronously: this thread has no event loop to keep.
 // Returns fn's result and how long the lock was held (ms), or null when it was not free in time.
 function underLock(fn) {
@@ -245,17 +251,23 @@ function underLock(fn) {
 parentPort.on("message", () => {
   let result = checkpoint();
   let locked = null;
+  let dbSynced = false;
   if (result && result.log >= restartAt && (result.checkpointed >= result.log - lag || result.log >= anyway)) {
     // What the locked round has to do, done first without the lock: copy the pages written
-    // during the round above, and write the WAL's newest pages to disk. The locked round then
-    // copies and syncs only what came in the last few milliseconds (holds of 8-19 ms, 13 on
-    // average, against 16-27 ms, 20, in four alternating ticket-create runs, 2026-12-07).
+    // during the round above, write the WAL's newest pages and the database file to disk, and
+    // copy what came in meanwhile. The locked round then copies and syncs only what came in
+    // the last few milliseconds. The database file's sync matters most: SQLite syncs it only
+    // at a checkpoint that copies the whole WAL, which under steady writes is the locked one,
+    // so that one used to write out every page copied since the last restart. Holds of 25-70 ms
+    // at a few hundred MB without it, 5-15 ms with it (ticket-create --paced-runs 5, 2026-12-07).
     result = checkpoint() ?? result;
     syncWal();
+    dbSynced = syncDb();
+    result = checkpoint() ?? result;
     // Without a thread lock (the alert journal, written by one thread), that writer finishes it.
     if (cell) locked = underLock(checkpoint);
   }
-  parentPort.postMessage({ result, locked: locked?.result ?? null, heldMs: locked?.heldMs ?? 0 });
+  parentPort.postMessage({ result, locked: locked?.result ?? null, heldMs: locked?.heldMs ?? 0, dbSynced });
 });
 `;
 
@@ -270,6 +282,8 @@ export interface CheckpointerStats {
   /** Milliseconds the locked checkpoints held the thread write lock, in all and at most. */
   heldMs: number;
   maxHeldMs: number;
+  /** Syncs of the database file by the checkpointer's thread ahead of a restart, outside the lock. */
+  dbSyncs: number;
 }
 
 interface Checkpointer {
@@ -294,6 +308,29 @@ export function onWalRestartHold(db: Db, listener: (ms: number) => void): () => 
   const listeners = checkpointers.get(db)?.holdListeners;
   listeners?.add(listener);
   return () => void listeners?.delete(listener);
+}
+
+// One read-only descriptor per database file, for the checkpointer's fsyncs, by path.
+const syncFds = new Map<string, { fd: number; ino: number }>();
+/**
+ * A descriptor of `file` to fsync it by, opened once per file and process and never closed:
+ * closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+ * included (SQLite's own descriptors are kept from that by its VFS, this one would not be).
+ * A file deleted and made anew under the same path gets a new descriptor. Null if it cannot
+ * be opened (the checkpointer then leaves that sync to SQLite).
+ */
+export function syncFdOf(file: string): number | null {
+  const key = path.resolve(file);
+  try {
+    const ino = fs.statSync(key).ino;
+    const known = syncFds.get(key);
+    if (known?.ino === ino) return known.fd;
+    const fd = fs.openSync(key, "r");
+    syncFds.set(key, { fd, ino });
+    return fd;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -324,17 +361,19 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
         lag: RESTART_LAG_PAGES,
         anyway,
         lockWaitMs: RESTART_LOCK_WAIT_MS,
+        dbFd: syncFdOf(file),
       },
     });
   } catch {
     return null; // SQLite's own checkpoints still run
   }
   sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  const stats: CheckpointerStats = { rounds: 0, lockedRestarts: 0, writerRestarts: 0, heldMs: 0, maxHeldMs: 0 };
+  const stats: CheckpointerStats = { rounds: 0, lockedRestarts: 0, writerRestarts: 0, heldMs: 0, maxHeldMs: 0, dbSyncs: 0 };
   const holdListeners = new Set<(ms: number) => void>();
   let running = false;
   let stopped = false;
-  worker.on("message", ({ result, locked, heldMs }: { result: { log: number; checkpointed: number } | null; locked: unknown; heldMs: number }) => {
+  worker.on("message", ({ result, locked, heldMs, dbSynced }: { result: { log: number; checkpointed: number } | null; locked: unknown; heldMs: number; dbSynced: boolean }) => {
+    if (dbSynced) stats.dbSyncs++;
     running = false;
     stats.rounds++;
     if (locked) stats.lockedRestarts++;
