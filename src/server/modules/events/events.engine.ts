@@ -40,8 +40,11 @@ const FOLD_DELAY_THREAD_MS = 100;
 // alerts wait: the thread folds back to back under load instead of pausing FOLD_DELAY_THREAD_MS
 // between folds, and the requests go on appending meanwhile up to THREAD_SOFT_LIMIT (half a
 // fold's worth waiting behind the fold in progress: enough for the next one to start at once,
-// little enough to keep a new alert's way to its incident short).
-const THREAD_FOLD_AT_ONCE = FOLD_BATCH / 4;
+// little enough to keep a new alert's way to its incident short). The start is at half a
+// fold's worth rather than a quarter: fewer, larger folds, each cheaper per alert and taking the
+// thread write lock fewer times (ingest: batches of 100 +2-8%, batches of 1 +11-21% in three alternating pairs;
+// a whole fold's worth was slower at batches of 100; POST -> incident p99 unchanged, 150-230 ms).
+const THREAD_FOLD_AT_ONCE = FOLD_BATCH / 2;
 const THREAD_SOFT_LIMIT = (3 * FOLD_BATCH) / 2;
 // After a failed fold, the next try waits this long (the sweep retries too).
 const FOLD_RETRY_MS = 500;

@@ -79,12 +79,12 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     await new Promise((r) => setTimeout(r, 5));
     // Gathered for FOLD_DELAY_THREAD_MS (100 ms) first, unless this machine stalled that long.
     if (Date.now() - t0 < 90) expect(engine.folding || engine.journalDepth === 0).toBe(false);
-    // 600 alerts (past THREAD_FOLD_AT_ONCE) start a fold on the next turn, not after the delay.
-    await engine.ingest(Array.from({ length: 600 }, (_, i) => incoming({ alertname: "Burst", n: String(i) })));
+    // 1,200 alerts (past THREAD_FOLD_AT_ONCE, 1,000) start a fold on the next turn, not after the delay.
+    await engine.ingest(Array.from({ length: 1200 }, (_, i) => incoming({ alertname: "Burst", n: String(i) })));
     await new Promise((r) => setTimeout(r, 5));
     expect(engine.folding || engine.journalDepth === 0).toBe(true);
     await engine.drain();
-    expect((await db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(602);
+    expect((await db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(1202);
   });
 
   it("starts another thread when its thread dies, and keeps every acknowledged alert", async () => {
