@@ -3,7 +3,7 @@ import type { App, AppContext } from "../../platform/context.js";
 import "./tickets.defaults.js";
 import { ticketRoutes } from "./tickets.routes.js";
 import { timelineRoutes } from "./timeline.routes.js";
-import { mergeSearchIndex, ticketWritesBusy } from "./tickets.search-merge.js";
+import { searchMergeJob } from "./tickets.search-merge.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 
 export type { Flow, StateMeta, TransitionDef, TransitionActor } from "./tickets.flow.js";
@@ -27,8 +27,7 @@ export function registerTicketsModule(app: App, ctx: AppContext): void {
   // PostgreSQL's GIN index keeps itself: no job rows for nothing there.
   if (!isPostgres(ctx.db)) {
     ctx.jobs.every("tickets.search_merge", SEARCH_MERGE_EVERY_MS, async ({ db }) => {
-      if (await ticketWritesBusy(db)) return;
-      await mergeSearchIndex(db);
+      await searchMergeJob(db);
     });
   }
   ticketRoutes(app, ctx);

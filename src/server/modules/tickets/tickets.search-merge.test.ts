@@ -5,7 +5,7 @@ import { isPostgres } from "../../platform/db/dialect.js";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import { createTicket } from "./tickets.create.js";
 import { listTickets } from "./tickets.list.js";
-import { mergeSearchIndex, searchSegments, ticketWritesBusy } from "./tickets.search-merge.js";
+import { mergeSearchIndex, searchMergeJob, searchSegments, ticketWritesBusy } from "./tickets.search-merge.js";
 
 let t: TestApp;
 beforeEach(async () => {
@@ -39,6 +39,20 @@ describe("full-text index upkeep", () => {
     await sql`update tickets set created_at = ${new Date(Date.now() - 3_600_000).toISOString()} where title = 'printer 0'`.execute(t.db);
     expect(await ticketWritesBusy(t.db, { creations: 5 })).toBe(false);
     expect(await ticketWritesBusy(t.db, { creations: 4 })).toBe(true);
+  });
+
+  it("as the job, leaves the segments alone in a busy minute and merges them in a quiet one", async () => {
+    if (isPostgres(t.db)) return;
+    // One creation per transaction: a segment each.
+    for (let i = 0; i < 12; i++) await createTicket(t.db, SYSTEM_ACTOR, "incident", { title: `${WORDS[i % WORDS.length]} fault ${i}` });
+    const segments = await searchSegments(t.db);
+    expect(segments).toBeGreaterThan(1);
+    // Twelve creations within the minute, ten make it busy: nothing merged.
+    expect(await searchMergeJob(t.db, { creations: 10 })).toBeNull();
+    expect(await searchSegments(t.db)).toBe(segments);
+    // Seen a minute later, the same minute is quiet: merged.
+    expect(await searchMergeJob(t.db, { creations: 10, now: Date.now() + 61_000 })).toBeGreaterThan(0);
+    expect(await searchSegments(t.db)).toBeLessThan(segments);
   });
 
   it("has FTS5 merge 16 segments at a time on its own, and a level in one go only past 32 (migration 0025)", async () => {

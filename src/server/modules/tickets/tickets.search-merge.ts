@@ -41,6 +41,15 @@ export async function ticketWritesBusy(db: Db, { creations = BUSY_CREATIONS, win
   return row !== undefined && new Date(row.created_at).getTime() >= now - windowMs;
 }
 
+/**
+ * The periodic job: merges (mergeSearchIndex) unless the last minute was a busy one
+ * (ticketWritesBusy). How many steps did work; null when it left the index for a quieter minute.
+ */
+export async function searchMergeJob(db: Db, busy: Parameters<typeof ticketWritesBusy>[1] = {}): Promise<number | null> {
+  if (await ticketWritesBusy(db, busy)) return null;
+  return mergeSearchIndex(db);
+}
+
 /** Segments of the ticket index now (SQLite; tests and diagnostics). */
 export async function searchSegments(db: Db): Promise<number> {
   if (isPostgres(db)) return 0;
