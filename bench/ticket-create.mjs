@@ -28,6 +28,10 @@ const USAGE = `usage: npm run bench -- ticket-create [options]
                          events of the creations (problem suggestions, SLA) are left for a worker node
   --cpu-prof             run the server under node --cpu-prof; print where its time went in the window
                          (the closed loop's; with --rate, the paced phase's)
+  --client raw|node      the load generator's HTTP client (default raw): bench/lib/raw-http.mjs, a lean
+                         keep-alive client (prebuilt request, answers parsed as far as status and length),
+                         or Node's http client, as before 2026-12-07 (about 3x the CPU per request, which
+                         the server under test loses on this 2-core machine)
   --max-wait S           wait up to S seconds for the machine to go quiet before measuring (default 120; 0: don't)
   --no-build             measure the existing dist/ instead of running npm run build:server
 PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); a fresh
@@ -45,19 +49,21 @@ function options() {
       "cpu-prof": { type: "boolean", default: false },
       "api-only": { type: "boolean", default: false },
       "max-wait": { type: "string", default: "120" },
+      client: { type: "string", default: "raw" },
       "no-build": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
   );
   const dbs = v.db === "both" ? ["sqlite", "pg"] : [v.db];
+  if (v.client !== "raw" && v.client !== "node") throw new UsageError(`--client must be raw or node\n${USAGE}`);
   if (!dbs.every((d) => d === "sqlite" || d === "pg")) throw new UsageError(`--db must be sqlite, pg or both\n${USAGE}`);
   const num = (name, min) => {
     const n = Number(v[name]);
     if (!(n >= min)) throw new UsageError(`--${name} must be a number >= ${min}\n${USAGE}`);
     return n;
   };
-  return { dbs, rate: num("rate", 0), connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, pacedRuns: Math.round(num("paced-runs", 1)), cpuProf: v["cpu-prof"], profilePaced: v["cpu-prof"] && num("rate", 0) > 0, apiOnly: v["api-only"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"] };
+  return { dbs, rate: num("rate", 0), connections: Math.round(num("connections", 1)), durationMs: num("duration", 0.1) * 1000, warmupMs: num("warmup", 0) * 1000, pacedRuns: Math.round(num("paced-runs", 1)), cpuProf: v["cpu-prof"], profilePaced: v["cpu-prof"] && num("rate", 0) > 0, apiOnly: v["api-only"], maxWaitMs: num("max-wait", 0) * 1000, build: !v["no-build"], client: v.client };
 }
 
 function cpuNow(pid) {
@@ -164,6 +170,7 @@ async function runOne(kind, opts) {
           warmupMs: opts.warmupMs,
           durationMs: opts.durationMs,
           rate,
+          client: opts.client,
           body: (i) => incidentBody(i, desk),
           onResponse: (status) => (status === 201 ? acknowledged++ : failedResponses++),
           hooks: {
@@ -281,7 +288,7 @@ async function main() {
     ...machineLines(),
     `code:    ${codeVersion()}`,
     "data:    8 assignment groups, one CMDB pod (1,000 CIs, 3,000 relationships, business services above them); the admin's API token",
-    `note: the load generator (this process) shares the machine's ${cores} cores with the server${opts.dbs.includes("pg") ? " and PostgreSQL" : ""}.`,
+    `note: the load generator (this process, HTTP client: ${opts.client}) shares the machine's ${cores} cores with the server${opts.dbs.includes("pg") ? " and PostgreSQL" : ""}.`,
   ]);
   const results = [];
   let failed = 0;

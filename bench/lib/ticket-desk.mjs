@@ -4,6 +4,7 @@
 import http from "node:http";
 import { pod } from "../cmdb-load.mjs";
 import { percentile } from "./load.mjs";
+import { RawHttpConnection } from "./raw-http.mjs";
 
 export const GROUP_NAMES = ["Service desk", "Network", "Storage", "Platform", "Database admins", "Apps: finance", "Apps: sales", "End-user computing"];
 
@@ -92,9 +93,15 @@ export function incidentBody(i, desk) {
  * latency runs from when it was due, not from when it was sent, so a server that falls behind
  * is charged with the wait its clients saw (no coordinated omission, as wrk2 and k6's
  * constant-arrival-rate measure). Counts a request in the window when it completes inside it;
- * `onResponse(status, text)` sees every answer (for verification).
+ * `onResponse(status, text)` sees every answer (for verification; the text is decoded only when
+ * it takes two parameters).
+ *
+ * `client`: "raw" (default) sends through bench/lib/raw-http.mjs, a lean keep-alive client that
+ * costs a fraction of Node's http client per request; "node" through node:http, as before
+ * 2026-12-07 (the load generator shares the server's two cores, so its own CPU is charged to the
+ * server's latencies).
  */
-export async function postLoad({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null }) {
+export async function postLoad({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null, client: clientKind = "raw" }) {
   const u = new URL(url);
   const latencies = [];
   const errors = new Map();
@@ -110,7 +117,50 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
     hooks.onMeasureEnd?.();
   }, warmupMs + durationMs);
   let connectionsOpened = 0;
-  async function client() {
+  const wantText = onResponse ? onResponse.length > 1 : false;
+  // The raw client's request head, all but its length.
+  const fixedHead = Buffer.from(
+    [`POST ${u.pathname + u.search} HTTP/1.1`, `host: ${u.host}`, "connection: keep-alive", "content-type: application/json", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), ""].join("\r\n"),
+    "latin1",
+  );
+  const sendRaw = (state, payload) => {
+    if (!state.conn || state.conn.broken) {
+      state.conn?.close();
+      state.conn = new RawHttpConnection(u.hostname, Number(u.port));
+      connectionsOpened++;
+    }
+    const head = Buffer.concat([fixedHead, Buffer.from(`content-length: ${payload.length}\r\n\r\n`, "latin1")]);
+    return state.conn.send(head, payload, { wantBody: wantText }).then((res) => {
+      if (res.error) state.conn.broken = true;
+      return res;
+    });
+  };
+  async function rawClient() {
+    const state = { conn: null };
+    while (!stopping) {
+      let due = null;
+      if (rate) {
+        due = t0 + (1000 * slot++) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (stopping) break;
+      }
+      const payload = Buffer.from(JSON.stringify(body(next++)));
+      const sent = due ?? performance.now();
+      const res = await sendRaw(state, payload);
+      const done = performance.now();
+      const inWindow = done >= measureStart && done <= measureEnd;
+      const failure = res.error ?? (res.status === expectStatus ? null : `HTTP ${res.status}`);
+      if (onResponse && !res.error) onResponse(res.status, res.text);
+      if (inWindow) {
+        if (failure === null) latencies.push(done - sent);
+        else errors.set(failure, (errors.get(failure) ?? 0) + 1);
+      }
+      if (failure !== null && res.error) await new Promise((r) => setTimeout(r, 10));
+    }
+    state.conn?.close();
+  }
+  async function nodeClient() {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     while (!stopping) {
       let due = null;
@@ -128,7 +178,7 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
           (r) => {
             const chunks = [];
             r.on("data", (c) => chunks.push(c));
-            r.on("end", () => resolve({ status: r.statusCode, text: onResponse ? Buffer.concat(chunks).toString("utf8") : "" }));
+            r.on("end", () => resolve({ status: r.statusCode, text: wantText ? Buffer.concat(chunks).toString("utf8") : "" }));
             r.on("error", (err) => resolve({ error: err.code || err.message }));
           },
         );
@@ -154,13 +204,15 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
     }
     agent.destroy();
   }
-  await Promise.all(Array.from({ length: connections }, client));
+  if (clientKind !== "raw" && clientKind !== "node") throw new Error(`unknown client ${clientKind}`);
+  await Promise.all(Array.from({ length: connections }, clientKind === "raw" ? rawClient : nodeClient));
   clearTimeout(startTimer);
   clearTimeout(endTimer);
   const sorted = Float64Array.from(latencies).sort();
   return {
     connections,
     rate,
+    client: clientKind,
     connectionsOpened,
     sent: next,
     requests: sorted.length,

@@ -1,0 +1,95 @@
+// The benchmarks' lean HTTP client (bench/lib/raw-http.mjs) against a real node:http server on
+// loopback: the ticket-create figures count its statuses, so its framing must be right.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// @ts-expect-error: a plain .mjs module of the benchmarks, without types
+import { parseAnswer, RawHttpConnection, requestHead } from "../bench/lib/raw-http.mjs";
+
+let server: http.Server;
+let port = 0;
+const seen: Array<{ method: string; url: string; body: string; headers: http.IncomingHttpHeaders }> = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      seen.push({ method: req.method!, url: req.url!, body, headers: req.headers });
+      if (req.url === "/created") {
+        res.writeHead(201, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.end(body);
+      } else if (req.url === "/chunked") {
+        res.writeHead(200, { "content-type": "text/plain" }); // no length: node sends it chunked
+        res.write("first,");
+        setTimeout(() => res.end("second"), 5);
+      } else if (req.url === "/empty") {
+        res.writeHead(204);
+        res.end();
+      } else if (req.url === "/slow-split") {
+        // The head and the body in separate packets.
+        res.writeHead(200, { "content-length": 5 });
+        res.flushHeaders();
+        setTimeout(() => res.end("hello"), 5);
+      } else if (req.url === "/hang-up") {
+        req.socket.destroy();
+      } else {
+        res.writeHead(404, { "content-length": 0 });
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const head = (method: string, path: string, length = 0) => requestHead({ method, path, host: `127.0.0.1:${port}`, headers: { authorization: "Bearer x", "content-type": "application/json" }, length });
+
+describe("bench raw HTTP client", () => {
+  it("sends a POST with its body and reads answers of every framing on one keep-alive connection", async () => {
+    const conn = new RawHttpConnection("127.0.0.1", port);
+    const body = Buffer.from(JSON.stringify({ title: "Disk full on db-1" }));
+    const created = await conn.send(head("POST", "/created", body.length), body, { wantBody: true });
+    expect(created).toEqual({ status: 201, text: body.toString() });
+    expect(seen.at(-1)).toMatchObject({ method: "POST", url: "/created", body: body.toString() });
+    expect(seen.at(-1)!.headers.authorization).toBe("Bearer x");
+    expect(await conn.send(head("GET", "/chunked"), null, { wantBody: true })).toEqual({ status: 200, text: "first,second" });
+    expect(await conn.send(head("GET", "/empty"), null)).toEqual({ status: 204, text: "" });
+    expect(await conn.send(head("GET", "/slow-split"), null, { wantBody: true })).toEqual({ status: 200, text: "hello" });
+    expect(await conn.send(head("GET", "/nowhere"), null)).toEqual({ status: 404, text: "" });
+    conn.close();
+  });
+
+  it("reports a connection the server closes as an error, not an answer", async () => {
+    const conn = new RawHttpConnection("127.0.0.1", port);
+    const res = await conn.send(head("GET", "/hang-up"), null);
+    expect(res.error).toBeTruthy();
+    expect((await conn.send(head("GET", "/created"), null)).error).toBeTruthy();
+  });
+
+  it("reports a refused connection as an error", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const freePort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const conn = new RawHttpConnection("127.0.0.1", freePort);
+    expect((await conn.send(head("GET", "/"), null)).error).toBe("ECONNREFUSED");
+  });
+
+  it("parses only complete answers", () => {
+    const full = Buffer.from("HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}HTTP/1.1 200 OK\r\n");
+    const first = parseAnswer(full);
+    expect(first.status).toBe(201);
+    expect(first.body.toString()).toBe("{}");
+    expect(parseAnswer(full.subarray(first.end))).toBeNull();
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc"))).toBeNull();
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"))).toBeNull();
+    expect(parseAnswer(Buffer.from("SSH-2.0-OpenSSH\r\n\r\n")).error).toMatch(/not an HTTP/);
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabc")).error).toMatch(/Content-Length/);
+  });
+});
