@@ -6,10 +6,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { machineLines, processCpuSeconds } from "./lib/machine.mjs";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
-import { ms, parseOptions, print, reportFailure, targetLine } from "./lib/report.mjs";
+import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, request, ROOT, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
 import { call, GROUP_NAMES, incidentBody, latencyStats, setupDesk } from "./lib/ticket-desk.mjs";
 import { pod } from "./cmdb-load.mjs";
+import { RawHttpAgent } from "./lib/raw-http.mjs";
+
+/** The load's HTTP client, from --client: "raw" (bench/lib/raw-http.mjs) or "node" (node:http). */
+let CLIENT = "raw";
 
 const TARGET_CREATE_RATIO = 200;
 const TARGET_READ_RATIO = 50;
@@ -52,6 +56,10 @@ const USAGE = `usage: npm run bench -- ticket-vs-rt [options]
   --no-rt           measure OpsDesk only (no ratios; for profiling OpsDesk's side)
   --no-drain        start the reads while the worker may still have the creations' events queued
   --cpu-prof        run the OpsDesk server under node --cpu-prof; print where its time went per phase
+  --client raw|node the load's HTTP client, the same for both systems (default raw): bench/lib/raw-http.mjs,
+                    a lean keep-alive client (one connection per request in flight, opened again when a
+                    server closes it), or Node's http client as before 2026-12-07, which cost the load
+                    generator ~3x the CPU per request on the cores it shares with OpsDesk
   --no-build        measure the existing dist/ instead of running npm run build:server
 Request Tracker is installed and started with ${PEERS}/rt.sh (apt-get on first use) and loaded
 by this script with the same client code as OpsDesk, signed in once (session cookie and Referer,
@@ -81,10 +89,13 @@ function options() {
       "cpu-prof": { type: "boolean", default: false },
       "api-only": { type: "boolean", default: false },
       "no-build": { type: "boolean", default: false },
+      client: { type: "string", default: "raw" },
       help: { type: "boolean", short: "h", default: false },
     },
     USAGE,
   );
+  if (v.client !== "raw" && v.client !== "node") throw new UsageError(`--client must be raw or node\n${USAGE}`);
+  CLIENT = v.client;
   const n = (k) => Math.max(1, Math.round(Number(v[k]) || 0));
   return { concurrency: n("concurrency"), odConcurrency: Math.max(0, Math.round(Number(v["od-concurrency"]) || 0)), rtCount: n("rt-count"), rtReads: n("rt-reads"), warmup: v.warmup === "" ? null : Math.max(0, Math.round(Number(v.warmup) || 0)), createWarmup: v["create-warmup"] === "" ? null : Math.max(0, Math.round(Number(v["create-warmup"]) || 0)), count: n("count"), reads: n("reads"), keepRt: v["keep-rt"], noRt: v["no-rt"], drain: !v["no-drain"], cpuProf: v["cpu-prof"], apiOnly: v["api-only"], build: !v["no-build"] };
 }
@@ -219,7 +230,10 @@ async function warmUp(n, concurrency, get, paths) {
 
 /** n requests with `concurrency` in flight, like rt-load's phases: rate over the phase, latency percentiles and, given a server pid, its CPU per request. */
 async function phase(n, concurrency, send, pid) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  // One keep-alive connection per request in flight: node:http's agent shares `concurrency`
+  // sockets among them; the raw client gives each its own.
+  const nodeAgent = CLIENT === "node" ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : null;
+  const rawAgents = [];
   const samples = [];
   let next = 0;
   let failed = 0;
@@ -232,6 +246,8 @@ async function phase(n, concurrency, send, pid) {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
+      const agent = nodeAgent ?? new RawHttpAgent();
+      if (!nodeAgent) rawAgents.push(agent);
       for (let i = next++; i < n; i = next++) {
         const res = await send(agent, i);
         samples.push(res.ms);
@@ -248,7 +264,8 @@ async function phase(n, concurrency, send, pid) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = cpuNow();
-  agent.destroy();
+  nodeAgent?.destroy();
+  for (const a of rawAgents) a.close();
   const cpuMsPerOp = cpu0 !== null && cpu1 !== null ? ((cpu1 - cpu0) * 1000) / n : null;
   return { ok: n - failed, failed, errors, itemsPerAnswer: answers ? items / answers : null, seconds, perSec: (n - failed) / seconds, latencyMs: latencyStats(samples), cpuMsPerOp, window: { fromUs, toUs: nowUs() } };
 }
@@ -366,7 +383,7 @@ async function main() {
     "bench ticket-vs-rt: ticket create and read load against Request Tracker 5 and OpsDesk, one after the other in one run",
     ...machineLines(),
     `code:    ${codeVersion()}`,
-    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read; first ${opts.warmup ?? "as many"} unmeasured reads of each kind (--warmup)`,
+    `load:    ${opts.concurrency} requests in flight against each; RT ${opts.noRt ? "skipped (--no-rt)" : `${opts.rtCount} creates and ${opts.rtReads} of each read`}; OpsDesk ${opts.count} creates and ${opts.reads} of each read; first ${opts.warmup ?? "as many"} unmeasured reads of each kind (--warmup); HTTP client: ${CLIENT}`,
     `reads:   ${opts.apiOnly ? "no workers in the OpsDesk process" : opts.drain ? "OpsDesk's reads start once its worker has handled the creations' events (outbox drained; --no-drain to overlap them)" : "OpsDesk's reads start right after the creations, while its worker may still handle their events (--no-drain)"}`,
   ]);
   // RT's runs at each load: before OpsDesk's, then after them.

@@ -1,10 +1,10 @@
 // The benchmarks' lean HTTP client (bench/lib/raw-http.mjs) against a real node:http server on
 // loopback: the ticket-create figures count its statuses, so its framing must be right.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs module of the benchmarks, without types
-import { parseAnswer, RawHttpConnection, requestHead } from "../bench/lib/raw-http.mjs";
+import { parseAnswer, RawHttpAgent, RawHttpConnection, requestHead } from "../bench/lib/raw-http.mjs";
 
 let server: http.Server;
 let port = 0;
@@ -72,6 +72,38 @@ describe("bench raw HTTP client", () => {
     expect((await conn.send(head("GET", "/created"), null)).error).toBeTruthy();
   });
 
+  it("reads answers that end with the connection and opens a new one for the next request (a server without keep-alive)", async () => {
+    let connections = 0;
+    const closing = net.createServer((socket) => {
+      connections++;
+      socket.once("data", () => {
+        // HTTP/1.1 without a length: the body ends where the server closes the connection.
+        socket.end(`HTTP/1.1 201 Created\r\nConnection: close\r\n\r\n{"id":${connections}}`);
+      });
+    });
+    await new Promise<void>((resolve) => closing.listen(0, "127.0.0.1", resolve));
+    const base = `http://127.0.0.1:${(closing.address() as AddressInfo).port}`;
+    const agent = new RawHttpAgent(base);
+    const h = requestHead({ method: "GET", path: "/", host: agent.hostHeader });
+    expect(await agent.send(h, null, { wantBody: true })).toEqual({ status: 201, text: '{"id":1}' });
+    expect(await agent.send(h, null, { wantBody: true })).toEqual({ status: 201, text: '{"id":2}' });
+    expect(agent.opened).toBe(2);
+    agent.close();
+    await new Promise<void>((resolve) => closing.close(() => resolve()));
+  });
+
+  it("sends a request once more on a new connection when the server closed a reused one while it was idle", async () => {
+    const agent = new RawHttpAgent(`http://127.0.0.1:${port}`);
+    const h = head("GET", "/empty");
+    expect((await agent.send(h, null)).status).toBe(204);
+    server.closeIdleConnections();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await agent.send(h, null)).status).toBe(204);
+    expect(agent.opened).toBe(2);
+    expect(() => agent.bind("http://127.0.0.1:1")).toThrow(/cannot send/);
+    agent.close();
+  });
+
   it("reports a refused connection as an error", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
@@ -90,6 +122,10 @@ describe("bench raw HTTP client", () => {
     expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc"))).toBeNull();
     expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"))).toBeNull();
     expect(parseAnswer(Buffer.from("SSH-2.0-OpenSSH\r\n\r\n")).error).toMatch(/not an HTTP/);
-    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabc")).error).toMatch(/Content-Length/);
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\n\r\nabc")).error).toMatch(/Content-Length/);
+    // Without a length, a closing server's body ends at the close.
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabc"))).toBeNull();
+    expect(parseAnswer(Buffer.from("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nabc"), true).body.toString()).toBe("abc");
+    expect(parseAnswer(Buffer.from("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n")).close).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ export class RawHttpConnection {
   /** The request in flight: its resolve/reject and whether the body is wanted. */
   #pending = null;
   #closed = null;
+  /** Requests answered on this connection (a reused one may have been closed by the server meanwhile). */
+  answered = 0;
   #connected;
 
   constructor(host, port) {
@@ -33,7 +35,12 @@ export class RawHttpConnection {
     this.#connected.catch(() => {});
     this.#socket.on("data", (chunk) => this.#onData(chunk));
     this.#socket.on("error", (err) => this.#fail(err.code || err.message));
-    this.#socket.on("close", () => this.#fail("ECONNRESET"));
+    this.#socket.on("close", () => this.#onClose());
+  }
+
+  /** True once the connection cannot take another request (closed, failed, or the server said `connection: close`). */
+  get done() {
+    return this.#closed !== null;
   }
 
   /** Sends one request (`head`, then `body` if any) and resolves with { status, text? } or { error }. */
@@ -82,16 +89,43 @@ export class RawHttpConnection {
         return;
       }
       this.#buf = this.#buf.subarray(answer.end);
-      const p = this.#pending;
-      this.#pending = null;
-      clearTimeout(p.timer);
-      p.resolve({ status: answer.status, text: p.wantBody ? answer.body.toString("utf8") : "" });
+      if (answer.close) {
+        this.#closed ??= "closed by the server";
+        this.#socket.end();
+      }
+      this.#answer(answer);
     }
+  }
+
+  #answer(answer) {
+    const p = this.#pending;
+    this.#pending = null;
+    this.answered++;
+    clearTimeout(p.timer);
+    p.resolve({ status: answer.status, text: p.wantBody ? answer.body.toString("utf8") : "" });
+  }
+
+  /** The server closed: a body delimited by the close is complete now; any other request in flight failed. */
+  #onClose() {
+    if (this.#pending && this.#buf.length) {
+      const answer = parseAnswer(this.#buf, true);
+      if (answer && !answer.error) {
+        this.#closed ??= "closed by the server";
+        this.#buf = Buffer.alloc(0);
+        this.#answer(answer);
+        return;
+      }
+    }
+    this.#fail("ECONNRESET");
   }
 }
 
-/** One complete answer at the start of `buf`: { status, body, end }, null when more bytes are needed, or { error }. */
-export function parseAnswer(buf) {
+/**
+ * One complete answer at the start of `buf`: { status, body, end, close }, null when more bytes
+ * are needed, or { error }. `atClose`: the server has closed the connection, which ends a body
+ * that has neither Content-Length nor chunked framing.
+ */
+export function parseAnswer(buf, atClose = false) {
   const headEnd = buf.indexOf(CRLF2);
   if (headEnd < 0) return buf.length > 64 * 1024 ? { error: "answer head over 64 KB" } : null;
   const head = buf.toString("latin1", 0, headEnd);
@@ -99,10 +133,11 @@ export function parseAnswer(buf) {
   if (!m) return { error: "not an HTTP/1.1 answer" };
   const status = Number(m[1]);
   const bodyStart = headEnd + 4;
+  const close = /\r\nconnection: *close/i.test(head) || (head.startsWith("HTTP/1.0") && !/\r\nconnection: *keep-alive/i.test(head));
   const length = /\r\ncontent-length: *(\d+)/i.exec(head);
   if (length) {
     const end = bodyStart + Number(length[1]);
-    return buf.length < end ? null : { status, body: buf.subarray(bodyStart, end), end };
+    return buf.length < end ? null : { status, body: buf.subarray(bodyStart, end), end, close };
   }
   if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
     const parts = [];
@@ -116,7 +151,7 @@ export function parseAnswer(buf) {
       if (size === 0) {
         // No trailers from the servers measured here: the last chunk ends with an empty line.
         if (buf.length < dataStart + 2) return null;
-        return { status, body: Buffer.concat(parts), end: dataStart + 2 };
+        return { status, body: Buffer.concat(parts), end: dataStart + 2, close };
       }
       if (buf.length < dataStart + size + 2) return null;
       parts.push(buf.subarray(dataStart, dataStart + size));
@@ -124,6 +159,59 @@ export function parseAnswer(buf) {
     }
   }
   // No body framing: only answers that have none (204, 304, 1xx) are expected here.
-  if (status === 204 || status === 304 || status < 200) return { status, body: Buffer.alloc(0), end: bodyStart };
-  return { error: "answer without Content-Length or chunked framing" };
+  if (status === 204 || status === 304 || status < 200) return { status, body: Buffer.alloc(0), end: bodyStart, close };
+  // Otherwise the body runs to the end of the connection (HTTP/1.1 section 6.3, rule 7).
+  if (!close) return { error: "answer without Content-Length or chunked framing on a kept-alive connection" };
+  return atClose ? { status, body: buf.subarray(bodyStart), end: buf.length, close } : null;
+}
+
+/**
+ * Requests to one server over one connection at a time, opened again whenever the server closes
+ * it (servers that close after each answer, as RT's Starlet does by default). A request that
+ * fails on a reused connection before any answer (the server closed it while idle) is sent once
+ * more on a new one, as browsers do.
+ */
+export class RawHttpAgent {
+  #host;
+  #port;
+  #conn = null;
+  opened = 0;
+
+  /** `baseUrl` (http://host:port) now or at the first bind(). */
+  constructor(baseUrl = null) {
+    if (baseUrl) this.bind(baseUrl);
+  }
+
+  /** Binds the agent to its server; an agent serves one server only. */
+  bind(baseUrl) {
+    const u = new URL(baseUrl);
+    if (this.hostHeader === undefined) {
+      this.#host = u.hostname;
+      this.#port = Number(u.port || 80);
+      this.hostHeader = u.host;
+    } else if (this.hostHeader !== u.host) {
+      throw new Error(`a RawHttpAgent for ${this.hostHeader} cannot send to ${u.host}`);
+    }
+    return this;
+  }
+
+  async send(head, body, options) {
+    if (this.hostHeader === undefined) throw new Error("RawHttpAgent: bind() it to a server first");
+    for (let attempt = 0; ; attempt++) {
+      if (!this.#conn || this.#conn.done) {
+        this.#conn?.close();
+        this.#conn = new RawHttpConnection(this.#host, this.#port);
+        this.opened++;
+      }
+      const conn = this.#conn;
+      const reused = conn.answered > 0;
+      const res = await conn.send(head, body, options);
+      if (!res.error || !reused || attempt > 0) return res;
+    }
+  }
+
+  close() {
+    this.#conn?.close();
+    this.#conn = null;
+  }
 }

@@ -4,13 +4,17 @@
 import http from "node:http";
 import { pod } from "../cmdb-load.mjs";
 import { percentile } from "./load.mjs";
-import { RawHttpConnection } from "./raw-http.mjs";
+import { RawHttpAgent, RawHttpConnection, requestHead } from "./raw-http.mjs";
 
 export const GROUP_NAMES = ["Service desk", "Network", "Storage", "Platform", "Database admins", "Apps: finance", "Apps: sales", "End-user computing"];
 
-/** One request on a keep-alive agent; JSON in, text out, with its duration. */
+/**
+ * One request on a keep-alive agent (node:http's, or a RawHttpAgent of raw-http.mjs); JSON in,
+ * text out, with its duration.
+ */
 export function call(agent, base, method, path, headers, body, timeoutMs = 600_000) {
   const payload = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+  if (agent instanceof RawHttpAgent) return callRaw(agent.bind(base), method, path, headers, payload, timeoutMs);
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = http.request(`${base}${path}`, { method, agent, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } }, (res) => {
@@ -23,6 +27,14 @@ export function call(agent, base, method, path, headers, body, timeoutMs = 600_0
     req.on("error", reject);
     req.end(payload);
   });
+}
+
+async function callRaw(agent, method, path, headers, payload, timeoutMs) {
+  const head = requestHead({ method, path, host: agent.hostHeader, headers: { ...headers, ...(payload ? { "content-type": "application/json" } : {}) }, length: payload?.length ?? 0 });
+  const started = performance.now();
+  const res = await agent.send(head, payload, { wantBody: true, timeoutMs });
+  if (res.error) throw new Error(`${method} ${path}: ${res.error}`);
+  return { status: res.status, text: res.text, ms: performance.now() - started };
 }
 
 async function ok(res, what, status = [200, 201]) {
