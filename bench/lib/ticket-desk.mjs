@@ -114,6 +114,7 @@ export function incidentBody(i, desk) {
  * server's latencies).
  */
 export async function postLoad({ url, headers, connections, warmupMs, durationMs, body, expectStatus = 201, hooks = {}, onResponse, rate = null, client: clientKind = "raw" }) {
+  if (clientKind !== "raw" && clientKind !== "node") throw new Error(`unknown client ${clientKind}`);
   const u = new URL(url);
   const latencies = [];
   const errors = new Map();
@@ -135,75 +136,67 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
     [`POST ${u.pathname + u.search} HTTP/1.1`, `host: ${u.host}`, "connection: keep-alive", "content-type: application/json", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), ""].join("\r\n"),
     "latin1",
   );
-  const sendRaw = (state, payload) => {
-    if (!state.conn || state.conn.broken) {
-      state.conn?.close();
-      state.conn = new RawHttpConnection(u.hostname, Number(u.port));
-      connectionsOpened++;
-    }
-    const head = Buffer.concat([fixedHead, Buffer.from(`content-length: ${payload.length}\r\n\r\n`, "latin1")]);
-    return state.conn.send(head, payload, { wantBody: wantText }).then((res) => {
-      if (res.error) state.conn.broken = true;
-      return res;
-    });
-  };
-  async function rawClient() {
-    const state = { conn: null };
-    while (!stopping) {
-      let due = null;
-      if (rate) {
-        due = t0 + (1000 * slot++) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (stopping) break;
-      }
-      const payload = Buffer.from(JSON.stringify(body(next++)));
-      const sent = due ?? performance.now();
-      const res = await sendRaw(state, payload);
-      const done = performance.now();
-      const inWindow = done >= measureStart && done <= measureEnd;
-      const failure = res.error ?? (res.status === expectStatus ? null : `HTTP ${res.status}`);
-      if (onResponse && !res.error) onResponse(res.status, res.text);
-      if (inWindow) {
-        if (failure === null) latencies.push(done - sent);
-        else errors.set(failure, (errors.get(failure) ?? 0) + 1);
-      }
-      if (failure !== null && res.error) await new Promise((r) => setTimeout(r, 10));
-    }
-    state.conn?.close();
-  }
-  async function nodeClient() {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    while (!stopping) {
-      let due = null;
-      if (rate) {
-        due = t0 + (1000 * slot++) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        if (stopping) break;
-      }
-      const payload = Buffer.from(JSON.stringify(body(next++)));
-      const sent = due ?? performance.now();
-      const res = await new Promise((resolve) => {
-        const req = http.request(
-          { host: u.hostname, port: u.port, path: u.pathname + u.search, method: "POST", agent, headers: { ...headers, connection: "keep-alive", "content-type": "application/json", "content-length": payload.length } },
-          (r) => {
-            const chunks = [];
-            r.on("data", (c) => chunks.push(c));
-            r.on("end", () => resolve({ status: r.statusCode, text: wantText ? Buffer.concat(chunks).toString("utf8") : "" }));
-            r.on("error", (err) => resolve({ error: err.code || err.message }));
-          },
-        );
-        req.once("socket", (s) => {
-          if (!s.__counted) {
-            s.__counted = true;
-            connectionsOpened++;
-          }
+  /** One client's connection: send(payload) resolves with { status, text } or { error }. */
+  const rawSender = () => {
+    let conn = null;
+    let broken = false;
+    return {
+      send(payload) {
+        if (!conn || broken) {
+          conn?.close();
+          conn = new RawHttpConnection(u.hostname, Number(u.port));
+          broken = false;
+          connectionsOpened++;
+        }
+        const head = Buffer.concat([fixedHead, Buffer.from(`content-length: ${payload.length}\r\n\r\n`, "latin1")]);
+        return conn.send(head, payload, { wantBody: wantText }).then((res) => {
+          if (res.error) broken = true;
+          return res;
         });
-        req.setTimeout(30_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
-        req.on("error", (err) => resolve({ error: err.code || err.message }));
-        req.end(payload);
-      });
+      },
+      close: () => conn?.close(),
+    };
+  };
+  const nodeSender = () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    return {
+      send: (payload) =>
+        new Promise((resolve) => {
+          const req = http.request(
+            { host: u.hostname, port: u.port, path: u.pathname + u.search, method: "POST", agent, headers: { ...headers, connection: "keep-alive", "content-type": "application/json", "content-length": payload.length } },
+            (r) => {
+              const chunks = [];
+              r.on("data", (c) => chunks.push(c));
+              r.on("end", () => resolve({ status: r.statusCode, text: wantText ? Buffer.concat(chunks).toString("utf8") : "" }));
+              r.on("error", (err) => resolve({ error: err.code || err.message }));
+            },
+          );
+          req.once("socket", (s) => {
+            if (!s.__counted) {
+              s.__counted = true;
+              connectionsOpened++;
+            }
+          });
+          req.setTimeout(30_000, () => req.destroy(Object.assign(new Error("timeout"), { code: "TIMEOUT" })));
+          req.on("error", (err) => resolve({ error: err.code || err.message }));
+          req.end(payload);
+        }),
+      close: () => agent.destroy(),
+    };
+  };
+  async function client() {
+    const sender = clientKind === "raw" ? rawSender() : nodeSender();
+    while (!stopping) {
+      let due = null;
+      if (rate) {
+        due = t0 + (1000 * slot++) / rate;
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        if (stopping) break;
+      }
+      const payload = Buffer.from(JSON.stringify(body(next++)));
+      const sent = due ?? performance.now();
+      const res = await sender.send(payload);
       const done = performance.now();
       const inWindow = done >= measureStart && done <= measureEnd;
       const failure = res.error ?? (res.status === expectStatus ? null : `HTTP ${res.status}`);
@@ -214,10 +207,9 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
       }
       if (failure !== null && res.error) await new Promise((r) => setTimeout(r, 10));
     }
-    agent.destroy();
+    sender.close();
   }
-  if (clientKind !== "raw" && clientKind !== "node") throw new Error(`unknown client ${clientKind}`);
-  await Promise.all(Array.from({ length: connections }, clientKind === "raw" ? rawClient : nodeClient));
+  await Promise.all(Array.from({ length: connections }, client));
   clearTimeout(startTimer);
   clearTimeout(endTimer);
   const sorted = Float64Array.from(latencies).sort();
