@@ -17,7 +17,10 @@ const USAGE = `usage: npm run bench -- alert-ingest [options]
   --warmup N            before each measured phase, send N other distinct alerts the same way (with the
                         same share of duplicates), unmeasured, to Alertmanager and OpsDesk alike (default 5000;
                         0 measures cold servers, as before 2026-12-06)
-  --probes N            new critical alerts on CMDB hosts timed from POST to incident, per OpsDesk phase (default 40)
+  --probes N            new critical alerts on CMDB hosts timed from POST to incident, per OpsDesk phase (default 40):
+                        at most N, one at a time while the phase's load runs, so a short phase takes fewer (about 20 at
+                        batches of 1, 4-6 at batches of 100, whose 20,000 alerts take about half a second); the count
+                        taken is printed as n=
   --sustain S           also run S seconds of steady load against OpsDesk (SQLite) and sample its memory (default 0; 600 for the 10-minute run)
   --max-wait S          wait at most S seconds for a quiet machine before each phase (default 60)
   --no-alertmanager     skip the Alertmanager run (no ratio then)
