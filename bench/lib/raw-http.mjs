@@ -167,9 +167,10 @@ export function parseAnswer(buf, atClose = false) {
 
 /**
  * Requests to one server over one connection at a time, opened again whenever the server closes
- * it (servers that close after each answer, as RT's Starlet does by default). A request that
- * fails on a reused connection before any answer (the server closed it while idle) is sent once
- * more on a new one, as browsers do.
+ * it (servers that close after each answer, as RT's Starlet does by default). A GET that fails
+ * on a reused connection before any answer (the server closed it just as it was sent) is sent
+ * once more on a new one, as browsers do; any other method is not, since the server may have
+ * acted on it.
  */
 export class RawHttpAgent {
   #host;
@@ -206,7 +207,7 @@ export class RawHttpAgent {
       const conn = this.#conn;
       const reused = conn.answered > 0;
       const res = await conn.send(head, body, options);
-      if (!res.error || !reused || attempt > 0) return res;
+      if (!res.error || !reused || attempt > 0 || head.toString("latin1", 0, 4) !== "GET ") return res;
     }
   }
 
