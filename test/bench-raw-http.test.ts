@@ -4,7 +4,7 @@ import http from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs module of the benchmarks, without types
-import { parseAnswer, RawHttpAgent, RawHttpConnection, requestHead } from "../bench/lib/raw-http.mjs";
+import { headFor, parseAnswer, RawHttpAgent, RawHttpConnection, requestHead } from "../bench/lib/raw-http.mjs";
 
 let server: http.Server;
 let port = 0;
@@ -111,6 +111,14 @@ describe("bench raw HTTP client", () => {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const conn = new RawHttpConnection("127.0.0.1", freePort);
     expect((await conn.send(head("GET", "/"), null)).error).toBe("ECONNREFUSED");
+  });
+
+  it("builds request heads: the length only where a body may go, the caller's host and connection headers never twice", () => {
+    const get = requestHead({ method: "GET", path: "/a?b=1", host: "h:1", headers: { Host: "other", accept: "application/json" } }).toString("latin1");
+    expect(get).toBe("GET /a?b=1 HTTP/1.1\r\nhost: h:1\r\nconnection: keep-alive\r\naccept: application/json\r\n\r\n");
+    const post = headFor({ method: "POST", path: "/t", host: "h:1", headers: { connection: "close", "content-length": "9" } });
+    expect(post(0).toString("latin1")).toBe("POST /t HTTP/1.1\r\nhost: h:1\r\nconnection: keep-alive\r\ncontent-length: 0\r\n\r\n");
+    expect(post(42).toString("latin1")).toMatch(/\r\ncontent-length: 42\r\n\r\n$/);
   });
 
   it("parses only complete answers", () => {

@@ -4,7 +4,7 @@
 import http from "node:http";
 import { pod } from "../cmdb-load.mjs";
 import { percentile } from "./load.mjs";
-import { RawHttpAgent, RawHttpConnection, requestHead } from "./raw-http.mjs";
+import { headFor, RawHttpAgent, requestHead } from "./raw-http.mjs";
 
 export const GROUP_NAMES = ["Service desk", "Network", "Storage", "Platform", "Database admins", "Apps: finance", "Apps: sales", "End-user computing"];
 
@@ -131,30 +131,17 @@ export async function postLoad({ url, headers, connections, warmupMs, durationMs
   }, warmupMs + durationMs);
   let connectionsOpened = 0;
   const wantText = onResponse ? onResponse.length > 1 : false;
-  // The raw client's request head, all but its length.
-  const fixedHead = Buffer.from(
-    [`POST ${u.pathname + u.search} HTTP/1.1`, `host: ${u.host}`, "connection: keep-alive", "content-type: application/json", ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), ""].join("\r\n"),
-    "latin1",
-  );
-  /** One client's connection: send(payload) resolves with { status, text } or { error }. */
+  // The raw client's request head, built once but for its length.
+  const headOf = headFor({ method: "POST", path: u.pathname + u.search, host: u.host, headers: { ...headers, "content-type": "application/json" } });
+  /** One client's connection: send(payload) resolves with { status, text } or { error }; a connection the server closed is opened again. */
   const rawSender = () => {
-    let conn = null;
-    let broken = false;
+    const agent = new RawHttpAgent(url);
     return {
-      send(payload) {
-        if (!conn || broken) {
-          conn?.close();
-          conn = new RawHttpConnection(u.hostname, Number(u.port));
-          broken = false;
-          connectionsOpened++;
-        }
-        const head = Buffer.concat([fixedHead, Buffer.from(`content-length: ${payload.length}\r\n\r\n`, "latin1")]);
-        return conn.send(head, payload, { wantBody: wantText }).then((res) => {
-          if (res.error) broken = true;
-          return res;
-        });
+      send: (payload) => agent.send(headOf(payload.length), payload, { wantBody: wantText }),
+      close: () => {
+        connectionsOpened += agent.opened;
+        agent.close();
       },
-      close: () => conn?.close(),
     };
   };
   const nodeSender = () => {
