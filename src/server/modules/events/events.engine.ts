@@ -14,7 +14,7 @@ import { Suppressor } from "./events.suppression.js";
 import { Topology } from "./events.topology.js";
 import { IngestQueue } from "./events.ingest.js";
 import { appendJournal, FOLD_BATCH, foldedMark, foldJournal, foldJournalFile, JOURNAL_MAX_ALERTS, journalHasRows, type FoldResult } from "./events.journal.js";
-import { JournalFile, journalFileFor } from "./events.journal-file.js";
+import { AlertLog, alertLogDirFor, legacyJournalFileFor } from "./events.alert-log.js";
 import { CompiledQuery } from "kysely";
 import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, PERSIST_AT, persistRepeats } from "./events.counters.js";
@@ -83,9 +83,14 @@ export class EventsEngine {
   #folding: Promise<void> | null = null;
   /** Requests held by the soft limit, woken after each fold (not only when the folding stops). */
   #heldForFold: Array<() => void> = [];
-  /** SQLite: the journal file (events.journal-file.ts), opened at the first use; PostgreSQL: the journal table. */
-  #journal: JournalFile | null = null;
-  #journalOpening: Promise<JournalFile | null> | null = null;
+  /**
+   * SQLite: the alert log (events.alert-log.ts), opened at the first use; null on PostgreSQL, for
+   * an in-memory database and while another process owns the log: the journal table then.
+   */
+  #journal: AlertLog | null = null;
+  #journalOpening: Promise<AlertLog | null> | null = null;
+  /** When another process owned the log at the last try (SQLite): the sweep tries again. */
+  #logOwnedElsewhere = false;
   /** The last "folded up to" mark this process saw (another process's folds may have moved it further). */
   #mark = 0;
   #foldTimer: NodeJS.Timeout | null = null;
@@ -160,20 +165,17 @@ export class EventsEngine {
     this.#scheduleFold();
   }
 
-  /** The SQLite journal file, opened once (null on PostgreSQL, whose journal is a table). */
-  #journalFile(): Promise<JournalFile | null> {
+  /** The SQLite alert log, opened once (null on PostgreSQL, whose journal is a table, and when the journal is the table here too). */
+  #journalFile(): Promise<AlertLog | null> {
     if (isPostgres(this.db)) return Promise.resolve(null);
     this.#journalOpening ??= (async () => {
       const res = await this.db.executeQuery<{ file: string }>(CompiledQuery.raw(`select "file" from pragma_database_list where "name" = 'main'`, []));
       this.#mainFile = res.rows[0]?.file || null;
-      const journal = new JournalFile(journalFileFor(res.rows[0]?.file ?? ""), { checkpointer: true });
-      try {
-        this.#mark = await foldedMark(this.db);
-        journal.ensureIdsAfter(this.#mark);
-      } catch (err) {
-        journal.close();
-        throw err;
-      }
+      const dir = this.#mainFile ? alertLogDirFor(this.#mainFile) : null;
+      if (!dir) return null;
+      this.#mark = await foldedMark(this.db);
+      const journal = AlertLog.open(dir, this.#mark, legacyJournalFileFor(this.#mainFile!));
+      this.#logOwnedElsewhere = journal === null;
       this.#journal = journal;
       return journal;
     })().catch((err) => {
@@ -267,7 +269,7 @@ export class EventsEngine {
   }
 
   /** One fold of the journal file: on the fold thread when there is one, else here. */
-  async #foldFile(journal: JournalFile, deps: Parameters<typeof foldJournalFile>[2]): Promise<FoldResult & { mark: number }> {
+  async #foldFile(journal: AlertLog, deps: Parameters<typeof foldJournalFile>[2]): Promise<FoldResult & { mark: number }> {
     const thread = this.#foldThread(journal);
     if (!thread) return foldJournalFile(this.db, journal, deps);
     try {
@@ -286,13 +288,13 @@ export class EventsEngine {
   }
 
   /** The fold thread (started at the first fold), or null to fold here: PostgreSQL, ":memory:", turned off, or threads that keep dying. */
-  #foldThread(journal: JournalFile): FoldThread | null {
+  #foldThread(journal: AlertLog): FoldThread | null {
     if (this.#thread?.alive) return this.#thread;
     this.#thread = null;
     if (!this.useFoldThread || this.#stopped || this.#threadDeaths >= FOLD_THREAD_DEATHS) return null;
     const lock = threadWriteLockOf(this.db);
-    if (!lock || !this.#mainFile || journal.file === ":memory:") return null;
-    this.#thread = new FoldThread({ file: this.#mainFile, journalFile: journal.file, lock });
+    if (!lock || !this.#mainFile) return null;
+    this.#thread = new FoldThread({ file: this.#mainFile, journalDir: journal.dir, lock });
     return this.#thread;
   }
 
@@ -360,6 +362,12 @@ export class EventsEngine {
 
   /** Expiry, silence and maintenance boundaries, flapping that stopped, retention. */
   async sweep(): Promise<void> {
+    // The process that owned the alert log may have ended: this one takes it over then.
+    if (this.#logOwnedElsewhere && !this.#journal && !this.#stopped) {
+      this.#journalOpening = null;
+      this.#logOwnedElsewhere = false;
+      await this.#journalFile();
+    }
     // Rows other nodes appended, or that a failed fold left.
     await this.fold();
     await this.persistRepeats();

@@ -5,52 +5,56 @@
  */
 
 const SEPARATOR = 0xff;
-// FNV-1a 64-bit offset basis 0xcbf29ce484222325, held as two 32-bit halves.
-const OFFSET_HI = 0xcbf29ce4;
-const OFFSET_LO = 0x84222325;
-const TWO_32 = 4294967296;
 
 /**
- * The 64-bit state lives in two 32-bit numbers: multiplying by the prime 2^40 + 0x1b3 is
- * "times 0x1b3" plus "the low half shifted left by 40", which plain doubles hold exactly.
+ * The 64-bit state lives in four 16-bit limbs (h0 lowest), so every step is small-integer
+ * arithmetic on locals. Multiplying by the prime 2^40 + 0x1b3 is "each limb times 0x1b3" plus
+ * "the two low limbs shifted left by 40 bits" (into limbs 2 and 3, bits past 64 dropped), then
+ * the carries. Every intermediate stays under 2^31.
  */
-class Fnv64 {
-  hi = OFFSET_HI;
-  lo = OFFSET_LO;
-  byte(b: number): void {
-    const lo = (this.lo ^ b) >>> 0;
-    const loProduct = lo * 0x1b3;
-    const carry = Math.floor(loProduct / TWO_32);
-    this.hi = (this.hi * 0x1b3 + carry + (lo & 0xffffff) * 256) >>> 0;
-    this.lo = loProduct >>> 0;
-  }
-  text(s: string): void {
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) this.byte(c);
-      else {
-        // Rare: hash the UTF-8 bytes of the rest, as Go does.
-        for (const b of Buffer.from(s.slice(i), "utf8")) this.byte(b);
-        return;
-      }
+let h0 = 0;
+let h1 = 0;
+let h2 = 0;
+let h3 = 0;
+
+function byte(b: number): void {
+  const x = h0 ^ b;
+  const t0 = x * 0x1b3;
+  const t1 = h1 * 0x1b3 + (t0 >>> 16);
+  const t2 = h2 * 0x1b3 + (x << 8) + (t1 >>> 16);
+  h3 = (h3 * 0x1b3 + (h1 << 8) + (t2 >>> 16)) & 0xffff;
+  h2 = t2 & 0xffff;
+  h1 = t1 & 0xffff;
+  h0 = t0 & 0xffff;
+}
+
+function text(s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) byte(c);
+    else {
+      // Rare: hash the UTF-8 bytes of the rest, as Go does.
+      for (const b of Buffer.from(s.slice(i), "utf8")) byte(b);
+      return;
     }
-  }
-  hex(): string {
-    return this.hi.toString(16).padStart(8, "0") + this.lo.toString(16).padStart(8, "0");
   }
 }
 
 /** The fingerprint of a label set, exactly as Alertmanager computes it. */
 export function fingerprintOf(labels: Record<string, string>): string {
   const names = Object.keys(labels).sort();
-  const h = new Fnv64();
+  // Offset basis 0xcbf29ce484222325.
+  h0 = 0x2325;
+  h1 = 0x8422;
+  h2 = 0x9ce4;
+  h3 = 0xcbf2;
   for (const name of names) {
-    h.text(name);
-    h.byte(SEPARATOR);
-    h.text(labels[name]);
-    h.byte(SEPARATOR);
+    text(name);
+    byte(SEPARATOR);
+    text(labels[name]);
+    byte(SEPARATOR);
   }
-  return h.hex();
+  return (h3 * 65536 + h2).toString(16).padStart(8, "0") + (h1 * 65536 + h0).toString(16).padStart(8, "0");
 }
 
 /** A fingerprint for sources that identify alerts by a key (PagerDuty dedup_key, generic webhooks). */

@@ -1,6 +1,6 @@
 /**
- * Folding the SQLite journal file on a thread of its own. Ingest answers once an alert is in
- * the journal file; folding it into `alerts` (reading the rows there are, binding CIs, checking
+ * Folding the SQLite alert log on a thread of its own. Ingest answers once an alert is in
+ * the log; folding it into `alerts` (reading the rows there are, binding CIs, checking
  * silences, writing rows and history) is as much CPU again. On the main thread the two take
  * turns on one core; here the fold runs beside the requests, on the other core. The main
  * thread still decides when to fold, prunes the journal (it is the one that appends to it), adds
@@ -20,7 +20,8 @@ import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
 /** What the thread starts with. */
 export interface FoldThreadData {
   file: string;
-  journalFile: string;
+  /** The alert log's directory (events.alert-log.ts); the thread reads it, the main thread appends. */
+  journalDir: string;
   lock: SharedArrayBuffer;
 }
 
@@ -91,7 +92,7 @@ export class FoldThread {
     return this.#dead === null;
   }
 
-  /** Folds one batch (up to FOLD_BATCH alerts) of the journal file after the mark, committed when this resolves. */
+  /** Folds one batch (up to FOLD_BATCH alerts) of the alert log after the mark, committed when this resolves. */
   fold(): Promise<FoldReply> {
     return this.#ask("fold");
   }

@@ -1,6 +1,6 @@
 /**
  * The fold thread's entry (SQLite; see events.fold-thread.ts): its own connections to the
- * database file and to the journal file, its own CI-binding and suppression caches, and one
+ * database file, a reader of the alert log (events.alert-log.ts), its own CI-binding and suppression caches, and one
  * fold at a time as the main thread asks. Writes go through the thread write lock shared with
  * the main thread (platform/db/thread-lock.ts).
  */
@@ -8,7 +8,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { openDb } from "../../platform/db/db.js";
 import { Binder } from "./events.binding.js";
 import { Suppressor } from "./events.suppression.js";
-import { JournalFile } from "./events.journal-file.js";
+import { AlertLogReader } from "./events.alert-log.js";
 import { foldJournalFile } from "./events.journal.js";
 import { forgetEventSettings, getEventSettings } from "./events.settings.js";
 import { parseMatchers } from "./events.matchers.js";
@@ -18,7 +18,7 @@ import type { FoldReply, FoldRequest, FoldThreadData } from "./events.fold-threa
 const data = workerData as FoldThreadData;
 const port = parentPort!;
 const db = openDb({ sqliteFile: data.file, threadLock: data.lock, checkpointer: false });
-const journal = new JournalFile(data.journalFile);
+const journal = new AlertLogReader(data.journalDir);
 const binder = new Binder();
 const suppressor = new Suppressor();
 // Repeats that only count are added to their rows here too, so that the request thread never
@@ -80,7 +80,6 @@ port.on("message", (m: FoldRequest) => {
       break;
     case "stop":
       current
-        .then(() => journal.close())
         .then(() => db.destroy())
         .finally(() => port.close());
       break;

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
@@ -7,7 +8,9 @@ import type { Db } from "../../platform/db/schema.js";
 import { engineFor, EventsEngine } from "./events.engine.js";
 import { fingerprintOf } from "./events.fingerprint.js";
 import { appendJournal, FOLDED_MARK_KEY, foldedMark } from "./events.journal.js";
-import { JournalFile, journalFileFor } from "./events.journal-file.js";
+import BetterSqlite3 from "better-sqlite3";
+import path from "node:path";
+import { AlertLog, AlertLogReader, alertLogDirFor, encodeRecord, legacyJournalFileFor } from "./events.alert-log.js";
 import { usePg } from "../../../../test/helpers/test-db.js";
 import type { IncomingAlert } from "./events.model.js";
 
@@ -142,100 +145,226 @@ describe("the alert journal with two nodes on one database", () => {
   });
 });
 
-describe.skipIf(usePg)("the alert journal file (SQLite)", () => {
+describe.skipIf(usePg)("the alert log (SQLite)", () => {
   let tdb: TestDb;
-  let journal: JournalFile;
+  let dir: string;
+  let log: AlertLog | null = null;
   beforeEach(async () => {
     tdb = await createTestDb({ shared: true });
-    journal = new JournalFile(journalFileFor(tdb.sqliteFile!));
+    dir = alertLogDirFor(tdb.sqliteFile!)!;
   });
   afterEach(async () => {
-    journal.close();
+    log?.close();
+    log = null;
     await tdb.cleanup();
   });
-  const rowsIn = (j: JournalFile) => j.rowsAfter(0, 1000);
+  const reader = () => new AlertLogReader(dir);
+  const rowsIn = () => reader().rowsAfter(0, 1000);
+  const segments = () => fs.readdirSync(dir).filter((f) => f.endsWith(".log")).sort();
   const setMark = (mark: number) =>
     tdb.db.insertInto("settings").values({ key: FOLDED_MARK_KEY, value: String(mark), updated_at: new Date().toISOString() }).onConflict((oc) => oc.column("key").doUpdateSet({ value: String(mark) })).execute();
 
-  it("appends accepted alerts to the file beside the database, folds them, moves the mark and prunes the file", async () => {
+  it("appends accepted alerts to the log beside the database, folds them and moves the mark", async () => {
     const engine = new EventsEngine(tdb.db);
-    await engine.ingest([incoming({ alertname: "InFile", instance: "a" }), incoming({ alertname: "InFile", instance: "b" })]);
-    // Acknowledged: in the file (committed, visible to another connection), not in the table.
-    const rows = rowsIn(journal);
+    await engine.ingest([incoming({ alertname: "InLog", instance: "a" }), incoming({ alertname: "InLog", instance: "b" })]);
+    // Acknowledged: in the log (readable by another reader), not in the table.
+    const rows = rowsIn();
     expect(rows.map((r) => r.count)).toEqual([2]);
+    expect(JSON.parse(rows[0].alerts).map((a: IncomingAlert) => a.labels.instance)).toEqual(["a", "b"]);
     expect(await journalCount(tdb.db)).toBe(0);
     await engine.drain();
     expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(2);
     expect(await foldedMark(tdb.db)).toBe(rows[0].id);
-    // Pruned but for the row at the mark, which keeps the next id past it.
-    expect(rowsIn(journal).map((r) => r.id)).toEqual([rows[0].id]);
-    expect(journal.hasRowsAfter(rows[0].id)).toBe(false);
-    await engine.ingest([incoming({ alertname: "InFile", instance: "c" })]);
-    expect(journal.rowsAfter(rows[0].id, 10).length).toBe(1);
+    expect(reader().hasRowsAfter(rows[0].id)).toBe(false);
+    await engine.ingest([incoming({ alertname: "InLog", instance: "c" })]);
+    expect(reader().rowsAfter(rows[0].id, 10).map((r) => r.id)).toEqual([rows[0].id + 1]);
     await engine.stop();
   });
 
-  it("gives a fold the oldest rows up to its alert budget, however small the rows (counts read first)", () => {
-    for (let i = 0; i < 300; i++) journal.append(1, "[]");
-    journal.append(50, "[]");
-    journal.append(7, "[]");
-    const all = rowsIn(journal);
-    // 300 rows of one alert: far past a fixed row limit, all within a budget of 320.
-    const a = journal.batchAfter(0, 320, 4096);
+  it("gives a fold the oldest records up to its alert budget, however small the records", () => {
+    log = AlertLog.open(dir, 0)!;
+    for (let i = 0; i < 300; i++) log.append(1, "[]");
+    log.append(50, "[]");
+    log.append(7, "[]");
+    const all = rowsIn();
+    expect(all.map((r) => r.id)).toEqual(Array.from({ length: 302 }, (_, i) => i + 1));
+    // 300 records of one alert: far past a fixed record limit, all within a budget of 320.
+    const a = log.batchAfter(0, 320, 4096);
     expect(a.rows.map((r) => r.id)).toEqual(all.slice(0, 300).map((r) => r.id));
     expect(a.more).toBe(true);
-    expect(a.rows[0]).toEqual({ id: all[0].id, count: 1, alerts: "[]" });
-    // A row larger than the budget still goes alone, so a fold always moves.
-    expect(journal.batchAfter(all[299].id, 10, 4096)).toEqual({ rows: [all[300]], more: true });
-    expect(journal.batchAfter(all[299].id, 57, 4096)).toEqual({ rows: all.slice(300), more: false });
-    // The row limit holds too.
-    expect(journal.batchAfter(0, 1000, 10).rows.length).toBe(10);
-    expect(journal.batchAfter(all.at(-1)!.id, 1000, 10)).toEqual({ rows: [], more: false });
+    expect(a.rows[0]).toEqual({ id: 1, count: 1, alerts: "[]" });
+    // A record larger than the budget still goes alone, so a fold always moves.
+    expect(log.batchAfter(300, 10, 4096)).toEqual({ rows: [all[300]], more: true });
+    expect(log.batchAfter(300, 57, 4096)).toEqual({ rows: all.slice(300), more: false });
+    // The record limit holds too; a reader picks up where the last batch stopped, or anywhere after a mark.
+    const r = reader();
+    expect(r.batchAfter(0, 1000, 10).rows.map((x) => x.id)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    expect(r.batchAfter(10, 1000, 2).rows.map((x) => x.id)).toEqual([11, 12]);
+    expect(r.batchAfter(5, 1000, 2).rows.map((x) => x.id)).toEqual([6, 7]);
+    expect(r.batchAfter(302, 1000, 10)).toEqual({ rows: [], more: false });
   });
 
-  it("never folds again rows under the mark (a crash between the fold's commit and the prune)", async () => {
+  it("starts new segments as they fill, reads across them, and prunes only segments the mark covers", () => {
+    log = AlertLog.open(dir, 0, undefined, { segmentBytes: 1000 })!;
+    const body = JSON.stringify([{ pad: "x".repeat(300) }]);
+    for (let i = 0; i < 12; i++) log.append(1, body);
+    expect(segments().length).toBeGreaterThan(3);
+    expect(reader().rowsAfter(0, 100).map((r) => r.id)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    const first = Number(segments()[1].slice(0, 16));
+    log.prune(first - 2);
+    expect(segments().length).toBeGreaterThan(3); // the first segment still holds a record past the mark
+    log.prune(first - 1);
+    expect(Number(segments()[0].slice(0, 16))).toBe(first);
+    log.prune(12);
+    expect(segments().length).toBe(1); // the one being written stays
+    expect(reader().rowsAfter(4, 100).map((r) => r.id)).toEqual(Array.from({ length: 12 - Number(segments()[0].slice(0, 16)) + 1 }, (_, i) => i + Number(segments()[0].slice(0, 16))));
+    log.append(1, body);
+    expect(reader().rowsAfter(12, 10).map((r) => r.id)).toEqual([13]);
+  });
+
+  it("cuts a torn last record at open (a write a crash interrupted) and numbers on from the last whole one", () => {
+    log = AlertLog.open(dir, 0)!;
+    log.append(1, '["one"]');
+    log.append(1, '["two"]');
+    log.close();
+    log = null;
+    const file = path.join(dir, segments()[0]);
+    const whole = fs.statSync(file).size;
+    // Half of a third record, as a write cut short by kill -9 leaves it.
+    fs.appendFileSync(file, encodeRecord(3, 1, '["three"]').subarray(0, 20));
+    // A reader meanwhile takes it for a write still under way: not there yet, no error.
+    expect(reader().rowsAfter(0, 10).map((r) => r.alerts)).toEqual(['["one"]', '["two"]']);
+    log = AlertLog.open(dir, 0)!;
+    expect(fs.statSync(file).size).toBe(whole);
+    expect(log.append(1, '["four"]')).toBe(3);
+    expect(reader().rowsAfter(0, 10).map((r) => r.alerts)).toEqual(['["one"]', '["two"]', '["four"]']);
+  });
+
+  it("cuts a record a copy caught half-way in an older segment, and zeros a power cut left at the end", () => {
+    log = AlertLog.open(dir, 0, undefined, { segmentBytes: 100 })!;
+    for (let i = 1; i <= 3; i++) log.append(1, JSON.stringify([`r${i}`, "x".repeat(100)]));
+    log.close();
+    log = null;
+    const [first, , last] = segments().map((f) => path.join(dir, f));
+    fs.truncateSync(first, fs.statSync(first).size - 10);
+    fs.appendFileSync(last, Buffer.alloc(64));
+    log = AlertLog.open(dir, 0)!;
+    expect(reader().rowsAfter(0, 10).map((r) => r.id)).toEqual([2, 3]);
+    expect(log.append(1, "[]")).toBe(4);
+  });
+
+  it("refuses to open on a damaged record in an older segment", () => {
+    log = AlertLog.open(dir, 0, undefined, { segmentBytes: 10 })!;
+    log.append(1, '["one"]');
+    log.append(1, '["two"]');
+    log.close();
+    log = null;
+    const file = path.join(dir, segments()[0]);
+    const bytes = fs.readFileSync(file);
+    bytes[26] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    expect(() => AlertLog.open(dir, 0)).toThrow(/checksum mismatch at byte 0/);
+    // The lock is let go: a repaired log opens.
+    fs.rmSync(file);
+    log = AlertLog.open(dir, 0)!;
+    expect(log.append(1, "[]")).toBe(3);
+  });
+
+  it("is owned by one process at a time: another process's open gets null until the owner has ended", async () => {
+    const script = `
+      const { AlertLog } = await import(${JSON.stringify(new URL("./events.alert-log.ts", import.meta.url).href)});
+      const log = AlertLog.open(process.argv[1], 0);
+      console.log(log ? "owner" : "not owner");
+      if (log) setTimeout(() => {}, 60_000);`;
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, dir], { stdio: ["ignore", "pipe", "inherit"] });
+    const first = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim())));
+    expect(first).toBe("owner");
+    expect(AlertLog.open(dir, 0)).toBeNull();
+    child.kill("SIGKILL");
+    await new Promise((resolve) => child.once("exit", resolve));
+    log = AlertLog.open(dir, 0);
+    expect(log).not.toBeNull();
+  });
+
+  it("refuses to read a damaged record rather than skip it", () => {
+    log = AlertLog.open(dir, 0)!;
+    log.append(1, '["one"]');
+    log.append(1, '["two"]');
+    const file = path.join(dir, segments()[0]);
+    const bytes = fs.readFileSync(file);
+    bytes[30] ^= 0xff; // inside the first record's payload
+    fs.writeFileSync(file, bytes);
+    expect(() => reader().rowsAfter(0, 10)).toThrow(/checksum mismatch at byte 0/);
+  });
+
+  it("lets one process append at a time; another appends to the table and takes the log over when it is free", async () => {
+    log = AlertLog.open(dir, 0)!;
+    expect(AlertLog.open(dir, 0)).toBeNull();
+    const engine = new EventsEngine(tdb.db);
+    await engine.ingest([incoming({ alertname: "Elsewhere" })]);
+    expect(await journalCount(tdb.db)).toBe(1);
+    expect(rowsIn()).toEqual([]);
+    await engine.drain();
+    expect(await journalCount(tdb.db)).toBe(0);
+    expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(1);
+    log.close();
+    log = null;
+    await engine.sweep();
+    await engine.ingest([incoming({ alertname: "Here" })]);
+    expect(await journalCount(tdb.db)).toBe(0);
+    expect(rowsIn().map((r) => r.count)).toEqual([1]);
+    await engine.drain();
+    expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(2);
+    await engine.stop();
+  });
+
+  it("never folds again records under the mark (a crash between the fold's commit and the prune)", async () => {
     const a = { alertname: "Crash", instance: "x" };
-    journal.append(1, JSON.stringify([incoming(a)]));
-    const second = journal.append(1, JSON.stringify([incoming(a)]));
-    // Both rows were folded and the mark committed, then the process died before pruning them.
+    log = AlertLog.open(dir, 0)!;
+    log.append(1, JSON.stringify([incoming(a)]));
+    const second = log.append(1, JSON.stringify([incoming(a)]));
+    // Both records were folded and the mark committed, then the process died before pruning them.
     await setMark(second);
-    const third = journal.append(1, JSON.stringify([incoming(a)]));
+    log.append(1, JSON.stringify([incoming(a)]));
+    log.close();
+    log = null;
     const engine = new EventsEngine(tdb.db);
     await engine.drain();
     const after = await tdb.db.selectFrom("alerts").select("occurrences").where("fingerprint", "=", fingerprintOf(a)).executeTakeFirstOrThrow();
     expect(after.occurrences).toBe(1);
-    expect(rowsIn(journal).map((r) => r.id)).toEqual([third]);
     await engine.stop();
   });
 
-  it("copies the appending handle's WAL into the file on a thread of its own (the event loop never checkpoints)", async () => {
-    const file = journalFileFor(tdb.sqliteFile!).replace(/\.sqlite$/, ".ckpt.sqlite");
-    const appender = new JournalFile(file, { checkpointer: true });
-    try {
-      const before = fs.statSync(file).size;
-      // ~100 WAL pages: far under any autocheckpoint, so only the checkpointer thread copies them.
-      for (let i = 0; i < 100; i++) appender.append(1, JSON.stringify([{ pad: "x".repeat(4000), i }]));
-      const deadline = Date.now() + 10_000;
-      while (fs.statSync(file).size < before + 300_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(fs.statSync(file).size).toBeGreaterThan(before + 300_000);
-      expect(appender.rowsAfter(0, 1000).length).toBe(100);
-    } finally {
-      appender.close();
-    }
-  });
-
-  it("numbers new rows past the mark when the journal file was lost", async () => {
+  it("numbers new records past the mark when the log was lost", async () => {
     await setMark(500);
-    journal.close();
-    const file = journalFileFor(tdb.sqliteFile!);
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     const engine = new EventsEngine(tdb.db);
     await engine.ingest([incoming({ alertname: "AfterLoss" })]);
-    journal = new JournalFile(file);
-    expect(journal.rowsAfter(500, 10).map((r) => r.count)).toEqual([1]);
+    expect(reader().rowsAfter(500, 10).map((r) => [r.id, r.count])).toEqual([[501, 1]]);
     await engine.drain();
     expect((await tdb.db.selectFrom("alerts").select("fingerprint").execute()).length).toBe(1);
-    expect(await foldedMark(tdb.db)).toBeGreaterThan(500);
+    expect(await foldedMark(tdb.db)).toBe(501);
+    await engine.stop();
+  });
+
+  it("takes over the rows an earlier version left in its journal file, once", async () => {
+    const legacy = legacyJournalFileFor(tdb.sqliteFile!);
+    const old = new BetterSqlite3(legacy);
+    old.pragma("journal_mode = WAL");
+    old.exec(`create table "alert_journal" ("id" integer primary key, "received_at" text not null, "count" integer not null, "alerts" text not null)`);
+    const put = old.prepare(`insert into "alert_journal" ("id", "received_at", "count", "alerts") values (?, ?, ?, ?)`);
+    put.run(40, new Date().toISOString(), 0, "[]"); // the row an old prune kept at the mark
+    put.run(41, new Date().toISOString(), 1, JSON.stringify([incoming({ alertname: "Old", instance: "1" })]));
+    put.run(42, new Date().toISOString(), 1, JSON.stringify([incoming({ alertname: "Old", instance: "2" })]));
+    old.close();
+    await setMark(40);
+    const engine = new EventsEngine(tdb.db);
+    await engine.ingest([incoming({ alertname: "New" })]);
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(rowsIn().map((r) => r.id)).toEqual([41, 42, 43]);
+    await engine.drain();
+    const names = (await tdb.db.selectFrom("alerts").select("labels").execute()).map((r) => JSON.parse(r.labels).instance ?? "-").sort();
+    expect(names).toEqual(["-", "1", "2"]);
+    expect(await foldedMark(tdb.db)).toBe(43);
     await engine.stop();
   });
 });

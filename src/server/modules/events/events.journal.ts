@@ -10,15 +10,16 @@
  * Several nodes: on PostgreSQL one node folds at a time (a transaction-scoped advisory lock),
  * so the order of a fingerprint's rows is kept; on SQLite the fold's write lock does the same.
  *
- * On SQLite the journal is a file of its own (events.journal-file.ts, foldJournalFile below):
- * the table here then only holds rows an earlier version left, folded first.
+ * On SQLite the journal is an append-only log of its own (events.alert-log.ts, foldJournalFile
+ * below): the table here then only holds rows an earlier version left, and those of a second
+ * process on the same database while another owns the log; table rows are folded first.
  */
 import { CompiledQuery } from "kysely";
 import type { Db, Trx } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
 import type { IncomingAlert } from "./events.model.js";
 import { foldAlerts, type FlushDeps, type FlushResult } from "./events.ingest.js";
-import type { JournalFile } from "./events.journal-file.js";
+import type { JournalSource } from "./events.alert-log.js";
 
 /**
  * Past this many alerts waiting in the journal (appended by this process, not yet folded),
@@ -29,9 +30,9 @@ export const JOURNAL_MAX_ALERTS = 100_000;
 export const FOLD_BATCH = 2000;
 // Rows read per fold of the journal table (PostgreSQL): a group commit of batches of 100 holds a few hundred alerts.
 const FOLD_ROWS = 64;
-// Rows per fold of the journal file (SQLite), whose counts are read first: under batches of 1,
-// a group commit holds a few alerts, and a fold of ~2,000 alerts costs ~35 us per alert where
-// one of 64 rows (~150 alerts) cost ~50.
+// Records per fold of the alert log (SQLite), which counts alerts as it reads: under batches
+// of 1, a group commit holds a few alerts, and a fold of ~2,000 alerts costs ~35 us per alert
+// where one of 64 rows (~150 alerts) cost ~50.
 const FILE_FOLD_ROWS = 4096;
 // Any fixed number: the key of the advisory lock that lets one PostgreSQL node fold at a time.
 const FOLD_LOCK_KEY = 0x6f70_7364_6a6e;
@@ -141,7 +142,7 @@ export async function foldJournal(db: Db, deps: FlushDeps, wait: boolean): Promi
   });
 }
 
-/** The key in `settings` of the last journal-file row (SQLite) folded into `alerts`. */
+/** The key in `settings` of the last alert-log record (SQLite) folded into `alerts`. */
 export const FOLDED_MARK_KEY = "events.journal_folded_to";
 
 /** The main database's "folded up to" mark of the journal file (0: none yet). */
@@ -151,11 +152,17 @@ export async function foldedMark(db: Db | Trx): Promise<number> {
 }
 
 /**
- * SQLite with the journal in its own file (events.journal-file.ts): folds the oldest rows after
+ * SQLite with the journal in its own log (events.alert-log.ts): folds the oldest records after
  * the mark (up to FOLD_BATCH alerts) and moves the mark in the same transaction (BEGIN
- * IMMEDIATE: one fold at a time across processes), then prunes the rows the mark covers.
+ * IMMEDIATE: one fold at a time across processes), then prunes what the mark covers (when the
+ * journal can: the appending side).
  */
-export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushDeps, options: { prune?: boolean } = {}): Promise<FoldResult & { mark: number }> {
+export async function foldJournalFile(
+  db: Db,
+  journal: JournalSource & { prune?(mark: number): void },
+  deps: FlushDeps,
+  options: { prune?: boolean } = {},
+): Promise<FoldResult & { mark: number }> {
   await deps.suppressor.ensure(db);
   const out = await db.transaction().execute(async (trx) => {
     const mark = await foldedMark(trx);
@@ -174,6 +181,6 @@ export async function foldJournalFile(db: Db, journal: JournalFile, deps: FlushD
   });
   // Committed: those rows are in `alerts` now. A crash before this prune leaves rows under the mark, never read again.
   // The fold thread (events.fold-thread.ts) leaves the prune to the thread that appends.
-  if (out.alerts && options.prune !== false) journal.prune(out.mark);
+  if (out.alerts && options.prune !== false) journal.prune?.(out.mark);
   return out;
 }
