@@ -50,7 +50,7 @@ const MAGIC = 0x4c41444f; // "ODAL"
 const HEADER = 24;
 const TWO_32 = 4294967296;
 /** A new segment starts once the current one holds this many bytes. */
-export const SEGMENT_BYTES = 64 * 1024 * 1024;
+export const SEGMENT_BYTES = 32 * 1024 * 1024;
 const READ_CHUNK = 1024 * 1024;
 const SEGMENT_NAME = /^(\d{16})\.log$/;
 
@@ -345,6 +345,11 @@ export class AlertLog extends AlertLogReader {
     this.#fd = fd;
     this.#size = 0;
     this.#segments.push(firstId);
+  }
+
+  /** True when a record after `mark` is there: ids are consecutive, so the writer knows without reading. */
+  override hasRowsAfter(mark: number): boolean {
+    return this.#nextId - 1 > mark;
   }
 
   /** Deletes the segments whose every record is at or under `mark` (never the one being written). */

@@ -202,6 +202,8 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
     expect(r.batchAfter(10, 1000, 2).rows.map((x) => x.id)).toEqual([11, 12]);
     expect(r.batchAfter(5, 1000, 2).rows.map((x) => x.id)).toEqual([6, 7]);
     expect(r.batchAfter(302, 1000, 10)).toEqual({ rows: [], more: false });
+    // The writer answers "anything after the mark?" from its ids, the reader by reading: the same.
+    for (const mark of [0, 301, 302, 400]) expect(log.hasRowsAfter(mark)).toBe(r.hasRowsAfter(mark));
   });
 
   it("starts new segments as they fill, reads across them, and prunes only segments the mark covers", () => {
