@@ -1,0 +1,162 @@
+// Alert fold, in process: CPU per alert of folding the alert log into `alerts` (SQLite), the fold thread's work without HTTP.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { machineLines } from "./lib/machine.mjs";
+import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
+import { codeVersion, ensureBuild, ROOT } from "./lib/server.mjs";
+
+const USAGE = `usage: npm run bench -- alert-fold [options]
+  --distinct N   distinct alerts (fingerprints) per phase (default 10000)
+  --dup R        share of alerts that repeat a fingerprint (default 0.5)
+  --record N     alerts per journal record, i.e. per group commit (default 200: batches of 100
+                 from 4 clients; 4 is about what batches of 1 from 8 clients give)
+  --phases N     measured phases, each with alerts on hosts of its own (default 5)
+  --no-build     use the existing dist/ instead of running npm run build:server
+The alerts are those of bench alert-ingest (each distinct alert on a host of its own, 50%
+duplicates, shuffled), normalised by the Alertmanager receiver's own code, appended to an alert
+log and folded as the fold thread folds them (batches of up to 2,000 alerts, repeats counted
+and added to their rows). It prints the fold's CPU per alert for each phase: the figure the
+batches-of-100 ingest rate depends on, without the machine's HTTP and load generator.`;
+
+function options() {
+  const v = parseOptions(
+    {
+      distinct: { type: "string", default: "10000" },
+      dup: { type: "string", default: "0.5" },
+      record: { type: "string", default: "200" },
+      phases: { type: "string", default: "5" },
+      "no-build": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    USAGE,
+  );
+  const o = { distinct: Number(v.distinct), dup: Number(v.dup), record: Number(v.record), phases: Number(v.phases), build: !v["no-build"] };
+  if (!Number.isInteger(o.distinct) || o.distinct < 1) throw new UsageError(`--distinct must be a positive whole number\n${USAGE}`);
+  if (!(o.dup >= 0 && o.dup < 1)) throw new UsageError(`--dup must be at least 0 and under 1\n${USAGE}`);
+  if (!Number.isInteger(o.record) || o.record < 1) throw new UsageError(`--record must be a positive whole number\n${USAGE}`);
+  if (!Number.isInteger(o.phases) || o.phases < 1) throw new UsageError(`--phases must be a positive whole number\n${USAGE}`);
+  return o;
+}
+
+const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", "server", p)).href);
+
+/** mulberry32, as alert-ingest uses it. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Alertmanager-API alerts of one phase, as alert-ingest sends them (distinct hosts, duplicates, shuffled). */
+function postables({ distinct, dup, tag, first }) {
+  const r = rng(distinct * 31 + first);
+  const total = Math.round(distinct / (1 - dup));
+  const seq = Array.from({ length: total }, (_, i) => (i < distinct ? i : Math.floor(r() * distinct)));
+  for (let i = seq.length - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    [seq[i], seq[j]] = [seq[j], seq[i]];
+  }
+  const startsAt = new Date().toISOString();
+  const endsAt = new Date(Date.now() + 3600_000).toISOString();
+  const sev = ["critical", "warning", "info"];
+  return seq.map((i) => ({
+    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${first + i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(first + i) },
+    annotations: { summary: `Synthetic alert ${first + i}`, description: `Load-test alert ${first + i}` },
+    startsAt,
+    endsAt,
+    generatorURL: "http://127.0.0.1:19090/graph?g0.expr=up",
+  }));
+}
+
+async function main() {
+  const opts = options();
+  print([...machineLines(), `code:    ${codeVersion()}`]);
+  ensureBuild({ build: opts.build });
+  const { openDb } = await dist("platform/db/db.js");
+  const { migrateToLatest } = await dist("platform/db/migrate.js");
+  const { SYSTEM_ACTOR } = await dist("platform/auth/permissions.js");
+  const { ensureCmdbDefaults } = await dist("modules/cmdb/classes.service.js");
+  const { bulkReconcile } = await dist("modules/cmdb/bulk.service.js");
+  const { AlertLog, alertLogDirFor } = await dist("modules/events/events.alert-log.js");
+  const { foldJournalFile } = await dist("modules/events/events.journal.js");
+  const { fromPostable } = await dist("modules/events/am.receiver.js");
+  const { getEventSettings } = await dist("modules/events/events.settings.js");
+  const { Binder } = await dist("modules/events/events.binding.js");
+  const { Suppressor } = await dist("modules/events/events.suppression.js");
+  const { parseMatchers } = await dist("modules/events/events.matchers.js");
+  const { DuplicateCounters, PERSIST_AT, persistRepeats } = await dist("modules/events/events.counters.js");
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-alert-fold-"));
+  const file = path.join(dir, "opsdesk.sqlite");
+  const db = openDb({ sqliteFile: file });
+  let log = null;
+  try {
+    await migrateToLatest(db);
+    await ensureCmdbDefaults(db);
+    // As alert-ingest seeds its probe CIs: the CMDB identifies hosts by hostname and FQDN.
+    const cis = Array.from({ length: 40 }, (_, i) => ({ class: "linux_server", name: `probe-${i}`, criticality: "high", identifiers: { hostname: `probe-${i}`, fqdn: `probe-${i}.bench.example` } }));
+    await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", cis });
+    log = AlertLog.open(alertLogDirFor(file), 0);
+    const settings = await getEventSettings(db);
+    const deps = { binder: new Binder(), suppressor: new Suppressor(), settings, groupRules: settings.groupByRules.map((r) => parseMatchers(r.matchers)) };
+    const repeats = new DuplicateCounters();
+    const append = (alerts) => {
+      const now = Date.now();
+      const incoming = alerts.map((a, i) => fromPostable(a, i, now, settings.resolveTimeoutSeconds * 1000));
+      for (let i = 0; i < incoming.length; i += opts.record) {
+        const part = incoming.slice(i, i + opts.record);
+        log.append(part.length, JSON.stringify(part));
+      }
+    };
+    const foldAll = async () => {
+      let n = 0;
+      let folds = 0;
+      for (;;) {
+        await deps.suppressor.ensure(db);
+        const r = await foldJournalFile(db, log, deps);
+        if (!r.alerts) break;
+        n += r.alerts;
+        folds++;
+        repeats.add(r.repeats);
+        if (repeats.size >= PERSIST_AT) {
+          const taken = repeats.take();
+          await db.transaction().execute((trx) => persistRepeats(trx, taken));
+        }
+      }
+      const taken = repeats.take();
+      if (taken.length) await db.transaction().execute((trx) => persistRepeats(trx, taken));
+      return { n, folds };
+    };
+    // Warm-up: hosts of their own, as alert-ingest's warm-up.
+    append(postables({ distinct: 5000, dup: opts.dup, tag: "w", first: 1_000_000 }));
+    await foldAll();
+    const lines = [`folding ${opts.phases} phases of ${opts.distinct.toLocaleString("en")} distinct alerts (${opts.dup * 100}% duplicates), records of ${opts.record} alerts:`];
+    const perAlert = [];
+    for (let p = 0; p < opts.phases; p++) {
+      append(postables({ distinct: opts.distinct, dup: opts.dup, tag: `p${p}`, first: (p + 1) * 2_000_000 }));
+      const cpu = process.cpuUsage();
+      const t = performance.now();
+      const { n, folds } = await foldAll();
+      const used = process.cpuUsage(cpu);
+      const us = (used.user + used.system) / n;
+      perAlert.push(us);
+      lines.push(`  phase ${p + 1}: ${n.toLocaleString("en")} alerts in ${folds} folds, ${Math.round(n / ((performance.now() - t) / 1000)).toLocaleString("en")} alerts/s, ${us.toFixed(1)} µs CPU per alert (user ${(used.user / n).toFixed(1)}, system ${(used.system / n).toFixed(1)})`);
+    }
+    const sorted = [...perAlert].sort((a, b) => a - b);
+    lines.push(`  median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} µs CPU per alert (the process's threads: the fold, V8's helpers; no checkpointer thread here)`);
+    print(lines);
+  } finally {
+    log?.close();
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => reportFailure("alert-fold", err));
