@@ -188,17 +188,20 @@ export class Binder {
   /** The CI of each label set (null when none is found), reading the CMDB only for keys not cached. */
   async bind(db: DbOrTrx, items: BindKey[][]): Promise<Array<string | null>> {
     const now = Date.now();
+    // Each key's cache key, made once (new hosts offer several keys each, and each was built
+    // four or five times over before).
+    const ids = items.map((keys) => keys.map(keyOf));
     const missing = new Map<string, BindKey>();
-    for (const keys of items) {
-      for (const k of keys) {
-        const hit = this.#cache.get(keyOf(k));
-        if (!hit || now - hit.at > (hit.ciId ? POSITIVE_MS : NEGATIVE_MS)) missing.set(keyOf(k), k);
+    for (let i = 0; i < items.length; i++) {
+      for (let j = 0; j < ids[i].length; j++) {
+        const hit = this.#cache.get(ids[i][j]);
+        if (!hit || now - hit.at > (hit.ciId ? POSITIVE_MS : NEGATIVE_MS)) missing.set(ids[i][j], items[i][j]);
       }
     }
-    if (missing.size) await this.#load(db, [...missing.values()], now);
-    return items.map((keys) => {
-      for (const k of keys) {
-        const ciId = this.#cache.get(keyOf(k))?.ciId;
+    if (missing.size) await this.#load(db, missing, now);
+    return ids.map((keys) => {
+      for (const id of keys) {
+        const ciId = this.#cache.get(id)?.ciId;
         if (ciId) return ciId;
       }
       return null;
@@ -213,17 +216,19 @@ export class Binder {
     return this.#kinds.set;
   }
 
-  async #load(db: DbOrTrx, keys: BindKey[], now: number): Promise<void> {
+  /** Reads the CMDB for `keys` (cache key -> key) and caches what each one finds. */
+  async #load(db: DbOrTrx, keys: Map<string, BindKey>, now: number): Promise<void> {
     if (this.#cache.size > MAX_ENTRIES) this.#cache.clear();
     const found = new Map<string, Set<string>>();
     const add = (k: string, id: string) => (found.get(k) ?? found.set(k, new Set()).get(k)!).add(id);
-    const idKeys = keys.filter((k) => k.kind !== "name");
+    const idKeys: BindKey[] = [];
+    const names: BindKey[] = [];
+    for (const k of keys.values()) (k.kind === "name" ? names : idKeys).push(k);
     for (let i = 0; i < idKeys.length; i += CHUNK) {
       const part = idKeys.slice(i, i + CHUNK);
       const rows = await listRows<{ ci_id: string; kind: string; value: string }>(db, IDENTIFIERS_PG, IDENTIFIERS_SQLITE, [[...new Set(part.map((k) => k.kind))], [...new Set(part.map((k) => k.value))]]);
       for (const r of rows) add(`${r.kind}\u0000${r.value}`, r.ci_id);
     }
-    const names = keys.filter((k) => k.kind === "name");
     for (let i = 0; i < names.length; i += CHUNK) {
       const part = [...new Set(names.slice(i, i + CHUNK).map((k) => k.value.toLowerCase()))];
       const rows = await listRows<{ id: string; class: string; lname: string }>(db, NAMES_PG, NAMES_SQLITE, [part]);
@@ -231,10 +236,10 @@ export class Binder {
       for (const r of rows) if (r.class !== "unidentified") add(`name\u0000${r.lname}`, r.id);
       for (const r of rows) if (r.class === "unidentified" && !found.has(`name\u0000${r.lname}`)) add(`name\u0000${r.lname}`, r.id);
     }
-    for (const k of keys) {
-      const ids = found.get(keyOf(k));
+    for (const id of keys.keys()) {
+      const ids = found.get(id);
       // Two CIs with the same hostname: a guess would bind the alert to the wrong one.
-      this.#cache.set(keyOf(k), { ciId: ids && ids.size === 1 ? [...ids][0] : null, at: now });
+      this.#cache.set(id, { ciId: ids && ids.size === 1 ? [...ids][0] : null, at: now });
     }
   }
 }
