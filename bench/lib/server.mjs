@@ -135,8 +135,8 @@ function cleanEnv() {
 }
 
 /**
- * The Node options `npm start` gives the server (package.json's start script; checked by
- * test/start-options.test.ts): the benchmarks start it that way.
+ * The Node options `npm start` gives the server (package.json's start script; the CLI's shebang
+ * carries the same, checked by test/start-options.test.ts): the benchmarks start it that way.
  * BENCH_NODE_ARGS comes after them, so it can override one (V8 takes a flag's last value).
  */
 export const START_NODE_OPTIONS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start.match(/^node((?:\s+--\S+)*)\s/)?.[1] ?? "")
