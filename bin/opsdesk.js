@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=32
+#!/usr/bin/env node
 // Runs the compiled CLI; falls back to the TypeScript sources (via tsx) in a dev checkout.
 import { existsSync } from "node:fs";
 

@@ -135,16 +135,7 @@ function cleanEnv() {
 }
 
 /**
- * The Node options `npm start` gives the server (package.json's start script; the CLI's shebang
- * carries the same, checked by test/start-options.test.ts): the benchmarks start it that way.
- * BENCH_NODE_ARGS comes after them, so it can override one (V8 takes a flag's last value).
- */
-export const START_NODE_OPTIONS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts.start.match(/^node((?:\s+--\S+)*)\s/)?.[1] ?? "")
-  .split(/\s+/)
-  .filter(Boolean);
-
-/**
- * Spawns `node dist/cli/index.js serve` on the given database, with START_NODE_OPTIONS. Its output goes to a log file
+ * Spawns `node dist/cli/index.js serve` on the given database. Its output goes to a log file
  * rather than a pipe, so the benchmark process spends no CPU reading it.
  */
 export async function spawnServer(db, { admin = false, nodeArgs = [], port } = {}) {
@@ -153,7 +144,7 @@ export async function spawnServer(db, { admin = false, nodeArgs = [], port } = {
   const out = fs.openSync(logFile, "a");
   const env = { ...cleanEnv(), ...db.env, ...(admin ? { OPSDESK_ADMIN_EMAIL: ADMIN.email, OPSDESK_ADMIN_PASSWORD: ADMIN.password } : {}) };
   const extra = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const args = [...START_NODE_OPTIONS, ...extra, ...nodeArgs, CLI, "serve", "--host", "127.0.0.1", "--port", String(port), "--data", db.dataDir];
+  const args = [...extra, ...nodeArgs, CLI, "serve", "--host", "127.0.0.1", "--port", String(port), "--data", db.dataDir];
   const startedAt = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", out, out] });
   fs.closeSync(out);
