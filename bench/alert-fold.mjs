@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
 import { codeVersion, ensureBuild, ROOT } from "./lib/server.mjs";
+import { syntheticAlerts } from "./lib/alerts.mjs";
 
 const USAGE = `usage: npm run bench -- alert-fold [options]
   --distinct N   distinct alerts (fingerprints) per phase (default 10000)
@@ -41,39 +42,6 @@ function options() {
 }
 
 const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", "server", p)).href);
-
-/** mulberry32, as alert-ingest uses it. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Alertmanager-API alerts of one phase, as alert-ingest sends them (distinct hosts, duplicates, shuffled). */
-function postables({ distinct, dup, tag, first }) {
-  const r = rng(distinct * 31 + first);
-  const total = Math.round(distinct / (1 - dup));
-  const seq = Array.from({ length: total }, (_, i) => (i < distinct ? i : Math.floor(r() * distinct)));
-  for (let i = seq.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [seq[i], seq[j]] = [seq[j], seq[i]];
-  }
-  const startsAt = new Date().toISOString();
-  const endsAt = new Date(Date.now() + 3600_000).toISOString();
-  const sev = ["critical", "warning", "info"];
-  return seq.map((i) => ({
-    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${first + i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(first + i) },
-    annotations: { summary: `Synthetic alert ${first + i}`, description: `Load-test alert ${first + i}` },
-    startsAt,
-    endsAt,
-    generatorURL: "http://127.0.0.1:19090/graph?g0.expr=up",
-  }));
-}
 
 async function main() {
   const opts = options();
@@ -143,12 +111,12 @@ async function main() {
       return { n, folds };
     };
     // Warm-up: hosts of their own, as alert-ingest's warm-up.
-    append(postables({ distinct: 5000, dup: opts.dup, tag: "w", first: 1_000_000 }));
+    append(syntheticAlerts({ distinct: 5000, dup: opts.dup, tag: "w", first: 1_000_000, seed: 1 }));
     await foldAll();
     const lines = [`folding ${opts.phases} phases of ${opts.distinct.toLocaleString("en")} distinct alerts (${opts.dup * 100}% duplicates), records of ${opts.record} alerts:`];
     const perAlert = [];
     for (let p = 0; p < opts.phases; p++) {
-      append(postables({ distinct: opts.distinct, dup: opts.dup, tag: `p${p}`, first: (p + 1) * 2_000_000 }));
+      append(syntheticAlerts({ distinct: opts.distinct, dup: opts.dup, tag: `p${p}`, first: (p + 1) * 2_000_000, seed: p + 2 }));
       const cpu = process.cpuUsage();
       const t = performance.now();
       const { n, folds } = await foldAll();

@@ -9,6 +9,7 @@ import { percentile } from "./lib/load.mjs";
 import { machineLines, processCpuSeconds, residentMB, threadCpuSeconds, threadsCpuLines, threadsCpuSeconds, waitForQuiet, quietLines } from "./lib/machine.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { ROOT, codeVersion, ensureBuild, freePort, freshDatabase, prepareApiClient, request, sleep, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { syntheticAlerts } from "./lib/alerts.mjs";
 
 const USAGE = `usage: npm run bench -- alert-ingest [options]
   --db sqlite|pg|both   OpsDesk databases, after Alertmanager (default both)
@@ -60,44 +61,12 @@ function options() {
   return { dbs, warmup, distinct: Number(v.distinct), dup: Number(v.dup), probes: Number(v.probes), sustain: Number(v.sustain), alertmanager: !v["no-alertmanager"], build: !v["no-build"], cpuProf: v["cpu-prof"], maxWaitMs: Number(v["max-wait"]) * 1000 };
 }
 
-/** mulberry32: the same duplicate pattern on every target. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Request bodies for one phase: `distinct` alerts, each once, plus duplicates, shuffled; pre-serialised.
- * Alert i names host `first + i`: warm-up alerts name hosts of their own, so no measured alert
- * finds its host already seen.
- */
+/** Request bodies for one phase (lib/alerts.mjs), `batch` alerts each, pre-serialised. */
 function bodies({ distinct, dup, batch, tag, first = 0 }) {
-  const r = rng(batch * 7919 + 1);
-  const total = Math.round(distinct / (1 - dup));
-  const seq = Array.from({ length: total }, (_, i) => (i < distinct ? i : Math.floor(r() * distinct)));
-  for (let i = seq.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [seq[i], seq[j]] = [seq[j], seq[i]];
-  }
-  const startsAt = new Date().toISOString();
-  const endsAt = new Date(Date.now() + 3600_000).toISOString();
-  const sev = ["critical", "warning", "info"];
-  const alert = (i) => ({
-    labels: { alertname: `Load${tag}_${i % 50}`, instance: `host-${first + i}.example.internal:9100`, job: "node", severity: sev[i % 3], alert_id: String(first + i) },
-    annotations: { summary: `Synthetic alert ${first + i}`, description: `Load-test alert ${first + i}` },
-    startsAt,
-    endsAt,
-    generatorURL: `http://127.0.0.1:19090/graph?g0.expr=up`,
-  });
+  const alerts = syntheticAlerts({ distinct, dup, tag, first, seed: batch * 7919 + 1 });
   const out = [];
-  for (let o = 0; o < seq.length; o += batch) {
-    const part = seq.slice(o, o + batch).map(alert);
+  for (let o = 0; o < alerts.length; o += batch) {
+    const part = alerts.slice(o, o + batch);
     out.push({ n: part.length, buf: Buffer.from(JSON.stringify(part)) });
   }
   return out;

@@ -10,6 +10,7 @@ import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { companyCsv, importCsv } from "./lib/cmdb-csv.mjs";
 import { codeVersion, ensureBuild, freshDatabase, prepareApiClient, ROOT, spawnServer, stopServer, waitReady } from "./lib/server.mjs";
+import { rng } from "./lib/rng.mjs";
 
 const TARGET_CIS_PER_S = 20_000;
 const TARGET_IMPACT_P50_MS = 10;
@@ -97,18 +98,6 @@ const K8S_NODES = 10;
 const WORKLOADS = 40;
 const FIRST_APP_SERVICE = 1 + 2 + 1 + HYPERVISORS + VMS + APPS;
 const LAPTOPS = POD_CIS - (1 + 2 + 1 + HYPERVISORS + VMS + APPS + APP_SERVICES + BUSINESS_SERVICES + 1 + K8S_NODES + WORKLOADS);
-
-/** mulberry32: small, fast and good enough to make data look varied yet reproducible. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["billing", "payments", "orders", "catalog", "search", "checkout", "identity", "crm", "erp", "hr", "payroll", "ledger", "shipping", "inventory", "pricing", "reports", "mail", "chat", "wiki", "portal", "claims", "quotes", "loyalty", "fraud"];
 const ENVS = ["production", "production", "production", "staging", "development"];

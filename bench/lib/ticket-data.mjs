@@ -5,20 +5,9 @@
 // Secondary indexes and the full-text index are built once after the rows, from the schema's own DDL.
 import { createRequire } from "node:module";
 import { ROOT } from "./server.mjs";
+import { rng } from "./rng.mjs";
 
 const require = createRequire(`${ROOT}/package.json`);
-
-/** mulberry32: reproducible variety. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS = [["incident", "INC", 0.8], ["request", "REQ", 0.1], ["change", "CHG", 0.05], ["problem", "PRB", 0.03], ["task", "TASK", 0.02]];
 const SUBJECTS = ["High CPU on", "Disk almost full on", "Service not responding on", "Login failures on", "Slow responses from", "Certificate expires soon on", "Memory leak suspected on", "Backup failed on", "Cannot print from", "VPN drops on", "Password reset for", "New laptop for", "Access request to", "Patch window for", "Upgrade database on", "Replication lag on", "Packet loss towards", "Mailbox full for"];
