@@ -2,10 +2,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
-import { codeVersion, ensureBuild, ROOT } from "./lib/server.mjs";
+import { codeVersion, ensureBuild, serverModule } from "./lib/server.mjs";
 import { syntheticAlerts } from "./lib/alerts.mjs";
 
 const USAGE = `usage: npm run bench -- alert-fold [options]
@@ -41,25 +40,23 @@ function options() {
   return o;
 }
 
-const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", "server", p)).href);
-
 async function main() {
   const opts = options();
   print([...machineLines(), `code:    ${codeVersion()}`]);
   ensureBuild({ build: opts.build });
-  const { openDb } = await dist("platform/db/db.js");
-  const { migrateToLatest } = await dist("platform/db/migrate.js");
-  const { SYSTEM_ACTOR } = await dist("platform/auth/permissions.js");
-  const { ensureCmdbDefaults } = await dist("modules/cmdb/classes.service.js");
-  const { bulkReconcile } = await dist("modules/cmdb/bulk.service.js");
-  const { AlertLog, alertLogDirFor } = await dist("modules/events/events.alert-log.js");
-  const { foldJournalFile } = await dist("modules/events/events.journal.js");
-  const { fromPostable } = await dist("modules/events/am.receiver.js");
-  const { getEventSettings } = await dist("modules/events/events.settings.js");
-  const { Binder } = await dist("modules/events/events.binding.js");
-  const { Suppressor } = await dist("modules/events/events.suppression.js");
-  const { parseMatchers } = await dist("modules/events/events.matchers.js");
-  const { DuplicateCounters, PERSIST_AT, persistRepeats } = await dist("modules/events/events.counters.js");
+  const { openDb } = await serverModule("platform/db/db.js");
+  const { migrateToLatest } = await serverModule("platform/db/migrate.js");
+  const { SYSTEM_ACTOR } = await serverModule("platform/auth/permissions.js");
+  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js");
+  const { bulkReconcile } = await serverModule("modules/cmdb/bulk.service.js");
+  const { AlertLog, alertLogDirFor } = await serverModule("modules/events/events.alert-log.js");
+  const { foldJournalFile } = await serverModule("modules/events/events.journal.js");
+  const { fromPostable } = await serverModule("modules/events/am.receiver.js");
+  const { getEventSettings } = await serverModule("modules/events/events.settings.js");
+  const { Binder } = await serverModule("modules/events/events.binding.js");
+  const { Suppressor } = await serverModule("modules/events/events.suppression.js");
+  const { parseMatchers } = await serverModule("modules/events/events.matchers.js");
+  const { DuplicateCounters, PERSIST_AT, persistRepeats } = await serverModule("modules/events/events.counters.js");
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-alert-fold-"));
   const file = path.join(dir, "opsdesk.sqlite");

@@ -2,10 +2,9 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
-import { codeVersion, ensureBuild, ROOT } from "./lib/server.mjs";
+import { codeVersion, ensureBuild, serverModule } from "./lib/server.mjs";
 import { pod } from "./cmdb-load.mjs";
 
 const USAGE = `usage: npm run bench -- cmdb-wal [options]
@@ -23,8 +22,6 @@ function options() {
   if (!Number.isInteger(cis) || cis < 1000) throw new UsageError(`--cis must be a whole number of at least 1000\n${USAGE}`);
   return { pods: Math.round(cis / 1000), build: !v["no-build"] };
 }
-
-const dist = (p) => import(pathToFileURL(path.join(ROOT, "dist", "server", p)).href);
 
 /**
  * Page numbers of the frames of the WAL's current generation (header 32 bytes; each frame a
@@ -48,12 +45,12 @@ async function main() {
   const opts = options();
   print([...machineLines(), `code:    ${codeVersion()}`]);
   ensureBuild({ build: opts.build });
-  const { openDb } = await dist("platform/db/db.js");
-  const { migrateToLatest } = await dist("platform/db/migrate.js");
-  const { SYSTEM_ACTOR } = await dist("platform/auth/permissions.js");
-  const { createGroup } = await dist("modules/users/groups.service.js");
-  const { ensureCmdbDefaults } = await dist("modules/cmdb/classes.service.js");
-  const { bulkReconcile } = await dist("modules/cmdb/bulk.service.js");
+  const { openDb } = await serverModule("platform/db/db.js");
+  const { migrateToLatest } = await serverModule("platform/db/migrate.js");
+  const { SYSTEM_ACTOR } = await serverModule("platform/auth/permissions.js");
+  const { createGroup } = await serverModule("modules/users/groups.service.js");
+  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js");
+  const { bulkReconcile } = await serverModule("modules/cmdb/bulk.service.js");
   const { sql } = await import("kysely");
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-cmdb-wal-"));

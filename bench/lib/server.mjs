@@ -7,10 +7,14 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // BENCH_CLI: another build's CLI (e.g. one compiled with --outDir dist-b for an A/B in one tree).
+/** A module of the compiled server (`dist/server/<relative>`), for benchmarks that run its services in process. */
+export const serverModule = (relative) => import(pathToFileURL(path.join(ROOT, "dist", "server", relative)).href);
+
 export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, "dist", "cli", "index.js");
 export const ADMIN = { email: "admin@example.com", password: "benchpass123" };
 const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test";

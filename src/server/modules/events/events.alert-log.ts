@@ -187,6 +187,12 @@ function walkSegment(
   }
 }
 
+/** True when every byte of `file` from `from` on is zero (what a power cut leaves past the last flushed write). */
+function zerosFrom(file: string, from: number): boolean {
+  const data = fs.readFileSync(file).subarray(from);
+  return data.every((b) => b === 0);
+}
+
 /** Reads the log (any thread, any process; no lock). */
 export class AlertLogReader implements JournalSource {
   // Where the last read stopped: the next record's id and its place, so the next fold starts there.
@@ -297,13 +303,15 @@ export class AlertLog extends AlertLogReader {
     let segments = listSegments(dir);
     // Cut what follows each segment's last complete record: a write a crash interrupted (never
     // acknowledged), or one a copy of a running log caught half-way (a backup). A bad record
-    // (magic or checksum) is the same thing at the newest segment's end (a power cut can leave
-    // zeros there); anywhere else it is damage, and nothing is skipped silently.
+    // (magic or checksum) followed by nothing but zeros at the newest segment's end is the same
+    // thing after a power cut; any other bad record is damage, and nothing is skipped silently.
     let lastId = 0;
     segments.forEach((first, i) => {
       const file = path.join(dir, segmentName(first));
       const walked = walkSegment({ buf: Buffer.alloc(0) }, file, 0, (rec) => ((lastId = rec.id), true));
-      if (walked.stop === "bad" && i < segments.length - 1) throw new Error(`alert log ${file}: ${walked.why} at byte ${walked.end}`);
+      if (walked.stop === "bad" && (i < segments.length - 1 || !zerosFrom(file, walked.end))) {
+        throw new Error(`alert log ${file}: ${walked.why} at byte ${walked.end}`);
+      }
       if (walked.stop !== "eof") fs.truncateSync(file, walked.end);
     });
     if (segments.length) lastId = Math.max(lastId, segments.at(-1)! - 1);

@@ -255,6 +255,20 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
     expect(log.append(1, "[]")).toBe(4);
   });
 
+  it("refuses to open on a damaged record in the newest segment that is not a power cut's zeros", () => {
+    log = AlertLog.open(dir, 0)!;
+    log.append(1, '["one"]');
+    log.append(1, '["two"]');
+    log.close();
+    log = null;
+    const file = path.join(dir, segments()[0]);
+    const bytes = fs.readFileSync(file);
+    bytes[26] ^= 0xff; // the first record's payload; the second, acknowledged, follows it
+    fs.writeFileSync(file, bytes);
+    expect(() => AlertLog.open(dir, 0)).toThrow(/checksum mismatch at byte 0/);
+    expect(fs.statSync(file).size).toBe(bytes.length); // nothing cut
+  });
+
   it("refuses to open on a damaged record in an older segment", () => {
     log = AlertLog.open(dir, 0, undefined, { segmentBytes: 10 })!;
     log.append(1, '["one"]');
