@@ -164,6 +164,21 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
   const setMark = (mark: number) =>
     tdb.db.insertInto("settings").values({ key: FOLDED_MARK_KEY, value: String(mark), updated_at: new Date().toISOString() }).onConflict((oc) => oc.column("key").doUpdateSet({ value: String(mark) })).execute();
 
+  /** Writes records of `payloads` and closes the log (the process "ended"); returns the first segment's path. */
+  const writeAndClose = (payloads: string[], segmentBytes?: number) => {
+    const l = AlertLog.open(dir, 0, undefined, segmentBytes ? { segmentBytes } : {})!;
+    for (const p of payloads) l.append(1, p);
+    l.close();
+    return path.join(dir, segments()[0]);
+  };
+  /** Flips a byte of the first record's payload in `file`. */
+  const damageFirstPayload = (file: string) => {
+    const bytes = fs.readFileSync(file);
+    bytes[26] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    return bytes.length;
+  };
+
   it("appends accepted alerts to the log beside the database, folds them and moves the mark", async () => {
     const engine = new EventsEngine(tdb.db);
     await engine.ingest([incoming({ alertname: "InLog", instance: "a" }), incoming({ alertname: "InLog", instance: "b" })]);
@@ -225,12 +240,7 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
   });
 
   it("cuts a torn last record at open (a write a crash interrupted) and numbers on from the last whole one", () => {
-    log = AlertLog.open(dir, 0)!;
-    log.append(1, '["one"]');
-    log.append(1, '["two"]');
-    log.close();
-    log = null;
-    const file = path.join(dir, segments()[0]);
+    const file = writeAndClose(['["one"]', '["two"]']);
     const whole = fs.statSync(file).size;
     // Half of a third record, as a write cut short by kill -9 leaves it.
     fs.appendFileSync(file, encodeRecord(3, 1, '["three"]').subarray(0, 20));
@@ -256,29 +266,16 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
   });
 
   it("refuses to open on a damaged record in the newest segment that is not a power cut's zeros", () => {
-    log = AlertLog.open(dir, 0)!;
-    log.append(1, '["one"]');
-    log.append(1, '["two"]');
-    log.close();
-    log = null;
-    const file = path.join(dir, segments()[0]);
-    const bytes = fs.readFileSync(file);
-    bytes[26] ^= 0xff; // the first record's payload; the second, acknowledged, follows it
-    fs.writeFileSync(file, bytes);
+    const file = writeAndClose(['["one"]', '["two"]']);
+    // The first record's payload; the second, acknowledged, follows it.
+    const size = damageFirstPayload(file);
     expect(() => AlertLog.open(dir, 0)).toThrow(/checksum mismatch at byte 0/);
-    expect(fs.statSync(file).size).toBe(bytes.length); // nothing cut
+    expect(fs.statSync(file).size).toBe(size); // nothing cut
   });
 
   it("refuses to open on a damaged record in an older segment", () => {
-    log = AlertLog.open(dir, 0, undefined, { segmentBytes: 10 })!;
-    log.append(1, '["one"]');
-    log.append(1, '["two"]');
-    log.close();
-    log = null;
-    const file = path.join(dir, segments()[0]);
-    const bytes = fs.readFileSync(file);
-    bytes[26] ^= 0xff;
-    fs.writeFileSync(file, bytes);
+    const file = writeAndClose(['["one"]', '["two"]'], 10);
+    damageFirstPayload(file);
     expect(() => AlertLog.open(dir, 0)).toThrow(/checksum mismatch at byte 0/);
     // The lock is let go: a repaired log opens.
     fs.rmSync(file);
@@ -303,13 +300,7 @@ describe.skipIf(usePg)("the alert log (SQLite)", () => {
   });
 
   it("refuses to read a damaged record rather than skip it", () => {
-    log = AlertLog.open(dir, 0)!;
-    log.append(1, '["one"]');
-    log.append(1, '["two"]');
-    const file = path.join(dir, segments()[0]);
-    const bytes = fs.readFileSync(file);
-    bytes[30] ^= 0xff; // inside the first record's payload
-    fs.writeFileSync(file, bytes);
+    damageFirstPayload(writeAndClose(['["one"]', '["two"]']));
     expect(() => reader().rowsAfter(0, 10)).toThrow(/checksum mismatch at byte 0/);
   });
 
