@@ -19,6 +19,8 @@ const TARGET_LIST_MS = 50;
 const TARGET_CSV_S_PER_100K = 30;
 // The server's default body limit (OPSDESK_BODY_LIMIT): batches are sized to fit it, as a user's would be.
 const BODY_LIMIT = 1024 * 1024;
+// While the CIs load: one small authenticated read this often (GET /api/v1/groups).
+const PROBE_EVERY_MS = 20;
 
 const USAGE = `usage: npm run bench -- cmdb-load [options]
   --cis N              CIs to load, in pods of 1,000 (default 1000000; e.g. 20000 for a quick run);
@@ -322,6 +324,20 @@ async function load(server, headers, groups, opts) {
     return out;
   };
 
+  // Another user of the server meanwhile: a small authenticated read every PROBE_EVERY_MS, one at
+  // a time, timed; how long the load keeps the request thread from answering it.
+  const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const probes = [];
+  let loading = true;
+  const probing = (async () => {
+    while (loading) {
+      const res = await call(probeAgent, server.baseUrl, "GET", "/api/v1/groups?limit=5", headers);
+      if (res.status !== 200) throw new Error(`probe: HTTP ${res.status} ${res.text.slice(0, 200)}`);
+      probes.push(res.ms);
+      await new Promise((r) => setTimeout(r, PROBE_EVERY_MS));
+    }
+  })();
+
   let done = 0;
   // The server's CPU (all its threads, the WAL checkpointer's included) per phase: on a shared
   // machine the rate also counts waiting for a core, the CPU per CI does not.
@@ -342,6 +358,9 @@ async function load(server, headers, groups, opts) {
   );
   const ciSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(server.pid);
+  loading = false;
+  await probing;
+  probeAgent.destroy();
 
   const relTotal = opts.pods * POD_RELS;
   const relBatches = [];
@@ -370,7 +389,7 @@ async function load(server, headers, groups, opts) {
   const cpu2 = processCpuSeconds(server.pid);
   agent.destroy();
   const cpu = cpu0 === null || cpu1 === null || cpu2 === null ? null : { ci: ((cpu1 - cpu0) * 1e6) / total, rel: ((cpu2 - cpu1) * 1e6) / relTotal };
-  return { cis: total, rels: relTotal, ciSeconds, relSeconds, ids, maxBytes, cpu };
+  return { cis: total, rels: relTotal, ciSeconds, relSeconds, ids, maxBytes, cpu, probes: stats(probes) };
 }
 
 // ---------- reads ----------
@@ -593,6 +612,7 @@ function resultLines(r, opts) {
     `== ${r.db.label} ==`,
     `bulk load through POST /api/v1/cmdb/bulk, ${opts.concurrency} requests in flight:`,
     `  CIs:           ${l.cis.toLocaleString("en")} in ${l.ciSeconds.toFixed(1)} s = ${rate(l.cis, l.ciSeconds)} CIs/s (batches of ${opts.batch}, largest body ${(l.maxBytes.cis / 1e6).toFixed(2)} MB)${l.cpu ? `; server CPU ${l.cpu.ci.toFixed(0)} us per CI` : ""}`,
+    `  meanwhile, GET /api/v1/groups every ${PROBE_EVERY_MS} ms (one at a time): latency p50 ${ms(l.probes.p50)}  p99 ${ms(l.probes.p99)}  max ${ms(l.probes.max)} (n=${l.probes.n})`,
     `  relationships: ${l.rels.toLocaleString("en")} in ${l.relSeconds.toFixed(1)} s = ${rate(l.rels, l.relSeconds)} relationships/s (batches of ${opts.relBatch}, largest body ${(l.maxBytes.rels / 1e6).toFixed(2)} MB)${l.cpu ? `; server CPU ${l.cpu.rel.toFixed(0)} us per relationship` : ""}`,
     `  whole graph:   ${(l.ciSeconds + l.relSeconds).toFixed(1)} s = ${rate(l.cis, l.ciSeconds + l.relSeconds)} CIs/s with their relationships`,
     targetLine(`bulk load > ${TARGET_CIS_PER_S.toLocaleString("en")} CIs/s${scope}`, ciRate > TARGET_CIS_PER_S, `${rate(l.cis, l.ciSeconds)} CIs/s`),

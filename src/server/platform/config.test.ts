@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.js";
 
 describe("configuration", () => {
+  it("reconciles bulk CMDB batches on their own thread unless OPSDESK_BULK_THREAD turns it off", () => {
+    expect(loadConfig({}, {}).bulkThread).toBe(true);
+    for (const off of ["0", "false", "off"]) expect(loadConfig({}, { OPSDESK_BULK_THREAD: off }).bulkThread).toBe(false);
+    expect(() => loadConfig({}, { OPSDESK_BULK_THREAD: "maybe" })).toThrow(/OPSDESK_BULK_THREAD must be 1\/true\/on or 0\/false\/off, got "maybe"/);
+  });
+
   it("folds alerts on their own thread unless OPSDESK_FOLD_THREAD turns it off", () => {
     expect(loadConfig({}, {}).foldThread).toBe(true);
     for (const off of ["0", "false", "off", "NO"]) expect(loadConfig({}, { OPSDESK_FOLD_THREAD: off }).foldThread).toBe(false);

@@ -21,6 +21,8 @@ export interface Config {
   adminName: string;
   /** SQLite file: fold alerts on a thread of their own (events.fold-thread.ts). */
   foldThread: boolean;
+  /** SQLite file: reconcile bulk CMDB batches on a thread of their own (modules/cmdb/bulk.thread.ts). */
+  bulkThread: boolean;
   /** POST /api/v2/alerts from a known token answered beside Fastify's pipeline (modules/events/am.fastpath.ts). */
   fastIngest: boolean;
   /** Repeated cached GETs from a known token answered beside Fastify's pipeline (platform/http/cached-reads.ts). */
@@ -84,6 +86,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     adminPassword: env.OPSDESK_ADMIN_PASSWORD || null,
     adminName: env.OPSDESK_ADMIN_NAME || "Administrator",
     foldThread: switchFrom(env.OPSDESK_FOLD_THREAD, true, "OPSDESK_FOLD_THREAD"),
+    bulkThread: switchFrom(env.OPSDESK_BULK_THREAD, true, "OPSDESK_BULK_THREAD"),
     fastIngest: switchFrom(env.OPSDESK_FAST_INGEST, true, "OPSDESK_FAST_INGEST"),
     fastReads: switchFrom(env.OPSDESK_FAST_READS, true, "OPSDESK_FAST_READS"),
     responseCacheMb: intFrom(env.OPSDESK_RESPONSE_CACHE_MB, 32, "OPSDESK_RESPONSE_CACHE_MB"),

@@ -13,6 +13,14 @@ import { reconcileCis } from "./bulk.cis.js";
 import { lockIdentification, lockKeys } from "./cmdb.locks.js";
 import { linkBatch } from "./bulk.relationships.js";
 import { refreshCmdbStatistics } from "./cmdb.stats.js";
+import { bulkThreadFor } from "./bulk.thread.js";
+
+/** bulkReconcile, on the bulk thread when `db` has one (bulk.thread.ts), else here. */
+export async function reconcileBatch(db: Db, actor: Actor, input: BulkBody): Promise<BulkResult> {
+  requirePermission(actor, "cmdb.write");
+  const thread = bulkThreadFor(db);
+  return thread ? thread.reconcile(actor, input) : bulkReconcile(db, actor, input);
+}
 
 /** Identifies or creates every CI, then links the relationships; answers per item. */
 export async function bulkReconcile(db: Db, actor: Actor, input: BulkBody): Promise<BulkResult> {

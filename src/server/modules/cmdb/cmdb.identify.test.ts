@@ -1,12 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { usePg } from "../../../../test/helpers/test-db.js";
+import { usesBulkThread } from "./bulk.thread.js";
 
-describe("identification and reconciliation", () => {
+// On an SQLite file, bulk batches are reconciled on the bulk thread (bulk.thread.ts) while single
+// writes stay on the main thread: every test runs there too, and must give the same answers.
+const VARIANTS = usePg ? [{ where: "PostgreSQL", fileDb: false }] : [{ where: "in process (SQLite in memory)", fileDb: false }, { where: "with the bulk thread (SQLite file)", fileDb: true }];
+
+describe.each(VARIANTS)("identification and reconciliation, $where", ({ fileDb }) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { fileDb });
   });
-  afterEach(async () => t.close());
+  afterEach(async () => {
+    // Batches went to the thread exactly where one should be.
+    if (!usePg) expect(usesBulkThread(t.db)).toBe(fileDb);
+    await t.close();
+  });
 
   const identify = async (body: object) => {
     const res = await t.app.inject({ method: "POST", url: "/api/v1/cis/identify", headers: t.admin.auth, payload: body });

@@ -1,7 +1,7 @@
 import { BulkBody, BulkResult, errorResponses, SourcePrecedence } from "../../../contract/index.js";
 import type { App, AppContext } from "../../platform/context.js";
 import { actorOf } from "../../platform/http/auth.plugin.js";
-import { bulkReconcile } from "./bulk.service.js";
+import { reconcileBatch } from "./bulk.service.js";
 import { readPrecedence, setPrecedence } from "./cmdb.identify.js";
 
 const tags = ["CMDB"];
@@ -14,7 +14,7 @@ export function cmdbRoutes(app: App, { db }: AppContext): void {
       schema: { tags, summary: "Identify and reconcile a batch of CIs and relationships; answers per item", body: BulkBody, response: { 200: BulkResult, ...errorResponses } },
       config: { permission: "cmdb.write" },
     },
-    async (req) => bulkReconcile(db, actorOf(req), req.body),
+    async (req) => reconcileBatch(db, actorOf(req), req.body),
   );
   app.get(
     "/api/v1/cmdb/precedence",

@@ -10,6 +10,7 @@ import { cmdbRoutes } from "./cmdb.routes.js";
 import { compareRoutes } from "./compare.routes.js";
 import { csvRoutes } from "./csv.routes.js";
 import { pruneRelationshipLog } from "./cmdb.graph.sync.js";
+import { stopBulkThread, useBulkThread } from "./bulk.thread.js";
 
 export { ensureCmdbDefaults } from "./classes.service.js";
 export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
@@ -23,6 +24,8 @@ export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.
 
 /** Mounts the module's routes; at start, seeds the default classes and relationship types and refreshes planner statistics. */
 export function registerCmdbModule(app: App, ctx: AppContext): void {
+  if (ctx.config.bulkThread) useBulkThread(ctx.db);
+  app.addHook("onClose", async () => stopBulkThread(ctx.db));
   app.addHook("onReady", async () => {
     await ensureCmdbDefaults(ctx.db);
     await refreshCmdbStatistics(ctx.db);

@@ -10,12 +10,9 @@
  * write lock first (platform/db/thread-lock.ts), so the main thread waits for a fold's commit
  * without blocking its event loop.
  */
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
+import { siblingModule, startModuleWorker } from "../../platform/threads.js";
 
 /** What the thread starts with. */
 export interface FoldThreadData {
@@ -38,22 +35,7 @@ export interface FoldReply {
 
 type Message = { type: "ready" } | (FoldReply & { id: number }) | { type: "persisted"; id: number } | { type: "failed"; id: number; message: string };
 
-// From the compiled dist/ the entry is a .js file beside this one; from the TypeScript sources
-// (tests, `npm run dev`) the thread loads tsx first, as the main thread did.
-const ENTRY = new URL(`./events.fold-worker${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url);
-const BOOT = `
-const { workerData } = require("node:worker_threads");
-(workerData.tsx ? import(workerData.tsx).then((t) => t.register()) : Promise.resolve())
-  .then(() => import(workerData.entry))
-  .catch((err) => { setImmediate(() => { throw err; }); });
-`;
-
-/** tsx's ESM API (sources only): package exports give require() the CommonJS build, which cannot register ESM hooks. */
-function tsxApi(): string {
-  const pkg = createRequire(import.meta.url).resolve("tsx/package.json");
-  const exports = (JSON.parse(fs.readFileSync(pkg, "utf8")) as { exports: Record<string, { import: { default: string } }> }).exports;
-  return pathToFileURL(path.join(path.dirname(pkg), exports["./esm/api"].import.default)).href;
-}
+const ENTRY = siblingModule(import.meta.url, "events.fold-worker");
 
 /** The fold thread of one engine. */
 export class FoldThread {
@@ -63,8 +45,7 @@ export class FoldThread {
   #dead: Error | null = null;
 
   constructor(data: FoldThreadData) {
-    const tsx = ENTRY.pathname.endsWith(".ts") ? tsxApi() : null;
-    this.#worker = new Worker(BOOT, { eval: true, workerData: { ...data, entry: ENTRY.href, tsx } });
+    this.#worker = startModuleWorker(ENTRY, data);
     this.#worker.unref();
     this.#worker.on("message", (m: Message) => {
       if (m.type === "ready") return;

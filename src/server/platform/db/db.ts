@@ -31,6 +31,12 @@ export interface DbOptions {
 }
 
 const threadLocks = new WeakMap<Db, ThreadWriteLock>();
+const files = new WeakMap<Db, string>();
+
+/** The file of an SQLite file database (null for PostgreSQL and ":memory:"): another thread's openDb opens it. */
+export function sqliteFileOf(db: Db): string | null {
+  return files.get(db) ?? null;
+}
 
 /** The write lock of an SQLite file database, to hand to another thread's openDb (null for PostgreSQL and ":memory:"). */
 export function threadWriteLockOf(db: Db): SharedArrayBuffer | null {
@@ -115,6 +121,7 @@ export function openDb(options: DbOptions): Db {
   }
   const db = new Kysely<Database>({ dialect: new ThreadLockedSqliteDialect(dialectConfig, lock!) });
   threadLocks.set(db, lock!);
+  files.set(db, path.resolve(file));
   if (checkpointer) checkpointers.set(db, checkpointer);
   registerDialect(db, "sqlite");
   return db;

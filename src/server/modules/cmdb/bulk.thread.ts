@@ -1,0 +1,155 @@
+/**
+ * The bulk endpoint's batches reconciled on a thread of their own (SQLite files). A batch of
+ * CIs is CPU-bound from end to end (identification, row building, the inserts and the commit)
+ * and on the main thread it left the machine's other core mostly idle while every other request
+ * waited behind it. Here the main thread keeps the HTTP side (body parsing, validation, the
+ * answer) and the thread runs `bulkReconcile` itself, through its own connection to the same
+ * file, taking the thread write lock (platform/db/thread-lock.ts) like the alert fold does.
+ * The thread's young generation is larger than the main thread's: a batch allocates tens of
+ * megabytes of short-lived objects, and a larger nursery scavenges them less often without
+ * touching the latency of the main thread's requests.
+ *
+ * Errors cross back as they were thrown: an AppError keeps its status, code, message and
+ * details, so the answer is the one the same batch gets on the main thread.
+ */
+import type { Worker } from "node:worker_threads";
+import type { BulkBody, BulkResult } from "../../../contract/index.js";
+import type { Actor } from "../../platform/auth/permissions.js";
+import { AppError } from "../../platform/errors.js";
+import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
+import { sqliteFileOf, threadWriteLockOf } from "../../platform/db/db.js";
+import type { Db } from "../../platform/db/schema.js";
+import { siblingModule, startModuleWorker } from "../../platform/threads.js";
+
+/** What the thread starts with. */
+export interface BulkThreadData {
+  file: string;
+  lock: SharedArrayBuffer;
+}
+
+export type BulkRequest = { type: "reconcile"; id: number; actor: Actor; input: BulkBody } | { type: "stop" };
+
+/** An error as it crosses the thread boundary. */
+export interface CarriedError {
+  app: boolean;
+  status: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export type BulkReply = { type: "ready" } | { type: "done"; id: number; result: BulkResult } | { type: "failed"; id: number; error: CarriedError };
+
+const ENTRY = siblingModule(import.meta.url, "bulk.worker");
+// MiB of young generation for the thread (Node's default is 16 MiB semi-spaces, 48 in all).
+const YOUNG_GENERATION_MB = 96;
+
+/** An error thrown in the thread, as the main thread sees it. */
+export function carriedError(err: unknown): CarriedError {
+  if (err instanceof AppError) return { app: true, status: err.status, code: err.code, message: err.message, details: err.details };
+  return { app: false, status: 500, code: "internal", message: err instanceof Error ? err.message : String(err), details: {} };
+}
+
+function rebuilt(e: CarriedError): Error {
+  return e.app ? new AppError(e.status, e.code, e.message, e.details) : new Error(`bulk thread: ${e.message}`);
+}
+
+/** The thread of one database file. */
+export class BulkThread {
+  readonly #worker: Worker;
+  readonly #waiting = new Map<number, { resolve(r: BulkResult): void; reject(e: Error): void }>();
+  #next = 1;
+  #dead: Error | null = null;
+
+  constructor(data: BulkThreadData) {
+    this.#worker = startModuleWorker(ENTRY, data, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
+    this.#worker.unref();
+    this.#worker.on("message", (m: BulkReply) => {
+      if (m.type === "ready") return;
+      const waiter = this.#waiting.get(m.id);
+      if (!waiter) return;
+      this.#waiting.delete(m.id);
+      if (m.type === "failed") waiter.reject(rebuilt(m.error));
+      else waiter.resolve(m.result);
+    });
+    const lock = new ThreadWriteLock(data.lock);
+    const worker = this.#worker.threadId;
+    const die = (err: Error) => {
+      this.#dead ??= err;
+      // Ended in the middle of a transaction: SQLite rolled it back; the lock must not stay taken.
+      lock.releaseFor(worker);
+      for (const w of this.#waiting.values()) w.reject(err);
+      this.#waiting.clear();
+    };
+    this.#worker.on("error", die);
+    this.#worker.on("exit", (code) => die(new Error(`bulk thread exited (${code})`)));
+  }
+
+  /** False once the thread has failed or exited. */
+  get alive(): boolean {
+    return this.#dead === null;
+  }
+
+  /** bulkReconcile on the thread: resolves with its answer once committed, or rejects with its error. */
+  reconcile(actor: Actor, input: BulkBody): Promise<BulkResult> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    return new Promise<BulkResult>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: "reconcile", id, actor, input } satisfies BulkRequest);
+    });
+  }
+
+  /** Ends the thread at once, as a crash would (tests). */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate();
+  }
+
+  /** Closes the thread's connection and ends it (batches in progress finish first). */
+  async stop(): Promise<void> {
+    if (this.#dead) return;
+    const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
+    this.#worker.postMessage({ type: "stop" } satisfies BulkRequest);
+    const timer = setTimeout(() => void this.#worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+// A thread that dies is replaced at the next batch, this many times; then batches run in process.
+const THREAD_DEATHS = 3;
+
+interface Slot {
+  thread: BulkThread | null;
+  deaths: number;
+}
+const slots = new WeakMap<Db, Slot>();
+
+/** Lets `db` (an SQLite file) reconcile bulk batches on a thread (started at the first batch); the app's configuration decides. */
+export function useBulkThread(db: Db): void {
+  if (sqliteFileOf(db) && threadWriteLockOf(db) && !slots.has(db)) slots.set(db, { thread: null, deaths: 0 });
+}
+
+/** True when `db`'s batches go to a thread (useBulkThread took it, and it has not been stopped). */
+export function usesBulkThread(db: Db): boolean {
+  return slots.has(db);
+}
+
+/** The thread for `db`'s batches; null when there is none to use (PostgreSQL, in-memory, turned off, or died too often). */
+export function bulkThreadFor(db: Db): BulkThread | null {
+  const slot = slots.get(db);
+  if (!slot) return null;
+  if (slot.thread && !slot.thread.alive) {
+    slot.thread = null;
+    slot.deaths++;
+  }
+  if (!slot.thread && slot.deaths < THREAD_DEATHS) slot.thread = new BulkThread({ file: sqliteFileOf(db)!, lock: threadWriteLockOf(db)! });
+  return slot.thread;
+}
+
+/** Ends `db`'s thread, if it has one (the app's close). */
+export async function stopBulkThread(db: Db): Promise<void> {
+  const slot = slots.get(db);
+  slots.delete(db);
+  await slot?.thread?.stop();
+}
