@@ -126,6 +126,8 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(wrote).toBe(false);
+    // Reads are answered meanwhile: the waiting write has not taken the connection.
+    expect(await db.selectFrom("settings").select("key").where("key", "=", "lock.test").execute()).toEqual([]);
     other.release();
     await write;
     // A transaction waits the same way, from BEGIN to COMMIT.
@@ -139,6 +141,7 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
       .then(() => (committed = true));
     await new Promise((r) => setTimeout(r, 100));
     expect(committed).toBe(false);
+    expect((await db.selectFrom("settings").select("value").where("key", "=", "lock.test").executeTakeFirstOrThrow()).value).toBe("1");
     other.release();
     await trx;
     expect((await db.selectFrom("settings").select("value").where("key", "=", "lock.test").executeTakeFirstOrThrow()).value).toBe("2");

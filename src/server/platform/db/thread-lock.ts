@@ -8,7 +8,7 @@
  * loop goes on while the other thread commits. Other processes on the same file are not
  * covered; SQLite's own locking (BEGIN IMMEDIATE, busy_timeout) still orders those.
  */
-import type { DatabaseConnection, QueryResult, CompiledQuery } from "kysely";
+import type { CompiledQuery, DatabaseConnection, Driver, QueryCompiler, QueryResult } from "kysely";
 import { SqliteDriver, type SqliteDialectConfig } from "kysely";
 import { threadId } from "node:worker_threads";
 
@@ -61,68 +61,145 @@ export function onlyReads(sql: string): boolean {
   return READ.test(sql) || (WITH.test(sql) && !WRITE_IN_WITH.test(sql));
 }
 
-/** Kysely's SQLite driver, taking the thread lock around each transaction and each write outside one. */
-export class ThreadLockedSqliteDriver extends SqliteDriver {
+/** One waiter at a time for the one connection, in the order they came. */
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Resolves with the function that frees it, once every earlier holder has. */
+  lock(): Promise<() => void> {
+    let free!: () => void;
+    const mine = new Promise<void>((resolve) => (free = resolve));
+    const before = this.#tail;
+    this.#tail = before.then(() => mine);
+    return before.then(() => free);
+  }
+}
+
+/** What Kysely holds between acquireConnection and releaseConnection: a turn at the one connection. */
+class Turn implements DatabaseConnection {
+  /** Frees the connection (set while this turn holds it). */
+  free: (() => void) | null = null;
+  /** This turn holds the thread lock (a transaction, from before BEGIN to after COMMIT or ROLLBACK). */
+  locked = false;
+
+  constructor(
+    readonly driver: ThreadLockedSqliteDriver,
+    readonly connection: DatabaseConnection,
+  ) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.run(this, query);
+  }
+
+  async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    await this.driver.hold(this);
+    yield* this.connection.streamQuery<R>(query, chunkSize);
+  }
+}
+
+/**
+ * Kysely's SQLite driver, taking the thread lock around each transaction and each write outside
+ * one. Kysely's own driver hands its one connection to one caller at a time from
+ * acquireConnection on; here a caller takes the connection only when it runs its first statement,
+ * and a transaction or a write takes the thread lock before the connection. So while the main
+ * thread's transaction waits for another thread's (the alert fold's, a bulk batch's), reads on
+ * the main thread go on; before, they queued behind the waiting transaction for as long as the
+ * other thread wrote.
+ */
+export class ThreadLockedSqliteDriver implements Driver {
   readonly #lock: ThreadWriteLock;
-  #inTransaction = false;
-  #held = false;
-  /** The one connection, wrapped once (Kysely's SQLite driver has a single connection). */
-  #wrapped: { of: DatabaseConnection; as: DatabaseConnection } | null = null;
+  readonly #mutex = new Mutex();
+  /** Kysely's driver: it opens the connection, runs BEGIN, COMMIT and savepoints, and closes. */
+  readonly #inner: SqliteDriver;
+  #connection: DatabaseConnection | null = null;
 
   constructor(config: SqliteDialectConfig, lock: ThreadWriteLock) {
-    super(config);
+    this.#inner = new SqliteDriver(config);
     this.#lock = lock;
   }
 
-  override async acquireConnection(): Promise<DatabaseConnection> {
-    const connection = await super.acquireConnection();
-    if (this.#wrapped?.of !== connection) this.#wrapped = { of: connection, as: this.#wrap(connection) };
-    return this.#wrapped.as;
+  async init(): Promise<void> {
+    await this.#inner.init();
+    // Its one connection, taken from behind its mutex for good: turns share it here.
+    this.#connection = await this.#inner.acquireConnection();
   }
 
-  #wrap(connection: DatabaseConnection): DatabaseConnection {
-    return {
-      executeQuery: async <R>(query: CompiledQuery): Promise<QueryResult<R>> => {
-        if (this.#inTransaction || onlyReads(query.sql)) return connection.executeQuery<R>(query);
-        const held = await this.#lock.acquire();
-        try {
-          return await connection.executeQuery<R>(query);
-        } finally {
-          if (held) this.#lock.release();
-        }
-      },
-      streamQuery: (query, chunkSize) => connection.streamQuery(query, chunkSize),
-    };
+  async destroy(): Promise<void> {
+    await this.#inner.destroy();
   }
 
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    this.#held = await this.#lock.acquire();
-    this.#inTransaction = true;
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new Turn(this, this.#connection!);
+  }
+
+  savepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.savepoint(connection, name, compile);
+  }
+
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.rollbackToSavepoint(connection, name, compile);
+  }
+
+  releaseSavepoint(connection: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]): Promise<void> {
+    return this.#inner.releaseSavepoint(connection, name, compile);
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    const turn = connection as Turn;
+    this.#unlock(turn);
+    turn.free?.();
+    turn.free = null;
+  }
+
+  /** Takes the connection for `turn`, if it does not hold it yet. */
+  async hold(turn: Turn): Promise<void> {
+    if (!turn.free) turn.free = await this.#mutex.lock();
+  }
+
+  /** Runs one statement for `turn`: a write outside a transaction takes the thread lock first, then the connection. */
+  async run<R>(turn: Turn, query: CompiledQuery): Promise<QueryResult<R>> {
+    if (turn.locked || turn.free || onlyReads(query.sql)) {
+      await this.hold(turn);
+      return turn.connection.executeQuery<R>(query);
+    }
+    const held = await this.#lock.acquire();
     try {
-      await super.beginTransaction(connection);
+      await this.hold(turn);
+      return await turn.connection.executeQuery<R>(query);
+    } finally {
+      if (held) this.#lock.release();
+    }
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const turn = connection as Turn;
+    // The thread lock before the connection: waiting for another thread holds up no one here.
+    turn.locked = await this.#lock.acquire();
+    try {
+      await this.hold(turn);
+      await this.#inner.beginTransaction(turn);
     } catch (err) {
-      this.#end();
+      this.#unlock(turn);
       throw err;
     }
   }
 
-  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
     // A failed commit leaves the transaction open: Kysely rolls it back next, which ends it.
-    await super.commitTransaction(connection);
-    this.#end();
+    await this.#inner.commitTransaction(connection);
+    this.#unlock(connection as Turn);
   }
 
-  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
-      await super.rollbackTransaction(connection);
+      await this.#inner.rollbackTransaction(connection);
     } finally {
-      this.#end();
+      this.#unlock(connection as Turn);
     }
   }
 
-  #end(): void {
-    this.#inTransaction = false;
-    if (this.#held) this.#lock.release();
-    this.#held = false;
+  #unlock(turn: Turn): void {
+    if (turn.locked) this.#lock.release();
+    turn.locked = false;
   }
 }
