@@ -145,6 +145,17 @@ describe.skipIf(usePg)("the fold thread (SQLite file)", () => {
     other.release();
     await trx;
     expect((await db.selectFrom("settings").select("value").where("key", "=", "lock.test").executeTakeFirstOrThrow()).value).toBe("2");
+    // Several writers of this thread wait in the order they came, and all get through.
+    expect(await other.acquire()).toBe(true);
+    const order: string[] = [];
+    const set = (value: string) => db.updateTable("settings").set({ value }).where("key", "=", "lock.test").execute().then(() => order.push(value));
+    const writers = [set("a"), db.transaction().execute(async (t) => { await t.updateTable("settings").set({ value: "b" }).where("key", "=", "lock.test").execute(); }).then(() => order.push("b")), set("c")];
+    await new Promise((r) => setTimeout(r, 50));
+    expect(order).toEqual([]);
+    other.release();
+    await Promise.all(writers);
+    expect(order).toEqual(["a", "b", "c"]);
+    expect((await db.selectFrom("settings").select("value").where("key", "=", "lock.test").executeTakeFirstOrThrow()).value).toBe("c");
     // Released: this thread can take it again at once; a thread that ended holding it frees it.
     expect(await other.acquire()).toBe(true);
     other.releaseFor(threadId + 1000);

@@ -79,7 +79,9 @@ class Mutex {
 class Turn implements DatabaseConnection {
   /** Frees the connection (set while this turn holds it). */
   free: (() => void) | null = null;
-  /** This turn holds the thread lock (a transaction, from before BEGIN to after COMMIT or ROLLBACK). */
+  /** Frees this thread's writer queue (set while this turn's transaction holds it, from before BEGIN to after COMMIT or ROLLBACK). */
+  writer: (() => void) | null = null;
+  /** This turn's transaction holds the thread lock. */
   locked = false;
 
   constructor(
@@ -109,6 +111,8 @@ class Turn implements DatabaseConnection {
 export class ThreadLockedSqliteDriver implements Driver {
   readonly #lock: ThreadWriteLock;
   readonly #mutex = new Mutex();
+  // This thread's writers, in turn: one at a time waits for the thread lock, in the order they came.
+  readonly #writers = new Mutex();
   /** Kysely's driver: it opens the connection, runs BEGIN, COMMIT and savepoints, and closes. */
   readonly #inner: SqliteDriver;
   #connection: DatabaseConnection | null = null;
@@ -156,24 +160,32 @@ export class ThreadLockedSqliteDriver implements Driver {
     if (!turn.free) turn.free = await this.#mutex.lock();
   }
 
-  /** Runs one statement for `turn`: a write outside a transaction takes the thread lock first, then the connection. */
+  /**
+   * Runs one statement for `turn`: a write outside a transaction takes the thread lock first,
+   * then the connection. A turn that already holds the connection outside a transaction (a
+   * `db.connection()` session: the migrations) writes without the thread lock, as waiting for it
+   * there could wait for a writer that waits for this connection; SQLite's busy wait orders it.
+   */
   async run<R>(turn: Turn, query: CompiledQuery): Promise<QueryResult<R>> {
-    if (turn.locked || turn.free || onlyReads(query.sql)) {
+    if (turn.writer || turn.free || onlyReads(query.sql)) {
       await this.hold(turn);
       return turn.connection.executeQuery<R>(query);
     }
+    const writer = await this.#writers.lock();
     const held = await this.#lock.acquire();
     try {
       await this.hold(turn);
       return await turn.connection.executeQuery<R>(query);
     } finally {
       if (held) this.#lock.release();
+      writer();
     }
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const turn = connection as Turn;
     // The thread lock before the connection: waiting for another thread holds up no one here.
+    turn.writer = await this.#writers.lock();
     turn.locked = await this.#lock.acquire();
     try {
       await this.hold(turn);
@@ -201,5 +213,7 @@ export class ThreadLockedSqliteDriver implements Driver {
   #unlock(turn: Turn): void {
     if (turn.locked) this.#lock.release();
     turn.locked = false;
+    turn.writer?.();
+    turn.writer = null;
   }
 }
