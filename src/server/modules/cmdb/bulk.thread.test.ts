@@ -1,9 +1,11 @@
+import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
 import { usePg } from "../../../../test/helpers/test-db.js";
 import { SYSTEM_ACTOR, type Actor } from "../../platform/auth/permissions.js";
 import { AppError } from "../../platform/errors.js";
 import { bulkThreadFor, usesBulkThread } from "./bulk.thread.js";
+import { importCisCsv } from "./csv.service.js";
 
 // The thread exists on an SQLite file only (PostgreSQL and ":memory:" reconcile in process).
 describe.skipIf(usePg)("the bulk thread (SQLite file)", () => {
@@ -30,6 +32,26 @@ describe.skipIf(usePg)("the bulk thread (SQLite file)", () => {
     const ci = await t.app.inject({ url: `/api/v1/cis/${res.json().cis[0].id}`, headers: t.admin.auth });
     expect(ci.json()).toMatchObject({ name: "t-1", identifiers: { fqdn: "t-1.example.net" } });
     expect((await bulk(t, { cis: [server("t-1")] })).json().cis[0]).toMatchObject({ outcome: "unchanged", id: res.json().cis[0].id });
+  });
+
+  it("reconciles CSV imports there too, batch after batch, each seeing the rows before it", async () => {
+    const t = await fresh();
+    const thread = bulkThreadFor(t.db)!;
+    const before = thread.answered;
+    const csv = ["name,class,fqdn,cpu_count", "c-1,linux_server,c-1.example.net,2", "c-2,linux_server,c-2.example.net,2", "c-3,linux_server,c-3.example.net,many", "c-4,linux_server,c-4.example.net,4", "c-1,linux_server,c-1.example.net,2", "c-2b,linux_server,c-2.example.net,8", "c-5,linux_server,c-5.example.net,1"].join("\n");
+    const progress: number[] = [];
+    const result = await importCisCsv(t.db, SYSTEM_ACTOR, Readable.from([csv]), { batchSize: 2, onProgress: (p) => progress.push(p.rows) });
+    expect(result.counts).toEqual({ rows: 7, created: 4, updated: 1, unchanged: 1, errors: 1 });
+    expect(result.errors).toEqual([expect.objectContaining({ row: 3, error: "cmdb.invalid_attribute" })]);
+    // Six rows convert (the third fails before reconciliation): three batches of two.
+    expect(thread.answered - before).toBe(3);
+    expect(progress.at(-1)).toBe(7);
+    expect(await count(t)).toBe(4);
+    // A dry run there writes nothing and reports what it would do.
+    const dry = await importCisCsv(t.db, SYSTEM_ACTOR, Readable.from(["name,class,fqdn\nc-9,linux_server,c-9.example.net\nc-1,linux_server,c-1.example.net"]), { dryRun: true, batchSize: 1 });
+    expect(dry.counts).toMatchObject({ created: 1, unchanged: 1 });
+    expect(dry.changes?.map((c) => c.outcome)).toEqual(["created"]);
+    expect(await count(t)).toBe(4);
   });
 
   it("carries an error thrown there back with its status, code and details", async () => {

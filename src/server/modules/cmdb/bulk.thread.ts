@@ -1,5 +1,5 @@
 /**
- * The bulk endpoint's batches reconciled on a thread of their own (SQLite files). A batch of
+ * The bulk endpoint's batches, and the CSV import's, reconciled on a thread of their own (SQLite files). A batch of
  * CIs is CPU-bound from end to end (identification, row building, the inserts and the commit)
  * and on the main thread it left the machine's other core mostly idle while every other request
  * waited behind it. Here the main thread keeps the HTTP side (body parsing, validation, the
@@ -14,6 +14,8 @@
  */
 import type { Worker } from "node:worker_threads";
 import type { BulkBody, BulkResult } from "../../../contract/index.js";
+import type { ReconcileItem } from "./bulk.cis.js";
+import type { CsvBatchOutcome } from "./csv.service.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { AppError } from "../../platform/errors.js";
 import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
@@ -27,7 +29,10 @@ export interface BulkThreadData {
   lock: SharedArrayBuffer;
 }
 
-export type BulkRequest = { type: "reconcile"; id: number; actor: Actor; input: BulkBody } | { type: "stop" };
+export type BulkRequest =
+  | { type: "reconcile"; id: number; actor: Actor; input: BulkBody }
+  | { type: "csv"; id: number; actor: Actor; source: string; matchKeys: string[][] | null; records: ReconcileItem[]; dryRun: boolean }
+  | { type: "stop" };
 
 /** An error as it crosses the thread boundary. */
 export interface CarriedError {
@@ -38,7 +43,7 @@ export interface CarriedError {
   details: Record<string, unknown>;
 }
 
-export type BulkReply = { type: "ready" } | { type: "done"; id: number; result: BulkResult } | { type: "failed"; id: number; error: CarriedError };
+export type BulkReply = { type: "ready" } | { type: "done"; id: number; result: unknown } | { type: "failed"; id: number; error: CarriedError };
 
 const ENTRY = siblingModule(import.meta.url, "bulk.worker");
 // MiB of young generation for the thread (Node's default is 16 MiB semi-spaces, 48 in all).
@@ -57,9 +62,11 @@ function rebuilt(e: CarriedError): Error {
 /** The thread of one database file. */
 export class BulkThread {
   readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(r: BulkResult): void; reject(e: Error): void }>();
+  readonly #waiting = new Map<number, { resolve(r: unknown): void; reject(e: Error): void }>();
   #next = 1;
   #dead: Error | null = null;
+  /** Batches the thread has answered (its work, for tests and diagnostics). */
+  answered = 0;
 
   constructor(data: BulkThreadData) {
     this.#worker = startModuleWorker(ENTRY, data, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
@@ -69,6 +76,7 @@ export class BulkThread {
       const waiter = this.#waiting.get(m.id);
       if (!waiter) return;
       this.#waiting.delete(m.id);
+      this.answered++;
       if (m.type === "failed") waiter.reject(rebuilt(m.error));
       else waiter.resolve(m.result);
     });
@@ -92,11 +100,20 @@ export class BulkThread {
 
   /** bulkReconcile on the thread: resolves with its answer once committed, or rejects with its error. */
   reconcile(actor: Actor, input: BulkBody): Promise<BulkResult> {
+    return this.#ask((id) => ({ type: "reconcile", id, actor, input }));
+  }
+
+  /** reconcileCsvRecords (csv.service.ts) on the thread: one batch of an import's rows. */
+  csvBatch(actor: Actor, source: string, matchKeys: string[][] | null, records: ReconcileItem[], dryRun: boolean): Promise<CsvBatchOutcome> {
+    return this.#ask((id) => ({ type: "csv", id, actor, source, matchKeys, records, dryRun }));
+  }
+
+  #ask<R>(request: (id: number) => BulkRequest): Promise<R> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
-    return new Promise<BulkResult>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
-      this.#worker.postMessage({ type: "reconcile", id, actor, input } satisfies BulkRequest);
+    return new Promise<R>((resolve, reject) => {
+      this.#waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      this.#worker.postMessage(request(id));
     });
   }
 

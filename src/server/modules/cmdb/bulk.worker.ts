@@ -5,6 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openDb } from "../../platform/db/db.js";
 import { bulkReconcile } from "./bulk.service.js";
+import { reconcileCsvRecords } from "./csv.service.js";
 import { carriedError, type BulkReply, type BulkRequest, type BulkThreadData } from "./bulk.thread.js";
 
 const data = workerData as BulkThreadData;
@@ -14,15 +15,23 @@ const reply = (m: BulkReply) => port.postMessage(m);
 
 let current: Promise<unknown> = Promise.resolve();
 
+/** Runs `work` after the work before it; answers request `id` with its result or its error. */
+function queue(id: number, work: () => Promise<unknown>): void {
+  current = current.then(() =>
+    work().then(
+      (result) => reply({ type: "done", id, result }),
+      (err: unknown) => reply({ type: "failed", id, error: carriedError(err) }),
+    ),
+  );
+}
+
 port.on("message", (m: BulkRequest) => {
   switch (m.type) {
     case "reconcile":
-      current = current.then(() =>
-        bulkReconcile(db, m.actor, m.input).then(
-          (result) => reply({ type: "done", id: m.id, result }),
-          (err: unknown) => reply({ type: "failed", id: m.id, error: carriedError(err) }),
-        ),
-      );
+      queue(m.id, () => bulkReconcile(db, m.actor, m.input));
+      break;
+    case "csv":
+      queue(m.id, () => reconcileCsvRecords(db, m.actor, m.source, m.matchKeys, m.records, m.dryRun));
       break;
     case "stop":
       current.then(() => db.destroy()).finally(() => port.close());

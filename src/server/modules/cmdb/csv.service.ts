@@ -22,7 +22,8 @@ import { ClassCatalog, loadCatalog, requireClass } from "./classes.service.js";
 import { flattenCi, hydrateCis, sameValue } from "./cis.records.js";
 import type { Outcome } from "./cmdb.identify.js";
 import { lockIdentification, lockKeys } from "./cmdb.locks.js";
-import { reconcileCis } from "./bulk.cis.js";
+import { reconcileCis, type CiBatchOutcome, type ReconcileItem } from "./bulk.cis.js";
+import { bulkThreadFor } from "./bulk.thread.js";
 import { describe, type ItemError } from "./bulk.write.js";
 import { EXPORT_COLUMNS, fieldOf, IDENTIFIER_COLUMN, parseMatchKeys, resolveHeader, toRecord, type Column, type RowContext, type RowRecord } from "./csv.columns.js";
 
@@ -101,17 +102,33 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
     const field = err.field === undefined ? null : (fieldHeaders.get(err.field) ?? err.field);
     result.errors.push({ row, line, field, error: err.error, message: err.message });
   };
-  const w = { db, actor, source, catalog, dryRun, result, addError };
+  const w: BatchContext = { db, actor, source, matchKeys, dryRun, result, addError };
   let batch: Item[] = [];
   let analysedAt = 0;
-  const flush = async () => {
-    if (batch.length) await runBatch(w, batch);
-    batch = [];
-    if (!dryRun && result.counts.created > Math.max(analysedAt * 4, 400)) {
-      analysedAt = result.counts.created;
-      await refreshStatistics(db);
+  // One batch is reconciled while the next one's rows are read and converted (on the bulk
+  // thread the two run side by side); a batch starts only once the one before it has committed,
+  // so rows still match rows of earlier batches.
+  let running: Promise<void> | null = null;
+  const settle = async () => {
+    if (running) {
+      const done = running;
+      running = null;
+      await done;
+      if (!dryRun && result.counts.created > Math.max(analysedAt * 4, 400)) {
+        analysedAt = result.counts.created;
+        await refreshStatistics(db);
+      }
     }
     options.onProgress?.({ rows: result.counts.rows, bytes: meter.bytes, counts: { ...result.counts } });
+  };
+  const flush = async () => {
+    await settle();
+    if (batch.length) {
+      running = runBatch(w, batch);
+      // Its failure is taken when it is awaited (settle); until then it must not count as unhandled.
+      running.catch(() => {});
+    }
+    batch = [];
   };
   try {
     for await (const { record: cells, info } of await openCsv(body, options.maxBytes ?? IMPORT_BODY_LIMIT, meter)) {
@@ -146,7 +163,10 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
       if (batch.length >= (options.batchSize ?? BATCH_SIZE)) await flush();
     }
     await flush();
+    if (running) await settle();
   } catch (err) {
+    // A batch still running finishes (or fails) before the answer: nothing goes on behind it.
+    await (running as Promise<void> | null)?.catch(() => {});
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
       throw new ValidationError("cmdb.csv_malformed", `The CSV is malformed${line ? ` at line ${line}` : ""}: ${err.message}`, { field: "body", line, ...result.counts, committedRows: dryRun ? 0 : result.counts.rows });
@@ -191,38 +211,57 @@ interface BatchContext {
   db: Db;
   actor: Actor;
   source: string;
-  catalog: ClassCatalog;
+  matchKeys: string[][] | null;
   dryRun: boolean;
   result: CsvImportResult;
   addError(row: number, line: number, err: ItemError): void;
+}
+
+/** What reconciling one batch of rows answers (reconcileCsvRecords). */
+export interface CsvBatchOutcome {
+  results: CiBatchOutcome["results"];
+  /** Dry runs: per row that succeeded, its CI after the write and before it. */
+  details: CiBatchOutcome["details"];
 }
 
 /**
  * One transaction over a batch, through the bulk path: rows that can match nothing are
  * created with multi-row inserts, the others are identified one by one, each in a savepoint
  * (a bad row leaves nothing behind and the batch goes on). A dry run rolls the batch back.
+ * Identification uses the declared match keys when there are some. On an SQLite file it runs
+ * on the bulk thread (bulk.thread.ts), called from there.
  */
-async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
-  const records = items.map(({ record }) => ({ ...record.input, knownId: record.id }));
+export async function reconcileCsvRecords(db: Db, actor: Actor, source: string, matchKeys: string[][] | null, records: ReconcileItem[], dryRun: boolean): Promise<CsvBatchOutcome> {
+  const catalog = matchKeys ? await catalogMatchingOn(db, matchKeys) : await loadCatalog(db);
+  let outcome: CsvBatchOutcome | null = null;
   try {
-    await w.db.transaction().execute(async (trx) => {
+    await db.transaction().execute(async (trx) => {
       // Before any read: see cmdb.locks.ts.
       await lockIdentification(trx, () => records.flatMap((r) => lockKeys(r)));
-      const out = await reconcileCis(trx, w.actor, w.source, w.catalog, records, { locked: true, details: w.dryRun });
-      for (const [i, r] of out.results.entries()) {
-        const item = items[i];
-        if (r.outcome === "error") {
-          w.addError(item.row, item.line, r.error!);
-          continue;
-        }
-        const outcome = r.outcome as Outcome;
-        w.result.counts[outcome]++;
-        if (w.dryRun && outcome !== "unchanged") recordChange(w.result, item.row, outcome, out.details[i]!);
-      }
-      if (w.dryRun) throw ROLLBACK;
+      const out = await reconcileCis(trx, actor, source, catalog, records, { locked: true, details: dryRun });
+      outcome = { results: out.results, details: out.details };
+      if (dryRun) throw ROLLBACK;
     });
   } catch (err) {
     if (err !== ROLLBACK) throw err;
+  }
+  return outcome!;
+}
+
+/** Reconciles a batch (on the bulk thread when there is one) and adds its outcome to the result. */
+async function runBatch(w: BatchContext, items: Item[]): Promise<void> {
+  const records = items.map(({ record }) => ({ ...record.input, knownId: record.id }));
+  const thread = bulkThreadFor(w.db);
+  const out = thread ? await thread.csvBatch(w.actor, w.source, w.matchKeys, records, w.dryRun) : await reconcileCsvRecords(w.db, w.actor, w.source, w.matchKeys, records, w.dryRun);
+  for (const [i, r] of out.results.entries()) {
+    const item = items[i];
+    if (r.outcome === "error") {
+      w.addError(item.row, item.line, r.error!);
+      continue;
+    }
+    const outcome = r.outcome as Outcome;
+    w.result.counts[outcome]++;
+    if (w.dryRun && outcome !== "unchanged") recordChange(w.result, item.row, outcome, out.details[i]!);
   }
 }
 

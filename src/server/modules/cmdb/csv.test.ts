@@ -1,12 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
+import { usePg } from "../../../../test/helpers/test-db.js";
+import { usesBulkThread } from "./bulk.thread.js";
 
-describe("CMDB CSV import and export", () => {
+// On an SQLite file, import batches are reconciled on the bulk thread (bulk.thread.ts): every test runs there too.
+const VARIANTS = usePg ? [{ where: "PostgreSQL", fileDb: false }] : [{ where: "in process (SQLite in memory)", fileDb: false }, { where: "with the bulk thread (SQLite file)", fileDb: true }];
+
+describe.each(VARIANTS)("CMDB CSV import and export, $where", ({ fileDb }) => {
   let t: TestApp;
   beforeEach(async () => {
-    t = await createTestApp();
+    t = await createTestApp({}, { fileDb });
   });
-  afterEach(async () => t.close());
+  afterEach(async () => {
+    if (!usePg) expect(usesBulkThread(t.db)).toBe(fileDb);
+    await t.close();
+  });
 
   const importCsv = (csv: string, qs = "", headers: Record<string, string> = t.admin.auth) =>
     t.app.inject({ method: "POST", url: `/api/v1/cmdb/import${qs ? `?${qs}` : ""}`, headers: { ...headers, "content-type": "text/csv" }, payload: csv });
