@@ -12,16 +12,14 @@
  * Errors cross back as they were thrown: an AppError keeps its status, code, message and
  * details, so the answer is the one the same batch gets on the main thread.
  */
-import type { Worker } from "node:worker_threads";
 import type { BulkBody, BulkResult } from "../../../contract/index.js";
 import type { ReconcileItem } from "./bulk.cis.js";
 import type { CsvBatchOutcome } from "./csv.service.js";
 import type { Actor } from "../../platform/auth/permissions.js";
 import { AppError } from "../../platform/errors.js";
-import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
 import { sqliteFileOf, threadWriteLockOf } from "../../platform/db/db.js";
 import type { Db } from "../../platform/db/schema.js";
-import { siblingModule, startModuleWorker } from "../../platform/threads.js";
+import { DatabaseThread, siblingModule } from "../../platform/threads.js";
 
 /** What the thread starts with. */
 export interface BulkThreadData {
@@ -60,76 +58,32 @@ function rebuilt(e: CarriedError): Error {
 }
 
 /** The thread of one database file. */
-export class BulkThread {
-  readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(r: unknown): void; reject(e: Error): void }>();
-  #next = 1;
-  #dead: Error | null = null;
-  /** Batches the thread has answered (its work, for tests and diagnostics). */
-  answered = 0;
-
+export class BulkThread extends DatabaseThread<BulkRequest, BulkReply> {
   constructor(data: BulkThreadData) {
-    this.#worker = startModuleWorker(ENTRY, data, { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
-    this.#worker.unref();
-    this.#worker.on("message", (m: BulkReply) => {
-      if (m.type === "ready") return;
-      const waiter = this.#waiting.get(m.id);
-      if (!waiter) return;
-      this.#waiting.delete(m.id);
-      this.answered++;
-      if (m.type === "failed") waiter.reject(rebuilt(m.error));
-      else waiter.resolve(m.result);
-    });
-    const lock = new ThreadWriteLock(data.lock);
-    const worker = this.#worker.threadId;
-    const die = (err: Error) => {
-      this.#dead ??= err;
-      // Ended in the middle of a transaction: SQLite rolled it back; the lock must not stay taken.
-      lock.releaseFor(worker);
-      for (const w of this.#waiting.values()) w.reject(err);
-      this.#waiting.clear();
-    };
-    this.#worker.on("error", die);
-    this.#worker.on("exit", (code) => die(new Error(`bulk thread exited (${code})`)));
+    super(ENTRY, data, "bulk thread", { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB });
   }
 
-  /** False once the thread has failed or exited. */
-  get alive(): boolean {
-    return this.#dead === null;
+  protected failureOf(m: BulkReply): Error | null {
+    return m.type === "failed" ? rebuilt(m.error) : null;
+  }
+
+  protected valueOf(m: BulkReply): unknown {
+    return m.type === "done" ? m.result : undefined;
   }
 
   /** bulkReconcile on the thread: resolves with its answer once committed, or rejects with its error. */
   reconcile(actor: Actor, input: BulkBody): Promise<BulkResult> {
-    return this.#ask((id) => ({ type: "reconcile", id, actor, input }));
+    return this.ask((id) => ({ type: "reconcile", id, actor, input }));
   }
 
   /** reconcileCsvRecords (csv.service.ts) on the thread: one batch of an import's rows. */
   csvBatch(actor: Actor, source: string, matchKeys: string[][] | null, records: ReconcileItem[], dryRun: boolean): Promise<CsvBatchOutcome> {
-    return this.#ask((id) => ({ type: "csv", id, actor, source, matchKeys, records, dryRun }));
-  }
-
-  #ask<R>(request: (id: number) => BulkRequest): Promise<R> {
-    if (this.#dead) return Promise.reject(this.#dead);
-    const id = this.#next++;
-    return new Promise<R>((resolve, reject) => {
-      this.#waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
-      this.#worker.postMessage(request(id));
-    });
-  }
-
-  /** Ends the thread at once, as a crash would (tests). */
-  async terminate(): Promise<void> {
-    await this.#worker.terminate();
+    return this.ask((id) => ({ type: "csv", id, actor, source, matchKeys, records, dryRun }));
   }
 
   /** Closes the thread's connection and ends it (batches in progress finish first). */
-  async stop(): Promise<void> {
-    if (this.#dead) return;
-    const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
-    this.#worker.postMessage({ type: "stop" } satisfies BulkRequest);
-    const timer = setTimeout(() => void this.#worker.terminate(), 10_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.stopWith({ type: "stop" }, 10_000);
   }
 }
 

@@ -10,9 +10,7 @@
  * write lock first (platform/db/thread-lock.ts), so the main thread waits for a fold's commit
  * without blocking its event loop.
  */
-import type { Worker } from "node:worker_threads";
-import { ThreadWriteLock } from "../../platform/db/thread-lock.js";
-import { siblingModule, startModuleWorker } from "../../platform/threads.js";
+import { DatabaseThread, siblingModule } from "../../platform/threads.js";
 
 /** What the thread starts with. */
 export interface FoldThreadData {
@@ -38,77 +36,36 @@ type Message = { type: "ready" } | (FoldReply & { id: number }) | { type: "persi
 const ENTRY = siblingModule(import.meta.url, "events.fold-worker");
 
 /** The fold thread of one engine. */
-export class FoldThread {
-  readonly #worker: Worker;
-  readonly #waiting = new Map<number, { resolve(r: never): void; reject(e: Error): void }>();
-  #next = 1;
-  #dead: Error | null = null;
-
+export class FoldThread extends DatabaseThread<FoldRequest, Message> {
   constructor(data: FoldThreadData) {
-    this.#worker = startModuleWorker(ENTRY, data);
-    this.#worker.unref();
-    this.#worker.on("message", (m: Message) => {
-      if (m.type === "ready") return;
-      const waiter = this.#waiting.get(m.id);
-      if (!waiter) return;
-      this.#waiting.delete(m.id);
-      if (m.type === "failed") waiter.reject(new Error(`fold thread: ${m.message}`));
-      else waiter.resolve(m as never);
-    });
-    const lock = new ThreadWriteLock(data.lock);
-    const worker = this.#worker.threadId;
-    const die = (err: Error) => {
-      this.#dead ??= err;
-      // Ended in the middle of a transaction: SQLite rolled it back; the lock must not stay taken.
-      lock.releaseFor(worker);
-      for (const w of this.#waiting.values()) w.reject(err);
-      this.#waiting.clear();
-    };
-    this.#worker.on("error", die);
-    this.#worker.on("exit", (code) => die(new Error(`fold thread exited (${code})`)));
+    super(ENTRY, data, "fold thread");
   }
 
-  /** False once the thread has failed or exited: the engine then starts another, or folds itself. */
-  get alive(): boolean {
-    return this.#dead === null;
+  protected failureOf(m: Message): Error | null {
+    return m.type === "failed" ? new Error(`fold thread: ${m.message}`) : null;
+  }
+
+  protected valueOf(m: Message): unknown {
+    return m;
   }
 
   /** Folds one batch (up to FOLD_BATCH alerts) of the alert log after the mark, committed when this resolves. */
   fold(): Promise<FoldReply> {
-    return this.#ask("fold");
+    return this.ask((id) => ({ type: "fold", id }));
   }
 
   /** Adds the repeats the thread counted to their rows (committed when this resolves). */
   async persist(): Promise<void> {
-    await this.#ask("persist");
-  }
-
-  #ask<R>(type: "fold" | "persist"): Promise<R> {
-    if (this.#dead) return Promise.reject(this.#dead);
-    const id = this.#next++;
-    return new Promise<R>((resolve, reject) => {
-      this.#waiting.set(id, { resolve: resolve as (r: never) => void, reject });
-      this.#worker.postMessage({ type, id } satisfies FoldRequest);
-    });
+    await this.ask((id) => ({ type: "persist", id }));
   }
 
   /** Tells the thread a cache of its went stale. */
   invalidate(what: "cmdb" | "suppression"): void {
-    if (!this.#dead) this.#worker.postMessage({ type: what } satisfies FoldRequest);
-  }
-
-  /** Ends the thread at once, as a crash would (tests; stop's last resort). */
-  async terminate(): Promise<void> {
-    await this.#worker.terminate();
+    this.tell({ type: what });
   }
 
   /** Closes the thread's connections and ends it (a fold in progress finishes first: messages are handled in order). */
-  async stop(): Promise<void> {
-    if (this.#dead) return;
-    const exited = new Promise<void>((resolve) => this.#worker.once("exit", () => resolve()));
-    this.#worker.postMessage({ type: "stop" } satisfies FoldRequest);
-    const timer = setTimeout(() => void this.#worker.terminate(), 5000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.stopWith({ type: "stop" }, 5000);
   }
 }
