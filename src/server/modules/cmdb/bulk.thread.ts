@@ -1,9 +1,10 @@
 /**
- * The bulk endpoint's batches, and the CSV import's, reconciled on a thread of their own (SQLite files). A batch of
- * CIs is CPU-bound from end to end (identification, row building, the inserts and the commit)
- * and on the main thread it left the machine's other core mostly idle while every other request
- * waited behind it. Here the main thread keeps the HTTP side (body parsing, validation, the
- * answer) and the thread runs `bulkReconcile` itself, through its own connection to the same
+ * The bulk endpoint's batches, and the CSV import's, reconciled on a thread of their own
+ * (SQLite files). A batch of CIs is CPU-bound from end to end (identification, row building,
+ * the inserts and the commit) and on the main thread it left the machine's other core mostly
+ * idle while every other request waited behind it. Here the main thread keeps the HTTP side
+ * (body parsing, validation, the answer; an import's CSV parsing) and the thread runs
+ * `bulkReconcile` (or `reconcileCsvRecords`) itself, through its own connection to the same
  * file, taking the thread write lock (platform/db/thread-lock.ts) like the alert fold does.
  * The thread's young generation is larger than the main thread's: a batch allocates tens of
  * megabytes of short-lived objects, and a larger nursery scavenges them less often without
