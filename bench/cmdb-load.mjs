@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { percentile } from "./lib/load.mjs";
-import { cpuSecondsBetween, cpuSecondsByName, machineLines, processCpuSeconds } from "./lib/machine.mjs";
+import { cpuSecondsBetween, cpuSecondsByName, machineLines, processCpuSeconds, threadsCpuLines, threadsCpuSeconds } from "./lib/machine.mjs";
 import { profileLines, summarizeProfile } from "./lib/cpuprofile.mjs";
 import { ms, parseOptions, print, reportFailure, targetLine, UsageError } from "./lib/report.mjs";
 import { companyCsv, importCsv } from "./lib/cmdb-csv.mjs";
@@ -246,7 +246,7 @@ export function pod(p, groups) {
 
 /** One request on a keep-alive agent; the body is sent as given (a string) or as JSON. */
 function call(agent, base, method, path, headers, body, timeoutMs = 600_000) {
-  const payload = body === undefined ? undefined : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const req = http.request(`${base}${path}`, { method, agent, headers: { ...headers, ...(payload ? { "content-type": "application/json", "content-length": payload.length } : {}) } }, (res) => {
@@ -298,12 +298,18 @@ async function load(server, headers, groups, opts) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
   const total = opts.pods * POD_CIS;
   const ids = new Array(total);
-  const bulk = async (body, label) => {
-    const text = JSON.stringify(body);
-    if (Buffer.byteLength(text) > BODY_LIMIT) throw new Error(`${label}: ${Buffer.byteLength(text)} bytes is over the server's body limit; use a smaller batch`);
-    const res = await call(agent, server.baseUrl, "POST", "/api/v1/cmdb/bulk", headers, text);
+  // Request bodies are built before each phase's clock starts, as alert-ingest does: generating
+  // and serialising a million CIs costs this process ~25 us of CPU per CI, taken from the two
+  // cores it shares with the server.
+  const encode = (body, label) => {
+    const buf = Buffer.from(JSON.stringify(body));
+    if (buf.length > BODY_LIMIT) throw new Error(`${label}: ${buf.length} bytes is over the server's body limit; use a smaller batch`);
+    return buf;
+  };
+  const bulk = async (buf, label) => {
+    const res = await call(agent, server.baseUrl, "POST", "/api/v1/cmdb/bulk", headers, buf);
     if (res.status !== 200) throw new Error(`${label}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
-    return { result: JSON.parse(res.text), bytes: Buffer.byteLength(text) };
+    return { result: JSON.parse(res.text), bytes: buf.length };
   };
   const maxBytes = { cis: 0, rels: 0 };
 
@@ -324,6 +330,12 @@ async function load(server, headers, groups, opts) {
     return out;
   };
 
+  const ciBodies = ciBatches.map(([from, to], b) => {
+    if (b % 50 === 0) process.stderr.write(`\r  preparing CI bodies: ${from.toLocaleString("en")} / ${total.toLocaleString("en")}   `);
+    return encode({ source: "discovery", cis: ciItems(from, to) }, `CIs ${from}-${to - 1}`);
+  });
+  process.stderr.write("\n");
+
   // Another user of the server meanwhile: a small authenticated read every PROBE_EVERY_MS, one at
   // a time, timed; how long the load keeps the request thread from answering it.
   const probeAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -342,11 +354,14 @@ async function load(server, headers, groups, opts) {
   // The server's CPU (all its threads, the WAL checkpointer's included) per phase: on a shared
   // machine the rate also counts waiting for a core, the CPU per CI does not.
   const cpu0 = processCpuSeconds(server.pid);
+  const threads0 = threadsCpuSeconds(server.pid);
+  const client0 = process.cpuUsage();
   const t0 = performance.now();
   await inFlight(
     opts.concurrency,
-    ciBatches.map(([from, to]) => async () => {
-      const { result, bytes } = await bulk({ source: "discovery", cis: ciItems(from, to) }, `CIs ${from}-${to - 1}`);
+    ciBodies.map((buf, b) => async () => {
+      const [from, to] = ciBatches[b];
+      const { result, bytes } = await bulk(buf, `CIs ${from}-${to - 1}`);
       maxBytes.cis = Math.max(maxBytes.cis, bytes);
       for (const item of result.cis) {
         if (item.outcome !== "created") throw new Error(`CI ${from + item.index}: ${item.outcome} ${JSON.stringify(item.error ?? {})}`);
@@ -358,6 +373,10 @@ async function load(server, headers, groups, opts) {
   );
   const ciSeconds = (performance.now() - t0) / 1000;
   const cpu1 = processCpuSeconds(server.pid);
+  // Which of the server's threads did the work (the bulk thread, when there is one, appears as "node"), and this client's share.
+  const threads = threadsCpuLines(threads0, threadsCpuSeconds(server.pid), total, { pid: server.pid });
+  const client = process.cpuUsage(client0);
+  const clientUs = (client.user + client.system) / total;
   loading = false;
   await probing;
   probeAgent.destroy();
@@ -373,12 +392,14 @@ async function load(server, headers, groups, opts) {
     }
     return out;
   };
+  const relBodies = relBatches.map(([from, to]) => encode({ source: "discovery", relationships: relItems(from, to) }, `relationships ${from}-${to - 1}`));
   done = 0;
   const t1 = performance.now();
   await inFlight(
     opts.concurrency,
-    relBatches.map(([from, to]) => async () => {
-      const { result, bytes } = await bulk({ source: "discovery", relationships: relItems(from, to) }, `relationships ${from}-${to - 1}`);
+    relBodies.map((buf, b) => async () => {
+      const [from, to] = relBatches[b];
+      const { result, bytes } = await bulk(buf, `relationships ${from}-${to - 1}`);
       maxBytes.rels = Math.max(maxBytes.rels, bytes);
       for (const item of result.relationships) if (item.outcome !== "created") throw new Error(`relationship ${from + item.index}: ${item.outcome} ${JSON.stringify(item.error ?? {})}`);
       done += to - from;
@@ -389,7 +410,7 @@ async function load(server, headers, groups, opts) {
   const cpu2 = processCpuSeconds(server.pid);
   agent.destroy();
   const cpu = cpu0 === null || cpu1 === null || cpu2 === null ? null : { ci: ((cpu1 - cpu0) * 1e6) / total, rel: ((cpu2 - cpu1) * 1e6) / relTotal };
-  return { cis: total, rels: relTotal, ciSeconds, relSeconds, ids, maxBytes, cpu, probes: stats(probes) };
+  return { cis: total, rels: relTotal, ciSeconds, relSeconds, ids, maxBytes, cpu, probes: stats(probes), threads, clientUs };
 }
 
 // ---------- reads ----------
@@ -612,6 +633,7 @@ function resultLines(r, opts) {
     `== ${r.db.label} ==`,
     `bulk load through POST /api/v1/cmdb/bulk, ${opts.concurrency} requests in flight:`,
     `  CIs:           ${l.cis.toLocaleString("en")} in ${l.ciSeconds.toFixed(1)} s = ${rate(l.cis, l.ciSeconds)} CIs/s (batches of ${opts.batch}, largest body ${(l.maxBytes.cis / 1e6).toFixed(2)} MB)${l.cpu ? `; server CPU ${l.cpu.ci.toFixed(0)} us per CI` : ""}`,
+    ...(l.threads ? [`  by thread, us of CPU per CI: ${l.threads}; this benchmark (sending) ${l.clientUs.toFixed(0)}`] : []),
     `  meanwhile, GET /api/v1/groups every ${PROBE_EVERY_MS} ms (one at a time): latency p50 ${ms(l.probes.p50)}  p99 ${ms(l.probes.p99)}  max ${ms(l.probes.max)} (n=${l.probes.n})`,
     `  relationships: ${l.rels.toLocaleString("en")} in ${l.relSeconds.toFixed(1)} s = ${rate(l.rels, l.relSeconds)} relationships/s (batches of ${opts.relBatch}, largest body ${(l.maxBytes.rels / 1e6).toFixed(2)} MB)${l.cpu ? `; server CPU ${l.cpu.rel.toFixed(0)} us per relationship` : ""}`,
     `  whole graph:   ${(l.ciSeconds + l.relSeconds).toFixed(1)} s = ${rate(l.cis, l.ciSeconds + l.relSeconds)} CIs/s with their relationships`,
