@@ -54,6 +54,25 @@ describe.skipIf(usePg)("the bulk thread (SQLite file)", () => {
     expect(await count(t)).toBe(4);
   });
 
+  it("stops an import at malformed CSV after the batch in flight, keeping the batches before it", async () => {
+    const t = await fresh();
+    const rows = Array.from({ length: 6 }, (_, i) => `m-${i},linux_server,m-${i}.example.net`);
+    // Two chunks, as a request body arrives, the second later: the good rows are read (the parser may hold the last line back) before it meets the bad quote.
+    const chunks = [["name,class,fqdn", ...rows].join("\n") + "\n", '"unclosed,linux_server,x.example.net\nm-9,linux_server,m-9.example.net'];
+    async function* body() {
+      yield chunks[0];
+      await new Promise((r) => setTimeout(r, 200));
+      yield chunks[1];
+    }
+    const err = await importCisCsv(t.db, SYSTEM_ACTOR, Readable.from(body()), { batchSize: 4 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, code: "cmdb.csv_malformed" });
+    // The first batch of four was written (in flight when the parser failed); the rows gathered after it never were.
+    const details = (err as AppError).details as { rows: number; created: number; committedRows: number };
+    expect(details.rows).toBeGreaterThan(4);
+    expect(details).toMatchObject({ created: 4, committedRows: 4 });
+    expect(await count(t)).toBe(4);
+  });
+
   it("carries an error thrown there back with its status, code and details", async () => {
     const t = await fresh();
     const requester: Actor = { ...SYSTEM_ACTOR, kind: "user", id: "u-1", role: "requester", permissions: new Set() };

@@ -109,6 +109,7 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
   // thread the two run side by side); a batch starts only once the one before it has committed,
   // so rows still match rows of earlier batches.
   let running: Promise<void> | null = null;
+  let runningRows = 0;
   const settle = async () => {
     if (running) {
       const done = running;
@@ -125,6 +126,7 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
     await settle();
     if (batch.length) {
       running = runBatch(w, batch);
+      runningRows = batch.length;
       // Its failure is taken when it is awaited (settle); until then it must not count as unhandled.
       running.catch(() => {});
     }
@@ -166,10 +168,13 @@ export async function importCisCsv(db: Db, actor: Actor, body: AsyncIterable<Buf
     if (running) await settle();
   } catch (err) {
     // A batch still running finishes (or fails) before the answer: nothing goes on behind it.
-    await (running as Promise<void> | null)?.catch(() => {});
+    const pending = running as Promise<void> | null;
+    const lostRunning = pending ? await pending.then(() => false, () => true) : false;
     if (err instanceof CsvError) {
       const line = (err as CsvError & { lines?: number }).lines;
-      throw new ValidationError("cmdb.csv_malformed", `The CSV is malformed${line ? ` at line ${line}` : ""}: ${err.message}`, { field: "body", line, ...result.counts, committedRows: dryRun ? 0 : result.counts.rows });
+      // Rows read but never written: the batch being gathered, and a running one that failed.
+      const unwritten = batch.length + (lostRunning ? runningRows : 0);
+      throw new ValidationError("cmdb.csv_malformed", `The CSV is malformed${line ? ` at line ${line}` : ""}: ${err.message}`, { field: "body", line, ...result.counts, committedRows: dryRun ? 0 : result.counts.rows - unwritten });
     }
     throw err;
   }
