@@ -15,7 +15,6 @@ import { Topology } from "./events.topology.js";
 import { IngestQueue } from "./events.ingest.js";
 import { appendJournal, FOLD_BATCH, foldedMark, foldJournal, foldJournalFile, JOURNAL_MAX_ALERTS, journalHasRows, type FoldResult } from "./events.journal.js";
 import { AlertLog, alertLogDirFor, legacyJournalFileFor } from "./events.alert-log.js";
-import { CompiledQuery } from "kysely";
 import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, PERSIST_AT, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
@@ -24,7 +23,7 @@ import { correlatePending } from "./events.correlate.js";
 import { expireAlerts, markStableAlerts, purgeOldAlerts, reevaluateSuppression } from "./events.sweep.js";
 import { syncIncidents } from "./events.incidents.js";
 import { FoldThread } from "./events.fold-thread.js";
-import { threadWriteLockOf } from "../../platform/db/db.js";
+import { sqliteFileOf, threadWriteLockOf } from "../../platform/db/db.js";
 
 const SWEEP_MS = 1000;
 const RETENTION_EVERY_MS = 3600_000;
@@ -169,8 +168,7 @@ export class EventsEngine {
   #journalFile(): Promise<AlertLog | null> {
     if (isPostgres(this.db)) return Promise.resolve(null);
     this.#journalOpening ??= (async () => {
-      const res = await this.db.executeQuery<{ file: string }>(CompiledQuery.raw(`select "file" from pragma_database_list where "name" = 'main'`, []));
-      this.#mainFile = res.rows[0]?.file || null;
+      this.#mainFile = sqliteFileOf(this.db);
       const dir = this.#mainFile ? alertLogDirFor(this.#mainFile) : null;
       if (!dir) return null;
       this.#mark = await foldedMark(this.db);
