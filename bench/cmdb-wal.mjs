@@ -1,10 +1,8 @@
 // CMDB bulk writes, in process: CPU per CI, and which tables and indexes one 1,000-CI batch writes to the WAL (SQLite).
 import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
-import { codeVersion, ensureBuild, serverModule } from "./lib/server.mjs";
+import { codeVersion, ensureBuild, serverModule, withInProcessDb } from "./lib/server.mjs";
 import { pod } from "./cmdb-load.mjs";
 
 const USAGE = `usage: npm run bench -- cmdb-wal [options]
@@ -45,20 +43,12 @@ async function main() {
   const opts = options();
   print([...machineLines(), `code:    ${codeVersion()}`]);
   ensureBuild({ build: opts.build });
-  const { openDb } = await serverModule("platform/db/db.js");
-  const { migrateToLatest } = await serverModule("platform/db/migrate.js");
   const { SYSTEM_ACTOR } = await serverModule("platform/auth/permissions.js");
   const { createGroup } = await serverModule("modules/users/groups.service.js");
-  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js");
   const { bulkReconcile } = await serverModule("modules/cmdb/bulk.service.js");
   const { sql } = await import("kysely");
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "opsdesk-cmdb-wal-"));
-  const file = path.join(dir, "opsdesk.sqlite");
-  const db = openDb({ sqliteFile: file });
-  try {
-    await migrateToLatest(db);
-    await ensureCmdbDefaults(db);
+  await withInProcessDb("opsdesk-cmdb-wal", async ({ db, file }) => {
     const groups = [];
     for (let i = 0; i < 8; i++) groups.push((await createGroup(db, SYSTEM_ACTOR, { name: `CMDB ${i}` })).id);
     const load = async (p) => {
@@ -96,10 +86,7 @@ async function main() {
       ...sorted.map(([name, n]) => `  ${String(n).padStart(6)}  ${((100 * n) / pages.length).toFixed(1).padStart(5)}%  ${name}`),
       `(the checkpoint then copies the same pages into the database file, on the checkpointer's thread)`,
     ]);
-  } finally {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 main().catch((err) => reportFailure("cmdb-wal", err));

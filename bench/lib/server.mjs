@@ -15,6 +15,28 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** A module of the compiled server (`dist/server/<relative>`), for benchmarks that run its services in process. */
 export const serverModule = (relative) => import(pathToFileURL(path.join(ROOT, "dist", "server", relative)).href);
 
+/**
+ * Runs `work({ db, file })` on a fresh SQLite file in a temporary directory, opened by this
+ * process from dist/ (migrated, with the default CMDB classes), for the in-process benchmarks;
+ * closes and deletes it afterwards, whatever happens.
+ */
+export async function withInProcessDb(prefix, work) {
+  const { openDb } = await serverModule("platform/db/db.js");
+  const { migrateToLatest } = await serverModule("platform/db/migrate.js");
+  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  const file = path.join(dir, "opsdesk.sqlite");
+  const db = openDb({ sqliteFile: file });
+  try {
+    await migrateToLatest(db);
+    await ensureCmdbDefaults(db);
+    return await work({ db, file });
+  } finally {
+    await db.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export const CLI = process.env.BENCH_CLI ? path.resolve(process.env.BENCH_CLI) : path.join(ROOT, "dist", "cli", "index.js");
 export const ADMIN = { email: "admin@example.com", password: "benchpass123" };
 const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test";
