@@ -18,7 +18,7 @@ import { AlertLog, alertLogDirFor, legacyJournalFileFor } from "./events.alert-l
 import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, PERSIST_AT, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
-import { getEventSettings } from "./events.settings.js";
+import { forgetEventSettings, getEventSettings } from "./events.settings.js";
 import { correlatePending } from "./events.correlate.js";
 import { expireAlerts, markStableAlerts, purgeOldAlerts, reevaluateSuppression } from "./events.sweep.js";
 import { syncIncidents } from "./events.incidents.js";
@@ -61,6 +61,8 @@ export class EventsEngine {
   #persisting: Promise<void> | null = null;
   #rules: { settings: EventSettings; compiled: CompiledMatcher[][] } | null = null;
   #processing: Promise<void> | null = null;
+  /** The correlation run in progress (one call of #processOnce, with the settings it read at its start). */
+  #processRun: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | null = null;
   #lastRetention = 0;
@@ -80,6 +82,8 @@ export class EventsEngine {
    */
   journalSoftLimit: number | null = null;
   #folding: Promise<void> | null = null;
+  /** The fold in progress within #folding (one batch, with the settings it read at its start). */
+  #foldStep: Promise<FoldResult> | null = null;
   /** Requests held by the soft limit, woken after each fold (not only when the folding stops). */
   #heldForFold: Array<() => void> = [];
   /**
@@ -235,19 +239,16 @@ export class EventsEngine {
   }
 
   async #foldLoop(untilEmpty: boolean): Promise<void> {
-    const { settings, compiled } = await this.rules();
-    const deps = { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled };
     const journal = this.#journal ?? (await this.#journalFile());
     // On SQLite, rows a process of an earlier version left in the journal table go first.
     let table = journal === null || (await journalHasRows(this.db));
     for (;;) {
-      let r: FoldResult;
-      if (table) r = await foldJournal(this.db, deps, untilEmpty);
-      else {
-        const f = await this.#foldFile(journal!, deps);
-        this.#mark = Math.max(this.#mark, f.mark);
-        r = f;
-      }
+      // The settings of each fold, not of the loop: under load it folds back to back for long.
+      const step = this.#foldOnce(journal, table, untilEmpty);
+      this.#foldStep = step;
+      const r = await step.finally(() => {
+        if (this.#foldStep === step) this.#foldStep = null;
+      });
       if (r.busy) return; // another node is folding; the sweep comes back
       if (table && journal && r.alerts === 0) {
         table = false;
@@ -264,6 +265,16 @@ export class EventsEngine {
       // The fold thread goes on while a fair batch waits: under load it folds back to back.
       if (r.alerts === 0 || (!untilEmpty && !r.more && this.#journalDepth < this.#foldAtOnce())) return;
     }
+  }
+
+  /** One fold, with the settings as they are now. */
+  async #foldOnce(journal: AlertLog | null, table: boolean, untilEmpty: boolean): Promise<FoldResult> {
+    const { settings, compiled } = await this.rules();
+    const deps = { binder: this.binder, suppressor: this.suppressor, settings, groupRules: compiled };
+    if (table) return foldJournal(this.db, deps, untilEmpty);
+    const f = await this.#foldFile(journal!, deps);
+    this.#mark = Math.max(this.#mark, f.mark);
+    return f;
   }
 
   /** One fold of the journal file: on the fold thread when there is one, else here. */
@@ -340,12 +351,32 @@ export class EventsEngine {
   }
 
   async #processAll(): Promise<void> {
+    const run = this.#processOnce();
+    this.#processRun = run;
+    await run.finally(() => {
+      if (this.#processRun === run) this.#processRun = null;
+    });
+  }
+
+  async #processOnce(): Promise<void> {
     const { settings, compiled } = await this.rules();
     const deps = { settings, groupRules: compiled, topology: this.topology, binder: this.binder };
     while ((await correlatePending(this.db, deps)) > 0) {
       // keep going until nothing waits
     }
     await syncIncidents(this.db, settings);
+  }
+
+  /**
+   * The settings changed here: once this resolves, no fold or correlation that read the old ones
+   * is still running, so every alert received after the change is handled under the new ones.
+   * (Other nodes read them afresh within two seconds.)
+   */
+  async settingsChanged(): Promise<void> {
+    forgetEventSettings(this.db);
+    await Promise.all([this.#foldStep, this.#processRun].map((p) => p?.catch(() => {})));
+    // A read that began before the change may have cached what it read.
+    forgetEventSettings(this.db);
   }
 
   /** Waits until every submitted alert is stored, correlated and its incident work done (tests, shutdown). */

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
 import { getJson, push, switchWithServers } from "./events.test-helpers.js";
 import { engineFor } from "./index.js";
+import { forgetEventSettings, getEventSettings, SETTINGS_KEY } from "./events.settings.js";
 
 describe("incidents from alert groups", () => {
   let t: TestApp;
@@ -60,7 +61,8 @@ describe("incidents from alert groups", () => {
     await push(t, [{ labels: { alertname: "Nowhere", instance: "unknown-host", severity: "critical" } }]);
     expect((await getJson(t, "/api/v1/tickets?kind=incident")).total).toBe(0);
     // The threshold is a setting; unbound alerts can open incidents too.
-    await t.app.inject({ method: "PUT", url: "/api/v1/events/settings", headers: t.admin.auth, payload: { incidentsForUnboundAlerts: true } });
+    const put = await t.app.inject({ method: "PUT", url: "/api/v1/events/settings", headers: t.admin.auth, payload: { incidentsForUnboundAlerts: true } });
+    expect(put.statusCode, put.body).toBe(200);
     await push(t, [{ labels: { alertname: "Elsewhere", instance: "other-unknown", severity: "critical" } }]);
     const incidents = (await getJson(t, "/api/v1/tickets?kind=incident")).items;
     expect(incidents).toHaveLength(1);
@@ -82,5 +84,66 @@ describe("incidents from alert groups", () => {
     await engineFor(t.db).drain();
     const alert = (await getJson(t, "/api/v1/events/alerts")).items[0];
     expect(alert.status).toBe("acknowledged");
+  });
+});
+
+describe("a settings change", () => {
+  let t: TestApp;
+  beforeEach(async () => {
+    t = await createTestApp({ roles: ["api", "worker"] });
+  });
+  afterEach(async () => t.close());
+
+  it("is answered only once no correlation that read the old settings is still running", async () => {
+    const engine = engineFor(t.db);
+    await engine.drain();
+    // The next correlation run reads the settings, then waits here before it correlates.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let armed = true;
+    let reached!: () => void;
+    const atGate = new Promise<void>((resolve) => (reached = resolve));
+    const rules = engine.rules.bind(engine);
+    engine.rules = async () => {
+      const r = await rules();
+      if (armed) {
+        armed = false;
+        reached();
+        await gate;
+      }
+      return r;
+    };
+    engine.kick();
+    await atGate;
+    let answered = false;
+    const put = t.app.inject({ method: "PUT", url: "/api/v1/events/settings", headers: t.admin.auth, payload: { incidentsForUnboundAlerts: true } }).then((res) => {
+      answered = true;
+      return res;
+    });
+    try {
+      // Committed (a read sees it), yet not answered while the run with the old settings goes on.
+      await expect.poll(async () => (await getJson(t, "/api/v1/events/settings")).incidentsForUnboundAlerts).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(answered).toBe(false);
+    } finally {
+      open();
+    }
+    expect((await put).statusCode).toBe(200);
+    // From the answer on, alerts are handled under the new settings.
+    await push(t, [{ labels: { alertname: "Elsewhere", instance: "other-unknown", severity: "critical" } }]);
+    expect((await getJson(t, "/api/v1/tickets?kind=incident")).total).toBe(1);
+  });
+
+  it("is not hidden by a read of the old settings that ends after it (the cache keeps no such read)", async () => {
+    const before = await getEventSettings(t.db);
+    expect(before.incidentsForUnboundAlerts).toBe(false);
+    forgetEventSettings(t.db);
+    // A read begins; the settings change (and are forgotten) before it ends.
+    const reading = getEventSettings(t.db);
+    forgetEventSettings(t.db);
+    await reading;
+    const value = JSON.stringify({ incidentsForUnboundAlerts: true });
+    await t.db.insertInto("settings").values({ key: SETTINGS_KEY, value, updated_at: new Date().toISOString() }).onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
+    expect((await getEventSettings(t.db)).incidentsForUnboundAlerts).toBe(true);
   });
 });

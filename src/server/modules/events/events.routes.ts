@@ -74,6 +74,11 @@ export function eventRoutes(app: App, { db }: AppContext, engine: EventsEngine):
   app.put(
     "/api/v1/events/settings",
     { schema: { tags, summary: "Change event management settings", body: UpdateEventSettingsBody, response: { 200: EventSettings, ...errorResponses } }, config: { permission: "events.admin" } },
-    async (req) => updateEventSettings(db, actorOf(req), req.body),
+    async (req) => {
+      const settings = await updateEventSettings(db, actorOf(req), req.body);
+      // Answered once alerts that arrive from now on are handled under the new settings.
+      await engine.settingsChanged();
+      return settings;
+    },
   );
 }

@@ -26,19 +26,25 @@ export const DEFAULT_SETTINGS: EventSettings = {
 // Other nodes' changes show up within this time.
 const CACHE_MS = 2000;
 const cache = new WeakMap<object, { at: number; value: EventSettings }>();
+// Bumped by every forget: a read that began before it does not cache what it read. On
+// PostgreSQL a read on another connection can begin before a change commits and end after it;
+// cached, its old value would have hidden the change for the next two seconds.
+const generations = new WeakMap<object, number>();
 
 /** Makes the next read ask the database (another thread changed them, or may have). */
 export function forgetEventSettings(db: DbOrTrx): void {
   cache.delete(db);
+  generations.set(db, (generations.get(db) ?? 0) + 1);
 }
 
 /** The settings (defaults for what was never set). */
 export async function getEventSettings(db: DbOrTrx): Promise<EventSettings> {
   const hit = cache.get(db);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const generation = generations.get(db) ?? 0;
   const row = await db.selectFrom("settings").select("value").where("key", "=", SETTINGS_KEY).executeTakeFirst();
   const value = { ...DEFAULT_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<EventSettings>) : {}) };
-  cache.set(db, { at: Date.now(), value });
+  if ((generations.get(db) ?? 0) === generation) cache.set(db, { at: Date.now(), value });
   return value;
 }
 
@@ -52,8 +58,8 @@ export async function readEventSettings(db: Db, actor: Actor): Promise<EventSett
 export async function updateEventSettings(db: Db, actor: Actor, input: UpdateEventSettingsBody): Promise<EventSettings> {
   requirePermission(actor, "events.admin");
   input.groupByRules?.forEach((r, i) => parseMatchers(r.matchers, `groupByRules.${i}.matchers`));
+  forgetEventSettings(db);
   const result = await db.transaction().execute(async (trx) => {
-    cache.delete(db);
     const before = await getEventSettings(trx);
     const after = { ...before, ...input };
     const value = JSON.stringify(after);
@@ -65,6 +71,6 @@ export async function updateEventSettings(db: Db, actor: Actor, input: UpdateEve
     await recordAudit(trx, actor, { action: "update", entity: "setting", entityId: SETTINGS_KEY, before, after });
     return after;
   });
-  cache.delete(db);
+  forgetEventSettings(db);
   return result;
 }
