@@ -5,6 +5,7 @@ import { requirePermission, type Actor } from "../../platform/auth/permissions.j
 import { recordAudit } from "../../platform/audit.js";
 import { nowIso } from "../../platform/time.js";
 import { parseMatchers } from "./events.matchers.js";
+import { ShortCache } from "../../platform/short-cache.js";
 
 export const SETTINGS_KEY = "events.settings";
 
@@ -24,28 +25,19 @@ export const DEFAULT_SETTINGS: EventSettings = {
 };
 
 // Other nodes' changes show up within this time.
-const CACHE_MS = 2000;
-const cache = new WeakMap<object, { at: number; value: EventSettings }>();
-// Bumped by every forget: a read that began before it does not cache what it read. On
-// PostgreSQL a read on another connection can begin before a change commits and end after it;
-// cached, its old value would have hidden the change for the next two seconds.
-const generations = new WeakMap<object, number>();
+const cache = new ShortCache<EventSettings>(2000);
 
 /** Makes the next read ask the database (another thread changed them, or may have). */
 export function forgetEventSettings(db: DbOrTrx): void {
-  cache.delete(db);
-  generations.set(db, (generations.get(db) ?? 0) + 1);
+  cache.forget(db);
 }
 
 /** The settings (defaults for what was never set). */
 export async function getEventSettings(db: DbOrTrx): Promise<EventSettings> {
-  const hit = cache.get(db);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
-  const generation = generations.get(db) ?? 0;
-  const row = await db.selectFrom("settings").select("value").where("key", "=", SETTINGS_KEY).executeTakeFirst();
-  const value = { ...DEFAULT_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<EventSettings>) : {}) };
-  if ((generations.get(db) ?? 0) === generation) cache.set(db, { at: Date.now(), value });
-  return value;
+  return cache.get(db, async () => {
+    const row = await db.selectFrom("settings").select("value").where("key", "=", SETTINGS_KEY).executeTakeFirst();
+    return { ...DEFAULT_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<EventSettings>) : {}) };
+  });
 }
 
 /** GET /api/v1/events/settings. */

@@ -1,9 +1,10 @@
 /** Ticket settings (edit policy, auto-close, priority matrix, attachment size, problem suggestions), stored as one JSON setting. */
 import type { TicketSettings } from "../../../contract/index.js";
-import type { DbOrTrx } from "../../platform/db/schema.js";
+import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { requirePermission, type Actor } from "../../platform/auth/permissions.js";
 import { recordAudit } from "../../platform/audit.js";
 import { nowIso } from "../../platform/time.js";
+import { ShortCache } from "../../platform/short-cache.js";
 
 const KEY = "tickets";
 
@@ -20,9 +21,8 @@ export const DEFAULT_TICKET_SETTINGS: TicketSettings = {
   problemSuggestion: { threshold: 3, windowHours: 24 },
 };
 
-let cache: { at: number; db: object; value: TicketSettings } | null = null;
 /** Settings change rarely and are read on every write: a short cache keeps them off the hot path. */
-const CACHE_MS = 2000;
+const cache = new ShortCache<TicketSettings>(2000);
 
 /**
  * The cache key of a database: its adapter, which its transactions share (a transaction is a
@@ -32,14 +32,12 @@ const keyOf = (db: DbOrTrx): object => db.getExecutor().adapter;
 
 /** The current settings (defaults for anything never set). */
 export async function ticketSettings(db: DbOrTrx): Promise<TicketSettings> {
-  const key = keyOf(db);
-  if (cache && cache.db === key && Date.now() - cache.at < CACHE_MS) return cache.value;
-  const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
-  const value = { ...DEFAULT_TICKET_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<TicketSettings>) : {}) };
-  // Kept even when read inside a transaction: the only writer (below) reads before it writes and
-  // clears the cache after, so no value that a rollback could undo is ever kept.
-  cache = { at: Date.now(), db: key, value };
-  return value;
+  // Kept even when read inside a transaction: the only writer (below) forgets them before its
+  // transaction and after its commit, so no value that a rollback could undo is kept.
+  return cache.get(keyOf(db), async () => {
+    const row = await db.selectFrom("settings").select("value").where("key", "=", KEY).executeTakeFirst();
+    return { ...DEFAULT_TICKET_SETTINGS, ...(row ? (JSON.parse(row.value) as Partial<TicketSettings>) : {}) };
+  });
 }
 
 /** Reads the settings (any signed-in agent or viewer). */
@@ -49,18 +47,23 @@ export async function getTicketSettings(db: DbOrTrx, actor: Actor): Promise<Tick
 }
 
 /** Changes some settings; admins only; audited. */
-export async function updateTicketSettings(db: DbOrTrx, actor: Actor, input: Partial<TicketSettings>): Promise<TicketSettings> {
+export async function updateTicketSettings(db: Db, actor: Actor, input: Partial<TicketSettings>): Promise<TicketSettings> {
   requirePermission(actor, "tickets.admin");
-  cache = null;
-  const before = await ticketSettings(db);
-  const after = { ...before, ...input };
-  const now = nowIso();
-  await db
-    .insertInto("settings")
-    .values({ key: KEY, value: JSON.stringify(after), updated_at: now })
-    .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(after), updated_at: now }))
-    .execute();
-  await recordAudit(db, actor, { action: "update", entity: "ticket_settings", entityId: KEY, before, after });
-  cache = null;
+  const key = keyOf(db);
+  cache.forget(key);
+  // The change and its audit entry commit together, or neither does.
+  const after = await db.transaction().execute(async (trx) => {
+    const before = await ticketSettings(trx);
+    const after = { ...before, ...input };
+    const now = nowIso();
+    await trx
+      .insertInto("settings")
+      .values({ key: KEY, value: JSON.stringify(after), updated_at: now })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: JSON.stringify(after), updated_at: now }))
+      .execute();
+    await recordAudit(trx, actor, { action: "update", entity: "ticket_settings", entityId: KEY, before, after });
+    return after;
+  });
+  cache.forget(key);
   return after;
 }
