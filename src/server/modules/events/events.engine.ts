@@ -19,7 +19,7 @@ import { ThrottledError } from "../../platform/errors.js";
 import { DuplicateCounters, PERSIST_AT, persistRepeats } from "./events.counters.js";
 import { parseMatchers, type CompiledMatcher } from "./events.matchers.js";
 import { forgetEventSettings, getEventSettings } from "./events.settings.js";
-import { correlatePending } from "./events.correlate.js";
+import { correlatePending, type CorrelateDeps } from "./events.correlate.js";
 import { expireAlerts, markStableAlerts, purgeOldAlerts, reevaluateSuppression } from "./events.sweep.js";
 import { syncIncidents } from "./events.incidents.js";
 import { FoldThread } from "./events.fold-thread.js";
@@ -61,8 +61,8 @@ export class EventsEngine {
   #persisting: Promise<void> | null = null;
   #rules: { settings: EventSettings; compiled: CompiledMatcher[][] } | null = null;
   #processing: Promise<void> | null = null;
-  /** The correlation run in progress (one call of #processOnce, with the settings it read at its start). */
-  #processRun: Promise<void> | null = null;
+  /** The correlation step in progress (one batch of correlatePending, or syncIncidents), with the settings it read at its start. */
+  #processRun: Promise<number> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | null = null;
   #lastRetention = 0;
@@ -351,20 +351,25 @@ export class EventsEngine {
   }
 
   async #processAll(): Promise<void> {
-    const run = this.#processOnce();
-    this.#processRun = run;
-    await run.finally(() => {
-      if (this.#processRun === run) this.#processRun = null;
-    });
-  }
-
-  async #processOnce(): Promise<void> {
-    const { settings, compiled } = await this.rules();
-    const deps = { settings, groupRules: compiled, topology: this.topology, binder: this.binder };
-    while ((await correlatePending(this.db, deps)) > 0) {
+    // Each step reads the settings afresh, so a change waits for the step in progress only,
+    // not for a correlation that an alert storm keeps going.
+    while ((await this.#processStep((deps) => correlatePending(this.db, deps))) > 0) {
       // keep going until nothing waits
     }
-    await syncIncidents(this.db, settings);
+    await this.#processStep(async (deps) => (await syncIncidents(this.db, deps.settings), 0));
+  }
+
+  async #processStep(work: (deps: CorrelateDeps) => Promise<number>): Promise<number> {
+    const step = (async () => {
+      const { settings, compiled } = await this.rules();
+      return work({ settings, groupRules: compiled, topology: this.topology, binder: this.binder });
+    })();
+    this.#processRun = step;
+    try {
+      return await step;
+    } finally {
+      if (this.#processRun === step) this.#processRun = null;
+    }
   }
 
   /**
