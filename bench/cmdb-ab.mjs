@@ -1,11 +1,9 @@
 // Two builds of the CMDB bulk path, interleaved in one process: CPU of the writing thread per CI, A against B, pod by pod.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { machineLines } from "./lib/machine.mjs";
 import { parseOptions, print, reportFailure, UsageError } from "./lib/report.mjs";
-import { codeVersion, ROOT } from "./lib/server.mjs";
+import { codeVersion, ROOT, serverModule, withInProcessDb } from "./lib/server.mjs";
 import { pod } from "./cmdb-load.mjs";
 
 const USAGE = `usage: node bench/cmdb-ab.mjs --a DIR --b DIR [options]
@@ -45,78 +43,70 @@ function mainThreadCpuUs() {
   return (Number(fields[11]) + Number(fields[12])) * TICK_US;
 }
 
-/** One build: its modules, a migrated file of its own, the groups the pods name. */
-async function openBuild(name, dir) {
-  const load = (rel) => import(pathToFileURL(path.join(dir, rel)).href);
-  const { openDb } = await load("platform/db/db.js");
-  const { migrateToLatest } = await load("platform/db/migrate.js");
-  const { ensureCmdbDefaults } = await load("modules/cmdb/classes.service.js");
-  const { SYSTEM_ACTOR } = await load("platform/auth/permissions.js");
-  const { createGroup } = await load("modules/users/groups.service.js");
-  const { bulkReconcile } = await load("modules/cmdb/bulk.service.js");
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `opsdesk-cmdb-ab-${name}-`));
-  const db = openDb({ sqliteFile: path.join(tmp, "opsdesk.sqlite") });
-  await migrateToLatest(db);
-  await ensureCmdbDefaults(db);
-  const groups = [];
-  for (let i = 0; i < 8; i++) groups.push((await createGroup(db, SYSTEM_ACTOR, { name: `CMDB ${i}` })).id);
-  return {
-    name,
+/** One build on its own database (open while `work` runs): its bulk service and the groups the pods name. */
+async function withBuild(name, dir, work) {
+  const { SYSTEM_ACTOR } = await serverModule("platform/auth/permissions.js", dir);
+  const { createGroup } = await serverModule("modules/users/groups.service.js", dir);
+  const { bulkReconcile } = await serverModule("modules/cmdb/bulk.service.js", dir);
+  return withInProcessDb(
+    `opsdesk-cmdb-ab-${name}`,
+    async ({ db }) => {
+      const groups = [];
+      for (let i = 0; i < 8; i++) groups.push((await createGroup(db, SYSTEM_ACTOR, { name: `CMDB ${i}` })).id);
+      return work({
+        name,
+        cpuUs: 0,
+        wallMs: 0,
+        cis: 0,
+        perPod: [],
+        /** The pod's CIs, built before the clock starts. */
+        items(p) {
+          return pod(p, groups).cis;
+        },
+        async write(p, cis) {
+          const r = await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", cis });
+          const bad = r.cis.find((c) => c.outcome !== "created");
+          if (bad) throw new Error(`${name}, pod ${p}: item ${bad.index} ${bad.outcome} ${JSON.stringify(bad.error ?? "")}`);
+        },
+      });
+    },
     dir,
-    cpuUs: 0,
-    wallMs: 0,
-    cis: 0,
-    perPod: [],
-    /** The pod's CIs, built before the clock starts. */
-    items(p) {
-      return pod(p, groups).cis;
-    },
-    async write(p, cis) {
-      const r = await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", cis });
-      const bad = r.cis.find((c) => c.outcome !== "created");
-      if (bad) throw new Error(`${name}, pod ${p}: item ${bad.index} ${bad.outcome} ${JSON.stringify(bad.error ?? "")}`);
-    },
-    async close() {
-      await db.destroy();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  );
 }
 
 async function main() {
   const opts = options();
   print([...machineLines(), `code:    ${codeVersion()}`, `A:       ${opts.a}`, `B:       ${opts.b}`]);
-  const builds = [await openBuild("A", opts.a), await openBuild("B", opts.b)];
-  try {
-    const lines = [`${opts.pods} pods of 1,000 CIs into each build, alternating; figures over the last ${opts.pods - opts.skipPods} of each:`];
-    for (let p = 0; p < opts.pods; p++) {
-      const order = p % 2 === 0 ? builds : [builds[1], builds[0]];
-      for (const b of order) {
-        const cis = b.items(p);
-        const cpu = mainThreadCpuUs();
-        const t = performance.now();
-        await b.write(p, cis);
-        if (p < opts.skipPods) continue;
-        const used = mainThreadCpuUs() - cpu;
-        b.cpuUs += used;
-        b.wallMs += performance.now() - t;
-        b.cis += 1000;
-        b.perPod.push(used / 1000);
-      }
+  await withBuild("A", opts.a, (a) => withBuild("B", opts.b, (b) => interleave(opts, [a, b])));
+}
+
+async function interleave(opts, builds) {
+  const lines = [`${opts.pods} pods of 1,000 CIs into each build, alternating; figures over the last ${opts.pods - opts.skipPods} of each:`];
+  for (let p = 0; p < opts.pods; p++) {
+    const order = p % 2 === 0 ? builds : [builds[1], builds[0]];
+    for (const b of order) {
+      const cis = b.items(p);
+      const cpu = mainThreadCpuUs();
+      const t = performance.now();
+      await b.write(p, cis);
+      if (p < opts.skipPods) continue;
+      const used = mainThreadCpuUs() - cpu;
+      b.cpuUs += used;
+      b.wallMs += performance.now() - t;
+      b.cis += 1000;
+      b.perPod.push(used / 1000);
     }
-    const [a, b] = builds;
-    for (const x of builds) {
-      const sorted = [...x.perPod].sort((m, n) => m - n);
-      lines.push(`  ${x.name}: ${(x.cpuUs / x.cis).toFixed(1)} us of main-thread CPU per CI (pod median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}), ${Math.round(x.cis / (x.wallMs / 1000)).toLocaleString("en")} CIs/s while writing`);
-    }
-    // Each pair of neighbouring pods (A's and B's) ran within a second of each other.
-    const ratios = a.perPod.map((v, i) => b.perPod[i] / v).sort((m, n) => m - n);
-    const q = (f) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
-    lines.push(`  B/A per pod pair: median ${q(0.5).toFixed(3)} (quartiles ${q(0.25).toFixed(3)} - ${q(0.75).toFixed(3)}); overall ${(b.cpuUs / b.cis / (a.cpuUs / a.cis)).toFixed(3)}`);
-    print(lines);
-  } finally {
-    for (const b of builds) await b.close();
   }
+  const [a, b] = builds;
+  for (const x of builds) {
+    const sorted = [...x.perPod].sort((m, n) => m - n);
+    lines.push(`  ${x.name}: ${(x.cpuUs / x.cis).toFixed(1)} us of main-thread CPU per CI (pod median ${sorted[Math.floor(sorted.length / 2)].toFixed(1)}), ${Math.round(x.cis / (x.wallMs / 1000)).toLocaleString("en")} CIs/s while writing`);
+  }
+  // Each pair of neighbouring pods (A's and B's) ran within a second of each other.
+  const ratios = a.perPod.map((v, i) => b.perPod[i] / v).sort((m, n) => m - n);
+  const q = (f) => ratios[Math.min(ratios.length - 1, Math.floor(f * ratios.length))];
+  lines.push(`  B/A per pod pair: median ${q(0.5).toFixed(3)} (quartiles ${q(0.25).toFixed(3)} - ${q(0.75).toFixed(3)}); overall ${(b.cpuUs / b.cis / (a.cpuUs / a.cis)).toFixed(3)}`);
+  print(lines);
 }
 
 main().catch((err) => reportFailure("cmdb-ab", err));

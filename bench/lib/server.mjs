@@ -12,18 +12,18 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 // BENCH_CLI: another build's CLI (e.g. one compiled with --outDir dist-b for an A/B in one tree).
-/** A module of the compiled server (`dist/server/<relative>`), for benchmarks that run its services in process. */
-export const serverModule = (relative) => import(pathToFileURL(path.join(ROOT, "dist", "server", relative)).href);
+/** A module of the compiled server (`dist/server/<relative>`, or of another build's `serverDir`), for benchmarks that run its services in process. */
+export const serverModule = (relative, serverDir = path.join(ROOT, "dist", "server")) => import(pathToFileURL(path.join(serverDir, relative)).href);
 
 /**
  * Runs `work({ db, file })` on a fresh SQLite file in a temporary directory, opened by this
- * process from dist/ (migrated, with the default CMDB classes), for the in-process benchmarks;
- * closes and deletes it afterwards, whatever happens.
+ * process from dist/ (or `serverDir`: another build's dist/server), migrated, with the default
+ * CMDB classes, for the in-process benchmarks; closes and deletes it afterwards, whatever happens.
  */
-export async function withInProcessDb(prefix, work) {
-  const { openDb } = await serverModule("platform/db/db.js");
-  const { migrateToLatest } = await serverModule("platform/db/migrate.js");
-  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js");
+export async function withInProcessDb(prefix, work, serverDir = undefined) {
+  const { openDb } = await serverModule("platform/db/db.js", serverDir);
+  const { migrateToLatest } = await serverModule("platform/db/migrate.js", serverDir);
+  const { ensureCmdbDefaults } = await serverModule("modules/cmdb/classes.service.js", serverDir);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   const file = path.join(dir, "opsdesk.sqlite");
   const db = openDb({ sqliteFile: file });
