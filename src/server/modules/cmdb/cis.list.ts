@@ -9,6 +9,7 @@ import { loadCatalog, requireClass } from "./classes.service.js";
 import { IDENTIFIER_KINDS } from "./cmdb.identifiers.js";
 import { hydrateCis } from "./cis.records.js";
 import { shouldWalkNames, type ListFilter } from "./cis.list.plan.js";
+import { trigramTail } from "./cmdb.trigrams.js";
 
 const SORTS = { name: "name", class: "class", createdAt: "created_at", updatedAt: "updated_at" };
 
@@ -62,12 +63,24 @@ async function pgEstimate(db: Db, text: string): Promise<number> {
   return rows[0]?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? Infinity;
 }
 
-async function planSearch(db: Db, text: string): Promise<Search> {
+/**
+ * Past this many CIs not yet in the trigram index (the tail a bulk load leaves, cmdb.trigrams.ts),
+ * a search scans as for short text rather than reading the tail row by row: a few milliseconds
+ * of the tail's range scan at most, and the index takes the tail in seconds once the load ends.
+ */
+export const TAIL_SCAN_MAX = 20_000;
+
+async function planSearch(db: Db, text: string, tailScanMax = TAIL_SCAN_MAX): Promise<Search> {
   if ([...text].length < TRIGRAM_MIN_CHARS) return { text, scan: true };
   if (isPostgres(db)) return { text, scan: (await pgEstimate(db, text)) > TRIGRAM_CANDIDATES };
+  const tail = await trigramTail(db);
+  if (tail.size > tailScanMax) return { text, scan: true };
   // FTS5 reads its postings lazily: a common fragment costs no more than the first few thousand.
   const phrase = `"${text.replace(/"/g, '""')}"`;
   const { rows } = await sql<{ rowid: number }>`select rowid from cis_name_trigrams where cis_name_trigrams match ${phrase} limit ${TRIGRAM_CANDIDATES + 1}`.execute(db);
+  // The CIs past the index's mark, by the table's rowid order: only the tail is read.
+  const left = TRIGRAM_CANDIDATES + 1 - rows.length;
+  if (tail.size && left > 0) rows.push(...(await sql<{ rowid: number }>`select rowid from cis where rowid > ${tail.upto} and ${nameContains("name", text)} limit ${left}`.execute(db)).rows);
   return rows.length > TRIGRAM_CANDIDATES ? { text, scan: true } : { text, scan: false, rowids: rows.map((r) => r.rowid) };
 }
 
@@ -86,7 +99,7 @@ function searchCondition(eb: Eb, { text, scan, rowids }: Search) {
 }
 
 /** Lists CIs with filters (class includes subclasses), search, sort and pagination; the total is capped (TOTAL_CAP). */
-export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
+export async function listCis(db: Db, actor: Actor, query: ListCisQuery, options: { tailScanMax?: number } = {}) {
   requirePermission(actor, "cmdb.read");
   const filters: ListFilter[] = [];
   if (query.class) {
@@ -100,7 +113,7 @@ export async function listCis(db: Db, actor: Actor, query: ListCisQuery) {
   if (query.supportGroupId) filters.push({ column: "support_group_id", values: [query.supportGroupId] });
   if (query.ownerGroupId) filters.push({ column: "owner_group_id", values: [query.ownerGroupId] });
   const text = query.q?.trim();
-  const search = text ? await planSearch(db, text) : null;
+  const search = text ? await planSearch(db, text, options.tailScanMax) : null;
   const { column, direction } = sortSpec(query.sort, SORTS, "name");
   // A search through the trigram index reads a few candidates: nothing to walk (see cis.list.plan.ts).
   const walk = column === "name" && (!search || search.scan) && (await shouldWalkNames(db, filters, (query.offset ?? 0) + (query.limit ?? 50)));

@@ -11,6 +11,7 @@ import { compareRoutes } from "./compare.routes.js";
 import { csvRoutes } from "./csv.routes.js";
 import { pruneRelationshipLog } from "./cmdb.graph.sync.js";
 import { stopBulkThread, useBulkThread } from "./bulk.thread.js";
+import { startTrigramIndexer } from "./cmdb.trigrams.js";
 
 export { ensureCmdbDefaults } from "./classes.service.js";
 export { identifyOrCreate, findExisting } from "./cmdb.identify.js";
@@ -26,6 +27,9 @@ export { loadDemoData, cmdbIsEmpty, DEMO_USERS, type DemoSummary } from "./demo.
 export function registerCmdbModule(app: App, ctx: AppContext): void {
   if (ctx.config.bulkThread) useBulkThread(ctx.db);
   app.addHook("onClose", async () => stopBulkThread(ctx.db));
+  // SQLite: new CI names go into the trigram index after a bulk load, not during it.
+  const stopIndexer = startTrigramIndexer(ctx.db, (err) => app.log.warn({ err }, "could not index new CI names"));
+  app.addHook("onClose", stopIndexer);
   app.addHook("onReady", async () => {
     await ensureCmdbDefaults(ctx.db);
     await refreshCmdbStatistics(ctx.db);

@@ -22,6 +22,7 @@ import * as m0022 from "./migrations/0022-cmdb-one-name-index.js";
 import * as m0023 from "./migrations/0023-ticket-fewer-indexes.js";
 import * as m0024 from "./migrations/0024-ticket-group-index-kind.js";
 import * as m0025 from "./migrations/0025-ticket-search-wider-merges.js";
+import * as m0026 from "./migrations/0026-cmdb-trigram-tail.js";
 
 /**
  * Every migration, in order. Names are frozen once released. 0008, 0018, 0019 and 0020 were never
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, Migration> = {
   "0023-ticket-fewer-indexes": m0023,
   "0024-ticket-group-index-kind": m0024,
   "0025-ticket-search-wider-merges": m0025,
+  "0026-cmdb-trigram-tail": m0026,
 };
 
 /** Names of every migration, in order. */
