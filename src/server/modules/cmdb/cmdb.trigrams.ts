@@ -11,7 +11,7 @@ import { isPostgres } from "../../platform/db/dialect.js";
 
 /** CIs indexed per transaction: ~10-15 ms of the writer on a fast minute, so other writers wait little. */
 export const INDEX_BATCH = 2000;
-/** How long one run of the timer may index, in transactions with the event loop free between them. */
+/** How long the indexer goes on before it looks again whether a load has started, in transactions with the event loop free between them. */
 const RUN_BUDGET_MS = 250;
 /** How often the timer looks at the tail. */
 export const INDEX_EVERY_MS = 1000;
@@ -67,11 +67,20 @@ export async function indexTrigramTail(db: Db, { batch = INDEX_BATCH, budgetMs =
   }
 }
 
-/** One run of the timer: indexes the tail unless there is none or CIs are being created at a bulk rate. Null when it left the tail for later. */
+/**
+ * One run of the timer: indexes the whole tail, a quarter of a second at a time, as long as CIs
+ * are not being created at a bulk rate (looked at again between those quarters: a new load
+ * stops it). How many it indexed; null when it left the tail for later.
+ */
 export async function trigramIndexRun(db: Db, busy: Parameters<typeof ciCreationsBusy>[1] = {}): Promise<number | null> {
-  if ((await trigramTail(db)).size === 0) return 0;
-  if (await ciCreationsBusy(db, busy)) return null;
-  return indexTrigramTail(db);
+  let indexed = 0;
+  for (;;) {
+    if ((await trigramTail(db)).size === 0) return indexed;
+    if (await ciCreationsBusy(db, busy)) return indexed || null;
+    const n = await indexTrigramTail(db);
+    if (n === 0) return indexed;
+    indexed += n;
+  }
 }
 
 /** Starts the timer of `db` (SQLite); the returned function stops it and waits for a run in progress. */
