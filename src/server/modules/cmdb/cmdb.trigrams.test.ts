@@ -87,6 +87,9 @@ describe.skipIf(usePg)("the trigram index's tail (SQLite)", () => {
     await insertCis(t.db, Array.from({ length: BUSY_CREATIONS }, (_, i) => `bulk-${i}`), new Date(now).toISOString());
     expect(await trigramIndexRun(t.db, { now })).toBeNull();
     expect(await indexed(t.db, "bulk-1")).toEqual([]);
+    // A stopping process leaves the tail to the next start.
+    expect(await trigramIndexRun(t.db, { now: now + 1500 }, () => true)).toBe(0);
+    expect((await trigramTail(t.db)).size).toBeGreaterThanOrEqual(BUSY_CREATIONS);
     // A second later with nothing new: the load is over.
     expect(await trigramIndexRun(t.db, { now: now + 1500 })).toBeGreaterThanOrEqual(BUSY_CREATIONS);
     expect((await trigramTail(t.db)).size).toBe(0);

@@ -72,10 +72,10 @@ export async function indexTrigramTail(db: Db, { batch = INDEX_BATCH, budgetMs =
  * are not being created at a bulk rate (looked at again between those quarters: a new load
  * stops it). How many it indexed; null when it left the tail for later.
  */
-export async function trigramIndexRun(db: Db, busy: Parameters<typeof ciCreationsBusy>[1] = {}): Promise<number | null> {
+export async function trigramIndexRun(db: Db, busy: Parameters<typeof ciCreationsBusy>[1] = {}, stopped: () => boolean = () => false): Promise<number | null> {
   let indexed = 0;
   for (;;) {
-    if ((await trigramTail(db)).size === 0) return indexed;
+    if (stopped() || (await trigramTail(db)).size === 0) return indexed;
     if (await ciCreationsBusy(db, busy)) return indexed || null;
     const n = await indexTrigramTail(db);
     if (n === 0) return indexed;
@@ -83,18 +83,23 @@ export async function trigramIndexRun(db: Db, busy: Parameters<typeof ciCreation
   }
 }
 
-/** Starts the timer of `db` (SQLite); the returned function stops it and waits for a run in progress. */
+/**
+ * Starts the timer of `db` (SQLite); the returned function stops it, waiting for the quarter of a
+ * second in progress of a run (not for the rest of a long tail: the next start takes it up).
+ */
 export function startTrigramIndexer(db: Db, onError: (err: unknown) => void): () => Promise<void> {
   if (isPostgres(db)) return async () => {};
   let running: Promise<unknown> | null = null;
+  let stopped = false;
   const timer = setInterval(() => {
     if (running) return;
-    running = trigramIndexRun(db)
+    running = trigramIndexRun(db, {}, () => stopped)
       .catch(onError)
       .finally(() => (running = null));
   }, INDEX_EVERY_MS);
   timer.unref();
   return async () => {
+    stopped = true;
     clearInterval(timer);
     await running;
   };
