@@ -8,6 +8,7 @@
 import { CompiledQuery } from "kysely";
 import type { Db, DbOrTrx } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
+import { stepsWithin } from "../../platform/db/steps.js";
 
 /** CIs indexed per transaction: ~10-15 ms of the writer on a fast minute, so other writers wait little. */
 export const INDEX_BATCH = 2000;
@@ -45,10 +46,8 @@ export async function ciCreationsBusy(db: DbOrTrx, { creations = BUSY_CREATIONS,
  */
 export async function indexTrigramTail(db: Db, { batch = INDEX_BATCH, budgetMs = RUN_BUDGET_MS }: { batch?: number; budgetMs?: number } = {}): Promise<number> {
   if (isPostgres(db)) return 0;
-  const until = performance.now() + budgetMs;
-  let indexed = 0;
-  for (;;) {
-    const n = await db.transaction().execute(async (trx) => {
+  return stepsWithin(budgetMs, () =>
+    db.transaction().execute(async (trx) => {
       const { upto, last } = await trigramTail(trx);
       if (last <= upto) return 0;
       // The batch's last rowid: CIs deleted from the tail leave gaps, which cost nothing here.
@@ -58,13 +57,8 @@ export async function indexTrigramTail(db: Db, { batch = INDEX_BATCH, budgetMs =
       await trx.executeQuery(CompiledQuery.raw("update cis_trigram_mark set upto = ? where id = 1", [end]));
       // A tail of deleted CIs only (n 0) still moves the mark.
       return Math.max(1, Number(span.n));
-    });
-    if (n === 0) return indexed;
-    indexed += n;
-    if (performance.now() >= until) return indexed;
-    // Requests and other writers' commits that arrived meanwhile go first.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+    }),
+  );
 }
 
 /**

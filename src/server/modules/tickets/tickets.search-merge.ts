@@ -19,6 +19,7 @@
 import { CompiledQuery } from "kysely";
 import type { Db } from "../../platform/db/schema.js";
 import { isPostgres } from "../../platform/db/dialect.js";
+import { stepsWithin } from "../../platform/db/steps.js";
 
 /** Pages one merge step writes at most: a few milliseconds of the writer's time. */
 const MERGE_PAGES = 200;
@@ -64,18 +65,11 @@ export async function searchSegments(db: Db): Promise<number> {
  */
 export async function mergeSearchIndex(db: Db, { pages = MERGE_PAGES, budgetMs = MERGE_BUDGET_MS }: { pages?: number; budgetMs?: number } = {}): Promise<number> {
   if (isPostgres(db)) return 0;
-  const until = performance.now() + budgetMs;
-  let steps = 0;
-  for (;;) {
-    const worked = await db.transaction().execute(async (trx) => {
+  return stepsWithin(budgetMs, () =>
+    db.transaction().execute(async (trx) => {
       const before = (await trx.executeQuery<{ n: number }>(CHANGES)).rows[0].n;
       await trx.executeQuery(mergeStep(pages));
-      return (await trx.executeQuery<{ n: number }>(CHANGES)).rows[0].n - before >= 2;
-    });
-    if (!worked) return steps;
-    steps++;
-    if (performance.now() >= until) return steps;
-    // Requests and commits that arrived meanwhile go first.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
+      return (await trx.executeQuery<{ n: number }>(CHANGES)).rows[0].n - before >= 2 ? 1 : 0;
+    }),
+  );
 }
