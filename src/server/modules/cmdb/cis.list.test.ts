@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../../../../test/helpers/test-app.js";
-import { newId } from "./cmdb.ids.js";
+import { insertCis } from "./cmdb.test-helpers.js";
 import { TRIGRAM_CANDIDATES } from "./cis.list.js";
 import { indexTrigramTail, trigramTail } from "./cmdb.trigrams.js";
 import { sql } from "kysely";
@@ -45,14 +45,7 @@ describe.each([
       await sql`update cis_trigram_mark set upto = 0`.execute(t.db);
     }
   };
-  /** Inserts CIs directly (the way a bulk load writes them), much faster than the API. */
-  const insertMany = async (names: string[]) => {
-    const now = new Date().toISOString();
-    for (let i = 0; i < names.length; i += 500) {
-      const rows = names.slice(i, i + 500).map((name) => ({ id: newId(), class: "application", name, attributes: "{}", lifecycle_status: "in_service", operational_status: "up", created_at: now, updated_at: now }));
-      await t.db.insertInto("cis").values(rows).execute();
-    }
-  };
+  const insertMany = (names: string[]) => insertCis(t.db, names);
 
   const NAMES = ["Billing-Web p500-01", "billing-api", "BILLING db", "p500-0x", "pay_roll 100%", "payroll 100 percent", "50%_off", 'say "hi"', "Ärger-Server", "web-p5000-1", "abc", "ab"];
 

@@ -7,7 +7,7 @@ import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
 import type { DbOrTrx } from "../../platform/db/schema.js";
 import { ensureCmdbDefaults } from "./classes.service.js";
 import { listCis } from "./cis.list.js";
-import { newId } from "./cmdb.ids.js";
+import { insertCis } from "./cmdb.test-helpers.js";
 import { BUSY_CREATIONS, indexTrigramTail, trigramIndexRun, trigramTail } from "./cmdb.trigrams.js";
 
 /** The rowids the trigram index gives for a fragment (what it holds, not what a search answers). */
@@ -19,13 +19,6 @@ async function indexed(db: DbOrTrx, fragment: string): Promise<number[]> {
 async function rowidOf(db: DbOrTrx, name: string): Promise<number> {
   const { rows } = await sql<{ rowid: number }>`select rowid from cis where name = ${name}`.execute(db);
   return rows[0].rowid;
-}
-
-async function insertCis(db: DbOrTrx, names: string[], createdAt = new Date().toISOString()): Promise<void> {
-  for (let i = 0; i < names.length; i += 500) {
-    const rows = names.slice(i, i + 500).map((name) => ({ id: newId(), class: "application", name, attributes: "{}", lifecycle_status: "in_service", operational_status: "up", created_at: createdAt, updated_at: createdAt }));
-    await db.insertInto("cis").values(rows).execute();
-  }
 }
 
 // A database without an app: no timer of the app's indexes the tail behind the tests' backs.
