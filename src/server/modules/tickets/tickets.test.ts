@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp, type TestUser } from "../../../../test/helpers/test-app.js";
+import { sql } from "kysely";
 import { SYSTEM_ACTOR } from "../../platform/auth/permissions.js";
+import { isPostgres } from "../../platform/db/dialect.js";
 import { addMember, createGroup } from "../users/index.js";
 
 let t: TestApp;
@@ -126,6 +128,30 @@ describe("ticket core", () => {
     expect((await post(outsider, `/api/v1/tickets/${inc.number}/transitions`, { transition: "start" })).statusCode).toBe(403);
     await patch(t.admin, "/api/v1/tickets/settings", { editPolicy: "any_agent" });
     expect((await patch(outsider, `/api/v1/tickets/${inc.number}`, { title: "mine now" })).statusCode).toBe(200);
+  });
+
+  it("changes the settings and writes their audit entry together, or neither", async () => {
+    const edit = { editPolicy: "any_agent" };
+    // The audit entry of a settings change cannot be written (as a full disk would refuse it).
+    if (isPostgres(t.db)) {
+      await sql`create function refuse_settings_audit() returns trigger language plpgsql as $$ begin if new.entity = 'ticket_settings' then raise exception 'audit refused'; end if; return new; end $$`.execute(t.db);
+      await sql`create trigger settings_audit_boom before insert on audit_log for each row execute function refuse_settings_audit()`.execute(t.db);
+    } else {
+      await sql`create trigger settings_audit_boom before insert on audit_log when new.entity = 'ticket_settings' begin select raise(abort, 'audit refused'); end`.execute(t.db);
+    }
+    const failed = await patch(t.admin, "/api/v1/tickets/settings", edit);
+    expect(failed.statusCode).toBe(500);
+    // Nothing of the change remains, and no cached copy says otherwise.
+    expect((await get(t.admin, "/api/v1/tickets/settings")).json().editPolicy).toBe("group_members");
+    expect(await t.db.selectFrom("settings").select("key").where("key", "=", "tickets").executeTakeFirst()).toBeUndefined();
+    await sql`drop trigger settings_audit_boom${isPostgres(t.db) ? sql` on audit_log` : sql``}`.execute(t.db);
+    const done = await patch(t.admin, "/api/v1/tickets/settings", edit);
+    expect(done.statusCode, done.body).toBe(200);
+    expect((await get(t.admin, "/api/v1/tickets/settings")).json().editPolicy).toBe("any_agent");
+    const audit = await t.db.selectFrom("audit_log").select(["action", "before", "after"]).where("entity", "=", "ticket_settings").execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0].before!).editPolicy).toBe("group_members");
+    expect(JSON.parse(audit[0].after!).editPolicy).toBe("any_agent");
   });
 
   it("validates references, refuses stale edits and records field changes", async () => {
