@@ -15,9 +15,12 @@
  *   its first write, before its seq), so once a later snapshot's xmin reaches S's xmax, all of
  *   them have ended and `safe` may become m.
  * - Behind by more than BEHIND rows, or behind the rows the prune job removed: rebuild.
- * - The fields an answer shows of each reached CI (name, class, operational status) are kept
- *   for the CIs walks reached, dropped when the log says the CI changed ('*'). A row read while
- *   such a change is applied is not kept, so no answer shows a change older than its walk.
+ * - The fields an answer shows of each reached CI (name, class, operational status) are read
+ *   for every CI of the graph while it is built (up to PREFILL_MAX), and kept for the CIs walks
+ *   reach later, dropped when the log says the CI changed ('*'). A row read while such a change
+ *   is applied is not kept, so no answer shows a change older than its walk. A walk to CIs
+ *   nobody walked to lately thus reads no row: at a million CIs, reading a thousand rows was
+ *   most of a walk's time (bench/RESULTS.md, 2026-12-07).
  */
 import { CompiledQuery } from "kysely";
 import type { RelationshipType } from "../../../contract/index.js";
@@ -37,11 +40,18 @@ const SETTLE_MS = 60_000;
 
 /** The fields of a reached CI an impact answer shows. */
 export type CiRow = { id: string; name: string; class: string; operational_status: string };
-/** CI rows kept at most; past it they are dropped and read again as walks reach them. */
+/** CI rows kept at most (or as many as the build read, if more); past it they are dropped and read again as walks reach them. */
 const ROWS_KEPT = 300_000;
+/**
+ * CI rows a build reads at most: every CI of the graph up to a few million. Each costs ~130
+ * bytes kept (its name, the object, the map's entry; its id and its class and status strings
+ * are shared), ~130 MB at a million.
+ */
+const PREFILL_MAX = 3_000_000;
 
 type LogRow = { seq: number | null; op: "+" | "-" | "*" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
 type ChunkRow = { k: string | number; source_id: string; type: string; target_id: string };
+type CiChunkRow = CiRow & { k: string | number };
 
 const SQLITE = {
   log: `select below as seq, null as op, null as source_id, null as type, null as target_id from ci_relationship_log_pruned
@@ -49,6 +59,7 @@ const SQLITE = {
     select * from (select seq, op, source_id, type, target_id from ci_relationship_log where seq > ? order by seq limit ?)`,
   start: "select coalesce(max(seq), 0) as seq from ci_relationship_log",
   chunk: "select rowid as k, source_id, type, target_id from ci_relationships where rowid > ? order by rowid limit ?",
+  cis: "select rowid as k, id, name, class, operational_status from cis where rowid > ? order by rowid limit ?",
 };
 // Every part of one statement reads the same snapshot, so xmin and xmax describe the rows read.
 const POSTGRES = {
@@ -59,6 +70,7 @@ const POSTGRES = {
   start: "select coalesce(max(seq), 0) as seq, pg_snapshot_xmax(pg_current_snapshot())::text::bigint as xmax from ci_relationship_log",
   xmin: "select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin",
   chunk: "select id as k, source_id, type, target_id from ci_relationships where id > $1 order by id limit $2",
+  cis: "select id as k, id, name, class, operational_status from cis where id > $1 order by id limit $2",
 };
 
 const run = async <R>(db: DbOrTrx, text: string, parameters: unknown[]): Promise<R[]> => (await db.executeQuery<R>(CompiledQuery.raw(text, parameters))).rows;
@@ -74,6 +86,9 @@ export interface GraphStatus {
   builds: number;
   /** Catch-up reads of the relationship log made so far. */
   logReads: number;
+  /** CI rows kept (read by the build, or by walks since), and rows walks had to read. */
+  rowsKept: number;
+  rowsRead: number;
   lastError: string | null;
 }
 
@@ -98,6 +113,10 @@ class GraphCache {
   lastError: string | null = null;
   /** CI rows by id; `epoch` counts changes applied, `touched` when each id changed while rows were being read. */
   readonly rows = new Map<string, CiRow>();
+  /** Rows kept at most: ROWS_KEPT, or what the last build read if more. */
+  rowsLimit = ROWS_KEPT;
+  /** Rows walks read because they were not kept (status, tests). */
+  rowsRead = 0;
   epoch = 0;
   resetEpoch = 0;
   reading = 0;
@@ -163,7 +182,8 @@ export async function ciRows(db: Db, ids: string[], read: (missing: string[]) =>
   c.reading++;
   try {
     const rows = await read(missing);
-    if (c.rows.size + rows.length > ROWS_KEPT) c.rows.clear();
+    c.rowsRead += rows.length;
+    if (c.rows.size + rows.length > c.rowsLimit) c.rows.clear();
     const keep = began >= c.resetEpoch;
     for (const row of rows) {
       found.set(row.id, row);
@@ -187,6 +207,8 @@ export function graphStatus(db: Db): GraphStatus {
     buildMs: c?.buildMs ?? null,
     builds: c?.builds ?? 0,
     logReads: c?.reads ?? 0,
+    rowsKept: c?.rows.size ?? 0,
+    rowsRead: c?.rowsRead ?? 0,
     lastError: c?.lastError ?? null,
   };
 }
@@ -223,7 +245,12 @@ async function build(db: Db, c: GraphCache): Promise<void> {
     await tick();
   }
   graph.seal();
+  const rows = await graphCiRows(db, graph, pg);
   c.reset();
+  // Read after `from`, like the links: a CI changed since is in the log past it, and the first
+  // sync drops its row as it replays the log.
+  for (const row of rows) c.rows.set(row.id, row);
+  c.rowsLimit = Math.max(ROWS_KEPT, Math.ceil(rows.length * 1.25));
   // Links written while the rows were read are in the log past `from`: the first sync replays them.
   c.safe = from;
   c.applied.clear();
@@ -232,6 +259,28 @@ async function build(db: Db, c: GraphCache): Promise<void> {
   c.builds++;
   c.lastError = null;
   c.buildMs = Math.round(performance.now() - began);
+}
+
+/**
+ * The rows of the graph's CIs (at most PREFILL_MAX), read in chunks with the event loop free in
+ * between. Each keeps the graph's own id string, and one copy of each class and status string.
+ */
+async function graphCiRows(db: Db, graph: ImpactGraph, pg: boolean): Promise<CiRow[]> {
+  const out: CiRow[] = [];
+  const shared = new Map<string, string>();
+  const one = (s: string) => shared.get(s) ?? (shared.set(s, s), s);
+  let key: string | number = pg ? "" : 0;
+  while (out.length < PREFILL_MAX) {
+    const rows = await run<CiChunkRow>(db, pg ? POSTGRES.cis : SQLITE.cis, [key, CHUNK]);
+    for (const r of rows) {
+      const n = graph.find(r.id);
+      if (n !== undefined) out.push({ id: graph.ids[n], name: r.name, class: one(r.class), operational_status: one(r.operational_status) });
+    }
+    if (rows.length < CHUNK) break;
+    key = rows[rows.length - 1].k;
+    await tick();
+  }
+  return out;
 }
 
 /**

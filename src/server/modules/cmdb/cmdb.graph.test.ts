@@ -223,6 +223,46 @@ describe("impact graph in memory", () => {
     expect(log.map((r) => r.source_id).sort()).toEqual([ids[0], ids[0], ids[1], ids[2]].sort());
   });
 
+  it("reads the rows of the graph's CIs as it is built, so walks read none; a CI changed after the build is read again", async () => {
+    const db = await fresh(true);
+    const ids = await addCis(db, 6);
+    await link(db, ids[1], "runs_on", ids[0]);
+    await link(db, ids[2], "runs_on", ids[1]);
+    await link(db, ids[3], "depends_on", ids[2]);
+    // ids[4] and ids[5] have no link: not in the graph, so their rows are not read.
+    await warmGraph(db);
+    expect(graphStatus(db)).toMatchObject({ state: "ready", rowsKept: 4, rowsRead: 0 });
+    const first = await traverse(db, ids[0], "downstream", 6);
+    expect(first.items.map((i) => i.ci.id)).toEqual([ids[1], ids[2], ids[3]]);
+    expect(graphStatus(db).rowsRead).toBe(0);
+    expect(essence(first)).toEqual(essence(await traverse(db, ids[0], "downstream", 6, { sql: true })));
+    // Changed through another connection after the build: the log drops the kept row, the walk reads it anew.
+    const other = second();
+    await other.updateTable("cis").set({ name: "renamed", operational_status: "down" }).where("id", "=", ids[2]).execute();
+    const after = await traverse(db, ids[0], "downstream", 6);
+    expect(after.items.find((i) => i.ci.id === ids[2])?.ci).toMatchObject({ name: "renamed", operationalStatus: "down" });
+    expect(graphStatus(db)).toMatchObject({ rowsKept: 4, rowsRead: 1 });
+    // A root no link touches is read as before.
+    expect((await traverse(db, ids[4], "downstream", 6)).root.id).toBe(ids[4]);
+  });
+
+  it("keeps the rows read while it was being built only if the log does not say they changed since", async () => {
+    const db = await fresh(true);
+    const ids = await addCis(db, 30);
+    const rnd = prng(5);
+    await randomLinks(db, ids, 60, rnd);
+    const other = second();
+    const building = warmGraph(db);
+    // Renames racing the build: whether the build read a row before or after its rename, the walks show the new name.
+    for (const id of ids.slice(0, 10)) await other.updateTable("cis").set({ name: `late-${id}` }).where("id", "=", id).execute();
+    await building;
+    await compareWalks(db, ids, rnd, 6);
+    for (const root of ids.slice(0, 10)) {
+      const walk = await traverse(db, root, "upstream", 6);
+      for (const item of walk.items) if (ids.slice(0, 10).includes(item.ci.id)) expect(item.ci.name).toBe(`late-${item.ci.id}`);
+    }
+  });
+
   it("replays links written while the graph was being built", async () => {
     const db = await fresh(true);
     const rnd = prng(11);

@@ -102,6 +102,11 @@ describe("impact analysis", () => {
     // A rack failing impacts what it contains, and onwards.
     const rack = await get(`/api/v1/cis/${s.rack}/impact?depth=2`);
     expect(names(rack)).toEqual(["esx-1", "vm-1"]);
+    // Once the node's graph is built, the same walks read no CI row: the build kept every linked CI's.
+    await expect.poll(async () => (await t.app.inject({ url: "/api/v1/cmdb/impact-graph", headers: t.admin.auth })).json().state).toBe("ready");
+    expect(await get(`/api/v1/cis/${s.hv}/impact`)).toEqual(res);
+    const graph = (await t.app.inject({ url: "/api/v1/cmdb/impact-graph", headers: t.admin.auth })).json();
+    expect(graph).toMatchObject({ state: "ready", cis: 6, rowsKept: 6, rowsRead: 0 });
   });
 
   it("answers full paths with paths=true, the same as the hops rebuild", async () => {

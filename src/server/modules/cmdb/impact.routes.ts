@@ -15,6 +15,8 @@ const GraphStatus = Type.Object({
   bytes: Type.Integer({ description: "Bytes of the link rows and overlay (CI ids and their index not counted)" }),
   buildMs: Type.Union([Type.Integer(), Type.Null()], { description: "How long the last build took, in milliseconds" }),
   builds: Type.Integer({ description: "Builds so far (a node that fell behind the pruned log rebuilds)" }),
+  rowsKept: Type.Integer({ description: "CIs whose name, class and status are kept beside the graph (read by the build, or by walks since)" }),
+  rowsRead: Type.Integer({ description: "CI rows walks had to read because they were not kept (changed since, or past the build's limit)" }),
   lastError: Type.Union([Type.String(), Type.Null()], { description: "Why the last build or log read failed, if it did" }),
 });
 
