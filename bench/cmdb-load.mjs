@@ -89,7 +89,7 @@ function options() {
 // previous pod, so the graph is one company, not a thousand islands. Everything comes from a
 // seeded generator: the same --cis gives the same data on every run and database.
 
-const POD_CIS = 1000;
+export const POD_CIS = 1000;
 const POD_RELS = 3000;
 const HYPERVISORS = 10;
 const VMS = 300;
