@@ -40,14 +40,96 @@ const SETTLE_MS = 60_000;
 
 /** The fields of a reached CI an impact answer shows. */
 export type CiRow = { id: string; name: string; class: string; operational_status: string };
-/** CI rows kept at most (or as many as the build read, if more); past it they are dropped and read again as walks reach them. */
+/** Rows kept at most of CIs the graph does not number (a root without links); past it they are dropped and read again. */
 const ROWS_KEPT = 300_000;
 /**
- * CI rows a build reads at most: every CI of the graph up to a few million. Each costs ~130
- * bytes kept (its name, the object, the map's entry; its id and its class and status strings
- * are shared), ~130 MB at a million.
+ * CI rows a build reads at most: every CI of the graph up to a few million. A graph CI's row
+ * is kept as its name and one number (class and status), by the CI's number in the graph:
+ * ~60 bytes a CI, ~60 MB at a million (as objects in a map keyed by id, 130).
  */
 const PREFILL_MAX = 3_000_000;
+
+/** Distinct strings (classes, statuses), each numbered once. */
+class Values {
+  readonly #list: string[] = [];
+  readonly #index = new Map<string, number>();
+
+  of(value: string): number {
+    let i = this.#index.get(value);
+    if (i === undefined) {
+      i = this.#list.length;
+      this.#list.push(value);
+      this.#index.set(value, i);
+    }
+    return i;
+  }
+
+  at(i: number): string {
+    return this.#list[i];
+  }
+}
+
+/**
+ * The rows kept: those of CIs the graph numbers in arrays indexed by that number, the others
+ * (rarely more than a few roots without links) in a map. Rebuilt graphs number CIs anew, so
+ * the store belongs to one graph (`attach`).
+ */
+class KeptRows {
+  #graph: ImpactGraph | null = null;
+  #names: Array<string | undefined> = [];
+  /** Per CI number: class index * 256 + status index. */
+  #meta: number[] = [];
+  #count = 0;
+  readonly #classes = new Values();
+  readonly #statuses = new Values();
+  readonly #other = new Map<string, CiRow>();
+
+  get size(): number {
+    return this.#count + this.#other.size;
+  }
+
+  /** Rows of CIs `graph` numbers are kept by their number (none without a graph). */
+  constructor(graph: ImpactGraph | null = null) {
+    this.#graph = graph;
+  }
+
+  get(id: string): CiRow | undefined {
+    const n = this.#graph?.find(id);
+    if (n === undefined) return this.#other.get(id);
+    const name = this.#names[n];
+    if (name === undefined) return undefined;
+    const meta = this.#meta[n];
+    return { id: this.#graph!.ids[n], name, class: this.#classes.at(meta >>> 8), operational_status: this.#statuses.at(meta & 255) };
+  }
+
+  set(row: CiRow): void {
+    const n = this.#graph?.find(row.id);
+    const status = this.#statuses.of(row.operational_status);
+    const cls = this.#classes.of(row.class);
+    // Past 256 statuses or 2^22 classes (neither happens) the row goes to the map.
+    if (n === undefined || status > 255 || cls >= 1 << 22) {
+      if (this.#other.size >= ROWS_KEPT) this.#other.clear();
+      this.#other.set(row.id, row);
+      return;
+    }
+    while (this.#names.length < n) {
+      this.#names.push(undefined);
+      this.#meta.push(0);
+    }
+    if (this.#names[n] === undefined) this.#count++;
+    this.#names[n] = row.name;
+    this.#meta[n] = cls * 256 + status;
+  }
+
+  delete(id: string): void {
+    const n = this.#graph?.find(id);
+    if (n === undefined) this.#other.delete(id);
+    else if (this.#names[n] !== undefined) {
+      this.#names[n] = undefined;
+      this.#count--;
+    }
+  }
+}
 
 type LogRow = { seq: number | null; op: "+" | "-" | "*" | null; source_id: string; type: string; target_id: string; xmin?: number; xmax?: number };
 type ChunkRow = { k: string | number; source_id: string; type: string; target_id: string };
@@ -111,10 +193,8 @@ class GraphCache {
   buildMs: number | null = null;
   builds = 0;
   lastError: string | null = null;
-  /** CI rows by id; `epoch` counts changes applied, `touched` when each id changed while rows were being read. */
-  readonly rows = new Map<string, CiRow>();
-  /** Rows kept at most: ROWS_KEPT, or what the last build read if more. */
-  rowsLimit = ROWS_KEPT;
+  /** CI rows kept; `epoch` counts changes applied, `touched` when each id changed while rows were being read. */
+  rows = new KeptRows();
   /** Rows walks read because they were not kept (status, tests). */
   rowsRead = 0;
   epoch = 0;
@@ -129,9 +209,9 @@ class GraphCache {
     if (this.reading) this.touched.set(id, this.epoch);
   }
 
-  /** The log may have been missed (rebuild, failed read): no kept row can be trusted. */
-  reset(): void {
-    this.rows.clear();
+  /** The log may have been missed (rebuild, failed read): no kept row can be trusted. A build brings the rows it read. */
+  reset(rows: KeptRows = new KeptRows()): void {
+    this.rows = rows;
     this.resetEpoch = ++this.epoch;
   }
 }
@@ -183,11 +263,10 @@ export async function ciRows(db: Db, ids: string[], read: (missing: string[]) =>
   try {
     const rows = await read(missing);
     c.rowsRead += rows.length;
-    if (c.rows.size + rows.length > c.rowsLimit) c.rows.clear();
     const keep = began >= c.resetEpoch;
     for (const row of rows) {
       found.set(row.id, row);
-      if (keep && !((c.touched.get(row.id) ?? 0) > began)) c.rows.set(row.id, row);
+      if (keep && !((c.touched.get(row.id) ?? 0) > began)) c.rows.set(row);
     }
   } finally {
     if (--c.reading === 0) c.touched.clear();
@@ -245,12 +324,9 @@ async function build(db: Db, c: GraphCache): Promise<void> {
     await tick();
   }
   graph.seal();
-  const rows = await graphCiRows(db, graph, pg);
-  c.reset();
   // Read after `from`, like the links: a CI changed since is in the log past it, and the first
   // sync drops its row as it replays the log.
-  for (const row of rows) c.rows.set(row.id, row);
-  c.rowsLimit = Math.max(ROWS_KEPT, Math.ceil(rows.length * 1.25));
+  c.reset(await graphCiRows(db, graph, pg));
   // Links written while the rows were read are in the log past `from`: the first sync replays them.
   c.safe = from;
   c.applied.clear();
@@ -261,21 +337,13 @@ async function build(db: Db, c: GraphCache): Promise<void> {
   c.buildMs = Math.round(performance.now() - began);
 }
 
-/**
- * The rows of the graph's CIs (at most PREFILL_MAX), read in chunks with the event loop free in
- * between. Each keeps the graph's own id string, and one copy of each class and status string.
- */
-async function graphCiRows(db: Db, graph: ImpactGraph, pg: boolean): Promise<CiRow[]> {
-  const out: CiRow[] = [];
-  const shared = new Map<string, string>();
-  const one = (s: string) => shared.get(s) ?? (shared.set(s, s), s);
+/** The rows of the graph's CIs (at most PREFILL_MAX), read in chunks with the event loop free in between. */
+async function graphCiRows(db: Db, graph: ImpactGraph, pg: boolean): Promise<KeptRows> {
+  const out = new KeptRows(graph);
   let key: string | number = pg ? "" : 0;
-  while (out.length < PREFILL_MAX) {
+  while (out.size < PREFILL_MAX) {
     const rows = await run<CiChunkRow>(db, pg ? POSTGRES.cis : SQLITE.cis, [key, CHUNK]);
-    for (const r of rows) {
-      const n = graph.find(r.id);
-      if (n !== undefined) out.push({ id: graph.ids[n], name: r.name, class: one(r.class), operational_status: one(r.operational_status) });
-    }
+    for (const r of rows) if (graph.find(r.id) !== undefined) out.set(r);
     if (rows.length < CHUNK) break;
     key = rows[rows.length - 1].k;
     await tick();
