@@ -72,7 +72,7 @@ class Values {
 /**
  * The rows kept: those of CIs the graph numbers in arrays indexed by that number, the others
  * (rarely more than a few roots without links) in a map. Rebuilt graphs number CIs anew, so
- * the store belongs to one graph (`attach`).
+ * the store belongs to the graph it was made for.
  */
 class KeptRows {
   #graph: ImpactGraph | null = null;
