@@ -95,9 +95,8 @@ class KeptRows {
 
   get(id: string): CiRow | undefined {
     const n = this.#graph?.find(id);
-    if (n === undefined) return this.#other.get(id);
-    const name = this.#names[n];
-    if (name === undefined) return undefined;
+    const name = n === undefined ? undefined : this.#names[n];
+    if (n === undefined || name === undefined) return this.#other.get(id);
     const meta = this.#meta[n];
     return { id: this.#graph!.ids[n], name, class: this.#classes.at(meta >>> 8), operational_status: this.#statuses.at(meta & 255) };
   }
@@ -106,7 +105,7 @@ class KeptRows {
     const n = this.#graph?.find(row.id);
     const status = this.#statuses.of(row.operational_status);
     const cls = this.#classes.of(row.class);
-    // Past 256 statuses or 2^22 classes (neither happens) the row goes to the map.
+    // Past 256 statuses or 2^22 classes (neither happens) the row goes to the map too.
     if (n === undefined || status > 255 || cls >= 1 << 22) {
       if (this.#other.size >= ROWS_KEPT) this.#other.clear();
       this.#other.set(row.id, row);
@@ -122,9 +121,9 @@ class KeptRows {
   }
 
   delete(id: string): void {
+    this.#other.delete(id);
     const n = this.#graph?.find(id);
-    if (n === undefined) this.#other.delete(id);
-    else if (this.#names[n] !== undefined) {
+    if (n !== undefined && this.#names[n] !== undefined) {
       this.#names[n] = undefined;
       this.#count--;
     }
@@ -315,18 +314,19 @@ async function build(db: Db, c: GraphCache): Promise<void> {
   const pg = isPostgres(db);
   const from = pg ? await settledStart(db) : (await run<{ seq: number }>(db, SQLITE.start, []))[0].seq;
   const graph = new ImpactGraph();
-  let key: string | number = pg ? "" : 0;
-  for (;;) {
-    const rows = await run<ChunkRow>(db, pg ? POSTGRES.chunk : SQLITE.chunk, [key, CHUNK]);
+  await inChunks<ChunkRow>(db, pg ? POSTGRES.chunk : SQLITE.chunk, pg, (rows) => {
     for (const r of rows) graph.load(r.source_id, r.type, r.target_id);
-    if (rows.length < CHUNK) break;
-    key = rows[rows.length - 1].k;
-    await tick();
-  }
+    return true;
+  });
   graph.seal();
-  // Read after `from`, like the links: a CI changed since is in the log past it, and the first
-  // sync drops its row as it replays the log.
-  c.reset(await graphCiRows(db, graph, pg));
+  // The rows of the graph's CIs (at most PREFILL_MAX), read after `from` like the links: a CI
+  // changed since is in the log past it, and the first sync drops its row as it replays the log.
+  const kept = new KeptRows(graph);
+  await inChunks<CiChunkRow>(db, pg ? POSTGRES.cis : SQLITE.cis, pg, (rows) => {
+    for (const r of rows) if (graph.find(r.id) !== undefined) kept.set(r);
+    return kept.size < PREFILL_MAX;
+  });
+  c.reset(kept);
   // Links written while the rows were read are in the log past `from`: the first sync replays them.
   c.safe = from;
   c.applied.clear();
@@ -337,18 +337,18 @@ async function build(db: Db, c: GraphCache): Promise<void> {
   c.buildMs = Math.round(performance.now() - began);
 }
 
-/** The rows of the graph's CIs (at most PREFILL_MAX), read in chunks with the event loop free in between. */
-async function graphCiRows(db: Db, graph: ImpactGraph, pg: boolean): Promise<KeptRows> {
-  const out = new KeptRows(graph);
+/**
+ * Reads a table in key order, CHUNK rows per statement (`text` takes the last key seen and the
+ * chunk size), with the event loop free in between; `visit` returns false to stop early.
+ */
+async function inChunks<R extends { k: string | number }>(db: Db, text: string, pg: boolean, visit: (rows: R[]) => boolean): Promise<void> {
   let key: string | number = pg ? "" : 0;
-  while (out.size < PREFILL_MAX) {
-    const rows = await run<CiChunkRow>(db, pg ? POSTGRES.cis : SQLITE.cis, [key, CHUNK]);
-    for (const r of rows) if (graph.find(r.id) !== undefined) out.set(r);
-    if (rows.length < CHUNK) break;
+  for (;;) {
+    const rows = await run<R>(db, text, [key, CHUNK]);
+    if (!visit(rows) || rows.length < CHUNK) return;
     key = rows[rows.length - 1].k;
     await tick();
   }
-  return out;
 }
 
 /**

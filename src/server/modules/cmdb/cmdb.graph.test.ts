@@ -244,6 +244,14 @@ describe("impact graph in memory", () => {
     expect(graphStatus(db)).toMatchObject({ rowsKept: 4, rowsRead: 1 });
     // A root no link touches is read as before.
     expect((await traverse(db, ids[4], "downstream", 6)).root.id).toBe(ids[4]);
+    // A CI linked after the build (a CI the graph numbers anew): read by the first walk that reaches it, then kept.
+    await link(other, ids[5], "runs_on", ids[3]);
+    const read = graphStatus(db).rowsRead;
+    expect((await traverse(db, ids[0], "downstream", 6)).items.map((i) => i.ci.id)).toEqual([ids[1], ids[2], ids[3], ids[5]]);
+    expect(graphStatus(db).rowsRead).toBe(read + 1);
+    const again = await traverse(db, ids[0], "downstream", 6);
+    expect(graphStatus(db).rowsRead).toBe(read + 1);
+    expect(essence(again)).toEqual(essence(await traverse(db, ids[0], "downstream", 6, { sql: true })));
   });
 
   it("keeps the rows read while it was being built only if the log does not say they changed since", async () => {
