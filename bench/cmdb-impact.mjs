@@ -48,17 +48,26 @@ async function main() {
     const groups = [];
     for (let i = 0; i < 8; i++) groups.push((await createGroup(db, SYSTEM_ACTOR, { name: `CMDB ${i}` })).id);
     const roots = [];
+    // Every pod's CIs first, then the relationships: some link to CIs of other pods (cmdb-load does the same).
+    const ids = new Map();
     const t0 = performance.now();
     for (let p = 0; p < opts.pods; p++) {
-      const { cis, rels, storage } = pod(p, groups);
+      const { cis, storage } = pod(p, groups);
       const created = await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", cis });
-      const ids = new Map(created.cis.map((c) => [Number(c.ref), c.id]));
+      const bad = created.cis.find((c) => c.outcome !== "created");
+      if (bad) throw new Error(`pod ${p}: CI ${bad.index} ${bad.outcome} ${JSON.stringify(bad.error ?? "")}`);
+      for (const c of created.cis) ids.set(Number(c.ref), c.id);
       roots.push(ids.get(storage));
+      if (p % 50 === 49) process.stderr.write(`\rloaded ${((p + 1) * POD_CIS).toLocaleString("en")} CIs`);
+    }
+    for (let p = 0; p < opts.pods; p++) {
+      const { rels } = pod(p, groups);
       for (let i = 0; i < rels.length; i += 5000) {
         const relationships = rels.slice(i, i + 5000).map(([s, type, t]) => ({ source: { id: ids.get(s) }, type, target: { id: ids.get(t) } }));
-        await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", relationships });
+        const linked = await bulkReconcile(db, SYSTEM_ACTOR, { source: "bench", relationships });
+        const refused = linked.relationships.find((r) => r.outcome !== "created");
+        if (refused) throw new Error(`pod ${p}: relationship ${i + refused.index} ${refused.outcome} ${JSON.stringify(refused.error ?? "")}`);
       }
-      if (p % 50 === 49) process.stderr.write(`\rloaded ${((p + 1) * POD_CIS).toLocaleString("en")} CIs`);
     }
     process.stderr.write("\n");
     const lines = [`loaded ${(opts.pods * POD_CIS).toLocaleString("en")} CIs and their relationships in ${((performance.now() - t0) / 1000).toFixed(0)} s (bulk service, in process)`];
